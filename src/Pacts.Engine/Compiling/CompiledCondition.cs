@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Pacts.Evaluating;
+using Pacts.Paths;
+using Pacts.Reading;
+using Pacts.Rules;
+
+namespace Pacts.Compiling;
+
+/// <summary>
+/// One condition, compiled: a parsed path, its rules in catalogue order and its severity. Evaluation walks
+/// the params once along the path (every matching key, so a duplicated JSON key cannot hide a value), runs
+/// every rule on each present location, and reports absences for <c>required</c>.
+/// </summary>
+internal sealed class CompiledCondition
+{
+    private const int StackChars = 256;
+
+    private readonly CompiledRule[] _rules;
+    private readonly CompiledRule? _required;
+    private readonly string? _message;
+    private readonly string? _plainPath;
+
+    public CompiledCondition(ParamPath path, Severity severity, string? message, CompiledRule? required, CompiledRule[] rules, PactNode source)
+    {
+        Path = path;
+        Severity = severity;
+        _message = message;
+        _required = required;
+        _rules = rules;
+        Source = source;
+        _plainPath = path.WildcardCount == 0 ? path.Render([], path.Segments.Count) : null;
+    }
+
+    public ParamPath Path { get; }
+
+    public Severity Severity { get; }
+
+    public PactNode Source { get; }
+
+    /// <summary>The rules in SPEC order, <c>required</c> first when present.</summary>
+    public IEnumerable<CompiledRule> Rules => _required is null ? _rules : [_required, .. _rules];
+
+    public void Evaluate(JsonElement parameters, ViolationSink sink)
+    {
+        var start = sink.Count;
+        Span<int> trail = Path.WildcardCount <= 16 ? stackalloc int[Path.WildcardCount] : new int[Path.WildcardCount];
+        Walk(parameters, 0, trail, 0, sink);
+        if (sink.Count - start > 1)
+        {
+            sink.SortFrom(start);
+        }
+    }
+
+    private void Walk(JsonElement current, int seg, Span<int> trail, int w, ViolationSink sink)
+    {
+        var segments = Path.Segments;
+        if (seg == segments.Count)
+        {
+            if (current.ValueKind == JsonValueKind.Null)
+            {
+                Missing(trail, seg, sink);
+            }
+            else
+            {
+                Present(current, trail, sink);
+            }
+
+            return;
+        }
+
+        var s = segments[seg];
+        switch (s.Kind)
+        {
+            case SegmentKind.Key:
+                {
+                    if (current.ValueKind != JsonValueKind.Object)
+                    {
+                        Missing(trail, seg, sink);
+                        return;
+                    }
+
+                    var found = false;
+                    foreach (var prop in current.EnumerateObject())
+                    {
+                        if (prop.NameEquals(s.Utf8Key))
+                        {
+                            found = true;
+                            Walk(prop.Value, seg + 1, trail, w, sink);
+                        }
+                    }
+
+                    if (!found)
+                    {
+                        Missing(trail, seg, sink);
+                    }
+
+                    return;
+                }
+
+            case SegmentKind.Index:
+                if (current.ValueKind != JsonValueKind.Array || s.Index >= current.GetArrayLength())
+                {
+                    Missing(trail, seg, sink);
+                    return;
+                }
+
+                Walk(current[s.Index], seg + 1, trail, w, sink);
+                return;
+
+            default:
+                {
+                    if (current.ValueKind != JsonValueKind.Array)
+                    {
+                        Missing(trail, seg, sink);
+                        return;
+                    }
+
+                    var i = 0;
+                    foreach (var item in current.EnumerateArray())
+                    {
+                        trail[w] = i++;
+                        Walk(item, seg + 1, trail, w + 1, sink);
+                    }
+
+                    return;
+                }
+        }
+    }
+
+    private void Missing(ReadOnlySpan<int> trail, int resolved, ViolationSink sink)
+    {
+        if (_required is null)
+        {
+            return;
+        }
+
+        sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message), _required.Definition.Order);
+    }
+
+    private void Present(JsonElement element, ReadOnlySpan<int> trail, ViolationSink sink)
+    {
+        Span<char> buffer = stackalloc char[StackChars];
+        var value = new LocationValue(element, buffer);
+        try
+        {
+            foreach (var rule in _rules)
+            {
+                if (rule.Fails(ref value))
+                {
+                    sink.Add(
+                        new Violation(Render(trail, Path.Segments.Count), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message),
+                        rule.Definition.Order);
+                }
+            }
+        }
+        finally
+        {
+            value.Dispose();
+        }
+    }
+
+    private string Render(ReadOnlySpan<int> trail, int resolved) => _plainPath ?? Path.Render(trail, resolved);
+}

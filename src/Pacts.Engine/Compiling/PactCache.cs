@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Pacts.Reading;
+
+namespace Pacts.Compiling;
+
+/// <summary>
+/// Compiled pacts keyed by a SHA-256 of their format and text: the same text compiles once, whatever file
+/// it came from (diagnostics are re-labelled with the asking file's name). Bounded: past
+/// <see cref="Capacity"/> entries the cache starts over, which only costs recompilation.
+/// </summary>
+internal sealed class PactCache
+{
+    public const int Capacity = 4096;
+
+    private readonly ConcurrentDictionary<(PactFormat, UInt128, UInt128), PactCompilation> _entries = new();
+
+    public static PactCache Shared { get; } = new();
+
+    public int Count => _entries.Count;
+
+    public PactCompilation GetOrCompile(string text, string file, PactFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var key = Key(text, format);
+        if (!_entries.TryGetValue(key, out var hit))
+        {
+            hit = Pact.CompileUncached(text, file, format);
+            if (_entries.Count >= Capacity)
+            {
+                _entries.Clear();
+            }
+
+            _entries[key] = hit;
+        }
+
+        return hit.File == file
+            ? hit
+            : hit with { File = file, Diagnostics = [.. hit.Diagnostics.Select(d => d with { Span = d.Span with { File = file } })] };
+    }
+
+    private static (PactFormat, UInt128, UInt128) Key(string text, PactFormat format)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan());
+        SHA256.HashData(bytes, hash);
+        return (format,
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash[16..]));
+    }
+}

@@ -1,0 +1,34 @@
+namespace Pacts.Diagnostics;
+
+/// <summary>Collects diagnostics so that a file with several problems reports all of them.</summary>
+internal sealed class DiagnosticBag
+{
+    private readonly List<Diagnostic> _items = [];
+
+    public IReadOnlyList<Diagnostic> Items => _items;
+
+    public bool HasErrors { get; private set; }
+
+    public void Error(string code, SourceSpan span, string message, string? help = null)
+    {
+        _items.Add(new Diagnostic(code, DiagnosticSeverity.Error, span, message, help));
+        HasErrors = true;
+    }
+
+    public void Warning(string code, SourceSpan span, string message, string? help = null) =>
+        _items.Add(new Diagnostic(code, DiagnosticSeverity.Warning, span, message, help));
+
+    public void AddRange(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            _items.Add(d);
+            HasErrors |= d.Severity == DiagnosticSeverity.Error;
+        }
+    }
+
+    /// <summary>Diagnostics in source order (line, then column), stable for equal positions.</summary>
+    public IReadOnlyList<Diagnostic> Sorted() =>
+        [.. _items.Select((d, i) => (d, i)).OrderBy(x => x.d.Span.File, StringComparer.Ordinal)
+            .ThenBy(x => x.d.Span.Line).ThenBy(x => x.d.Span.Column).ThenBy(x => x.i).Select(x => x.d)];
+}

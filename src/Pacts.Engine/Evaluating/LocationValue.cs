@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Pacts.Evaluating;
+
+/// <summary>
+/// The value at one resolved location, with its string form decoded at most once and without touching
+/// the managed heap: strings up to the stack buffer's size decode into it, longer ones into a pooled array.
+/// </summary>
+internal ref struct LocationValue
+{
+    private readonly Span<char> _stack;
+    private char[]? _rented;
+    private int _charCount;
+
+    public LocationValue(JsonElement element, Span<char> stackBuffer)
+    {
+        Element = element;
+        Kind = element.ValueKind;
+        Raw = JsonMarshal.GetRawUtf8Value(element);
+        if (Kind == JsonValueKind.String)
+        {
+            Raw = Raw[1..^1];
+        }
+
+        _stack = stackBuffer;
+        _charCount = -1;
+    }
+
+    public JsonElement Element { get; }
+
+    public JsonValueKind Kind { get; }
+
+    /// <summary>The raw UTF-8 text: for strings the escaped content between the quotes, for numbers the number.</summary>
+    public ReadOnlySpan<byte> Raw { get; }
+
+    /// <summary>True when a string's raw text holds escapes, so its bytes are not its value.</summary>
+    public readonly bool HasEscapes => Raw.IndexOf((byte)'\\') >= 0;
+
+    /// <summary>The decoded string as UTF-16 (only for strings).</summary>
+    public ReadOnlySpan<char> Chars
+    {
+        get
+        {
+            if (_charCount < 0)
+            {
+                var dest = _stack;
+                if (Raw.Length > _stack.Length)
+                {
+                    _rented = ArrayPool<char>.Shared.Rent(Raw.Length);
+                    dest = _rented;
+                }
+
+                _charCount = JsonStrings.Decode(Raw, dest);
+                return dest[.._charCount];
+            }
+
+            return _rented is null ? _stack[.._charCount] : _rented.AsSpan(0, _charCount);
+        }
+    }
+
+    /// <summary>The string's length in Unicode code points.</summary>
+    public int CodePointLength
+    {
+        get
+        {
+            if (!HasEscapes)
+            {
+                // Every code point starts with exactly one non-continuation byte.
+                var raw = Raw;
+                return raw.Length - CountContinuationBytes(raw);
+            }
+
+            var chars = Chars;
+            var n = chars.Length;
+            for (var i = 0; i + 1 < chars.Length; i++)
+            {
+                if (char.IsHighSurrogate(chars[i]) && char.IsLowSurrogate(chars[i + 1]))
+                {
+                    n--;
+                    i++;
+                }
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>The verbatim JSON text of the value, for a violation.</summary>
+    public readonly string ToJsonText() => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(Element));
+
+    public void Dispose()
+    {
+        if (_rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(_rented);
+            _rented = null;
+        }
+    }
+
+    private static int CountContinuationBytes(ReadOnlySpan<byte> raw)
+    {
+        var n = 0;
+        foreach (var b in raw)
+        {
+            if ((b & 0xC0) == 0x80)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+}
+
+/// <summary>Decoding of JSON string contents (UTF-8 with escapes) into UTF-16, without allocating.</summary>
+internal static class JsonStrings
+{
+    /// <summary>
+    /// Decodes the escaped content of a JSON string into <paramref name="dest"/>, which must hold at least
+    /// <c>raw.Length</c> chars. Returns the number of chars written.
+    /// </summary>
+    public static int Decode(ReadOnlySpan<byte> raw, Span<char> dest)
+    {
+        var written = 0;
+        while (true)
+        {
+            var bs = raw.IndexOf((byte)'\\');
+            var run = bs < 0 ? raw : raw[..bs];
+            written += Encoding.UTF8.GetChars(run, dest[written..]);
+            if (bs < 0)
+            {
+                return written;
+            }
+
+            var esc = raw[bs + 1];
+            var consumed = 2;
+            dest[written++] = esc switch
+            {
+                (byte)'n' => '\n',
+                (byte)'t' => '\t',
+                (byte)'r' => '\r',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                (byte)'u' => (char)ParseHex4(raw.Slice(bs + 2, 4)),
+                _ => (char)esc,
+            };
+            if (esc == (byte)'u')
+            {
+                consumed = 6;
+            }
+
+            raw = raw[(bs + consumed)..];
+        }
+    }
+
+    private static int ParseHex4(ReadOnlySpan<byte> hex)
+    {
+        var v = 0;
+        foreach (var b in hex)
+        {
+            v = (v << 4) | (b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                _ => b - 'A' + 10,
+            });
+        }
+
+        return v;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pacts.Evaluating;
+
+/// <summary>One broken rule at one concrete location of a call's params (SPEC §5).</summary>
+public sealed class Violation
+{
+    /// <summary>Creates a violation.</summary>
+    [JsonConstructor]
+    public Violation(string paramPath, string rule, Severity severity, string? value, string message)
+    {
+        ParamPath = paramPath;
+        Rule = rule;
+        Severity = severity;
+        Value = value;
+        Message = message;
+    }
+
+    /// <summary>The concrete path of the offending value (<c>items[2].sku</c>); empty for <c>unboundTool</c>.</summary>
+    [JsonPropertyOrder(0)]
+    public string ParamPath { get; }
+
+    /// <summary>The rule's name as the spec writes it (<c>allowList</c>, <c>maxAmount</c>, ...).</summary>
+    [JsonPropertyOrder(1)]
+    public string Rule { get; }
+
+    /// <summary>The condition's severity.</summary>
+    [JsonPropertyOrder(2)]
+    public Severity Severity { get; }
+
+    /// <summary>The offending value as verbatim JSON text; null for <c>required</c> and <c>unboundTool</c>.</summary>
+    [JsonPropertyOrder(3)]
+    [JsonConverter(typeof(RawJsonConverter))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Value { get; }
+
+    /// <summary>The condition's message, or a generated one naming the rule and its bound.</summary>
+    [JsonPropertyOrder(4)]
+    public string Message { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        Value is null ? $"{ParamPath}: {Rule} ({Severity.ToName()}): {Message}" : $"{ParamPath}: {Rule} ({Severity.ToName()}) {Value}: {Message}";
+}
+
+/// <summary>Writes a string that already holds JSON text as that JSON, and reads any JSON value back as its text.</summary>
+internal sealed class RawJsonConverter : JsonConverter<string?>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        return doc.RootElement.GetRawText();
+    }
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteRawValue(value, skipInputValidation: false);
+        }
+    }
+}

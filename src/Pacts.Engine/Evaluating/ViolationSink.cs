@@ -1,0 +1,59 @@
+namespace Pacts.Evaluating;
+
+/// <summary>
+/// Per-thread scratch list for one validation: a passing call touches it without allocating; a failing
+/// call copies it into the verdict. Each entry keeps its rule order so a condition's violations can be
+/// put in SPEC §5 order (rule-major) after a location-major walk.
+/// </summary>
+internal sealed class ViolationSink
+{
+    [ThreadStatic]
+    private static ViolationSink? s_current;
+
+    private readonly List<Violation> _items = [];
+    private readonly List<int> _orders = [];
+
+    public int Count => _items.Count;
+
+    public static ViolationSink Rent()
+    {
+        var sink = s_current ??= new ViolationSink();
+        sink._items.Clear();
+        sink._orders.Clear();
+        return sink;
+    }
+
+    public void Add(Violation violation, int order)
+    {
+        _items.Add(violation);
+        _orders.Add(order);
+    }
+
+    /// <summary>Stable insertion sort by rule order of the entries from <paramref name="start"/> on.</summary>
+    public void SortFrom(int start)
+    {
+        for (var i = start + 1; i < _items.Count; i++)
+        {
+            var v = _items[i];
+            var o = _orders[i];
+            var j = i - 1;
+            while (j >= start && _orders[j] > o)
+            {
+                _items[j + 1] = _items[j];
+                _orders[j + 1] = _orders[j];
+                j--;
+            }
+
+            _items[j + 1] = v;
+            _orders[j + 1] = o;
+        }
+    }
+
+    public Violation[] ToArrayAndClear()
+    {
+        var result = _items.ToArray();
+        _items.Clear();
+        _orders.Clear();
+        return result;
+    }
+}

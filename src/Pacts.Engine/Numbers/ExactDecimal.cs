@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Pacts.Numbers;
+
+/// <summary>
+/// Exact comparison of decimal numbers given as text (UTF-8 bytes of a JSON number, or of a decimal
+/// string such as <c>250.00</c>). No binary floating point and no 28-digit <see cref="decimal"/> is involved:
+/// the digits are compared as written, so <c>5000.0000000000000000000000000001 &gt; 5000</c> and
+/// <c>1e400 &gt; 10000</c>. A number is normalised to <c>±0.d₁d₂…dₙ × 10^E</c>; comparison looks at the
+/// sign, then <c>E</c>, then the digits. Exponents of up to 18 digits are plain <see cref="long"/>s;
+/// longer ones (<c>1e99999999999999999999</c>) take a rare <see cref="BigInteger"/> path whose cost
+/// grows with the exponent's digit count, never with its value.
+/// </summary>
+internal static class ExactDecimal
+{
+    private const long HugeExponent = 1L << 61;
+
+    /// <summary>The parts of a number, pointing into its text.</summary>
+    internal readonly ref struct Parts
+    {
+        public readonly ReadOnlySpan<byte> Int;
+        public readonly ReadOnlySpan<byte> Frac;
+        public readonly ReadOnlySpan<byte> ExpDigits;
+        public readonly bool Negative;
+        public readonly bool ExpNegative;
+        public readonly bool IsZero;
+        public readonly bool Huge;
+
+        /// <summary>Index of the first significant digit in Int ++ Frac.</summary>
+        public readonly int First;
+
+        /// <summary>One past the last significant digit in Int ++ Frac.</summary>
+        public readonly int End;
+
+        /// <summary>The adjusted exponent: the value is 0.digits × 10^AdjExp.</summary>
+        public readonly long AdjExp;
+
+        public Parts(ReadOnlySpan<byte> intPart, ReadOnlySpan<byte> frac, ReadOnlySpan<byte> expDigits, bool negative, bool expNegative)
+        {
+            Int = intPart;
+            Frac = frac;
+            ExpDigits = expDigits;
+            Negative = negative;
+            ExpNegative = expNegative;
+            var total = intPart.Length + frac.Length;
+            var first = 0;
+            while (first < total && DigitAt(intPart, frac, first) == (byte)'0')
+            {
+                first++;
+            }
+
+            var end = total;
+            while (end > first && DigitAt(intPart, frac, end - 1) == (byte)'0')
+            {
+                end--;
+            }
+
+            First = first;
+            End = end;
+            IsZero = first == total;
+
+            var expDigitsTrimmed = expDigits.TrimStart((byte)'0');
+            long exp = 0;
+            if (expDigitsTrimmed.Length > 18)
+            {
+                Huge = true;
+                exp = HugeExponent;
+            }
+            else
+            {
+                foreach (var b in expDigitsTrimmed)
+                {
+                    exp = (exp * 10) + (b - '0');
+                }
+            }
+
+            if (expNegative)
+            {
+                exp = -exp;
+            }
+
+            AdjExp = exp + intPart.Length - first;
+        }
+
+        public byte Digit(int k) => DigitAt(Int, Frac, k);
+
+        private static byte DigitAt(ReadOnlySpan<byte> i, ReadOnlySpan<byte> f, int k) => k < i.Length ? i[k] : f[k - i.Length];
+
+        /// <summary>The adjusted exponent as an exact integer, for the rare huge-exponent path.</summary>
+        public BigInteger BigAdjExp()
+        {
+            var e = ExpDigits.Length == 0 ? BigInteger.Zero : BigInteger.Parse(System.Text.Encoding.ASCII.GetString(ExpDigits), CultureInfo.InvariantCulture);
+            if (ExpNegative)
+            {
+                e = -e;
+            }
+
+            return e + Int.Length - First;
+        }
+    }
+
+    /// <summary>
+    /// Splits a JSON number or decimal string into its parts. Accepts leading zeros in the integer part
+    /// (decimal strings such as <c>007.5</c>); returns false when the text is not a number.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out Parts parts)
+    {
+        parts = default;
+        var i = 0;
+        var negative = false;
+        if (i < text.Length && text[i] == (byte)'-')
+        {
+            negative = true;
+            i++;
+        }
+
+        var intStart = i;
+        while (i < text.Length && IsDigit(text[i]))
+        {
+            i++;
+        }
+
+        if (i == intStart)
+        {
+            return false;
+        }
+
+        var intPart = text[intStart..i];
+        var frac = ReadOnlySpan<byte>.Empty;
+        if (i < text.Length && text[i] == (byte)'.')
+        {
+            i++;
+            var fracStart = i;
+            while (i < text.Length && IsDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == fracStart)
+            {
+                return false;
+            }
+
+            frac = text[fracStart..i];
+        }
+
+        var expDigits = ReadOnlySpan<byte>.Empty;
+        var expNegative = false;
+        if (i < text.Length && (text[i] == (byte)'e' || text[i] == (byte)'E'))
+        {
+            i++;
+            if (i < text.Length && (text[i] == (byte)'+' || text[i] == (byte)'-'))
+            {
+                expNegative = text[i] == (byte)'-';
+                i++;
+            }
+
+            var expStart = i;
+            while (i < text.Length && IsDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == expStart)
+            {
+                return false;
+            }
+
+            expDigits = text[expStart..i];
+        }
+
+        if (i != text.Length)
+        {
+            return false;
+        }
+
+        parts = new Parts(intPart, frac, expDigits, negative, expNegative);
+        return true;
+    }
+
+    /// <summary>Parses text already known to be a number (validated at compile time or by the JSON reader).</summary>
+    public static Parts ParseTrusted(ReadOnlySpan<byte> text) =>
+        TryParse(text, out var parts) ? parts : throw new FormatException("not a decimal number");
+
+    /// <summary>Compares two numbers exactly: negative when a &lt; b, zero when equal, positive when a &gt; b.</summary>
+    public static int Compare(scoped in Parts a, scoped in Parts b)
+    {
+        var signA = a.IsZero ? 0 : a.Negative ? -1 : 1;
+        var signB = b.IsZero ? 0 : b.Negative ? -1 : 1;
+        if (signA != signB || signA == 0)
+        {
+            return signA.CompareTo(signB);
+        }
+
+        var magnitude = CompareMagnitude(a, b);
+        return signA > 0 ? magnitude : -magnitude;
+    }
+
+    /// <summary>Compares two number texts; both must parse.</summary>
+    public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (!TryParse(a, out var pa) || !TryParse(b, out var pb))
+        {
+            throw new FormatException("not a decimal number");
+        }
+
+        return Compare(pa, pb);
+    }
+
+    /// <summary>True when the number has no fractional part (<c>1.0</c>, <c>1e3</c>, <c>0</c>).</summary>
+    public static bool IsInteger(scoped in Parts p)
+    {
+        if (p.IsZero)
+        {
+            return true;
+        }
+
+        if (p.Huge)
+        {
+            return !p.ExpNegative;
+        }
+
+        return p.AdjExp >= p.End - p.First;
+    }
+
+    /// <summary>
+    /// A canonical text for hashing numbers by value: equal numbers give equal keys (<c>1</c>, <c>1.0</c>
+    /// and <c>1e0</c> all give <c>+1e1</c>).
+    /// </summary>
+    public static string CanonicalKey(scoped in Parts p)
+    {
+        if (p.IsZero)
+        {
+            return "0";
+        }
+
+        var sb = new System.Text.StringBuilder(p.End - p.First + 24);
+        sb.Append(p.Negative ? '-' : '+');
+        for (var k = p.First; k < p.End; k++)
+        {
+            sb.Append((char)p.Digit(k));
+        }
+
+        sb.Append('e');
+        if (p.Huge)
+        {
+            sb.Append(p.BigAdjExp().ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            sb.Append(p.AdjExp.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
+    private static int CompareMagnitude(scoped in Parts a, scoped in Parts b)
+    {
+        if (a.Huge || b.Huge)
+        {
+            var ea = a.BigAdjExp();
+            var eb = b.BigAdjExp();
+            if (ea != eb)
+            {
+                return ea.CompareTo(eb);
+            }
+        }
+        else if (a.AdjExp != b.AdjExp)
+        {
+            return a.AdjExp.CompareTo(b.AdjExp);
+        }
+
+        var la = a.End - a.First;
+        var lb = b.End - b.First;
+        var n = Math.Min(la, lb);
+        for (var k = 0; k < n; k++)
+        {
+            var da = a.Digit(a.First + k);
+            var db = b.Digit(b.First + k);
+            if (da != db)
+            {
+                return da.CompareTo(db);
+            }
+        }
+
+        return la.CompareTo(lb);
+    }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+}

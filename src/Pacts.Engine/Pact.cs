@@ -1,0 +1,156 @@
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json;
+using Pacts.Compiling;
+using Pacts.Diagnostics;
+using Pacts.Evaluating;
+using Pacts.Reading;
+
+namespace Pacts;
+
+/// <summary>
+/// A compiled pact: immutable, thread-safe, ready to validate calls. Obtain one with <see cref="Compile"/>
+/// or <see cref="Load"/> (both cached by content, so the same text compiles once), or from a <see cref="PactSet"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var result = Pact.Load("examples/pacts/treasury.pact.yaml");
+/// if (!result.Success) { foreach (var d in result.Diagnostics) Console.Error.WriteLine(d); return; }
+/// using var doc = JsonDocument.Parse("""{"destination": "0xEVIL", "amount": 250}""");
+/// Verdict verdict = result.Pact!.Validate("transfer_funds", doc.RootElement);
+/// </code>
+/// </example>
+public sealed class Pact
+{
+    private readonly FrozenDictionary<string, CompiledBinding> _bindings;
+
+    internal Pact(string id, int version, string? description, bool denyUnboundTools, FrozenDictionary<string, CompiledBinding> bindings, string[] tools)
+    {
+        Id = id;
+        Version = version;
+        Description = description;
+        DenyUnboundTools = denyUnboundTools;
+        _bindings = bindings;
+        Tools = tools;
+    }
+
+    /// <summary>The pact id (<c>pact:</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>The pact version (<c>version:</c>, default 1).</summary>
+    public int Version { get; }
+
+    /// <summary>The optional description.</summary>
+    public string? Description { get; }
+
+    /// <summary>True when <c>unboundTools: deny</c>.</summary>
+    public bool DenyUnboundTools { get; }
+
+    /// <summary>The bound tool names, in file order.</summary>
+    public IReadOnlyList<string> Tools { get; }
+
+    internal IEnumerable<CompiledBinding> Bindings => Tools.Select(t => _bindings[t]);
+
+    /// <summary>Compiles pact text. Results are cached by content: compiling the same text again is a lookup.</summary>
+    /// <param name="text">The pact document.</param>
+    /// <param name="file">The name used in diagnostics.</param>
+    /// <param name="format">YAML or JSON.</param>
+    public static PactCompilation Compile(string text, string file = "<inline>", PactFormat format = PactFormat.Yaml) =>
+        PactCache.Shared.GetOrCompile(text, file, format);
+
+    /// <summary>Reads and compiles a pact file; the format follows the extension (<c>.json</c> or YAML).</summary>
+    public static PactCompilation Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var d = new Diagnostic(DiagnosticCodes.Io, DiagnosticSeverity.Error, new SourceSpan(path, 1, 1), $"cannot read the file: {ex.Message}");
+            return new PactCompilation(path, null, [d]);
+        }
+
+        return Compile(text, path, PactDocumentReader.FormatOf(path));
+    }
+
+    /// <summary>Compiles without the cache (the cache calls this).</summary>
+    internal static PactCompilation CompileUncached(string text, string file, PactFormat format)
+    {
+        var bag = new DiagnosticBag();
+        var root = PactDocumentReader.Read(text, file, format, bag);
+        var pact = root is null ? null : PactCompiler.Compile(root, bag);
+        return new PactCompilation(file, bag.HasErrors ? null : pact, bag.Sorted());
+    }
+
+    /// <summary>True when the pact has a binding for <paramref name="tool"/>.</summary>
+    public bool Binds(string tool) => _bindings.ContainsKey(tool);
+
+    /// <summary>
+    /// Validates one call. A passing call to a bound tool allocates nothing: it returns the binding's shared
+    /// valid verdict. <paramref name="parameters"/> must be a JSON object.
+    /// </summary>
+    /// <exception cref="ArgumentException">The params are not a JSON object.</exception>
+    public Verdict Validate(string tool, JsonElement parameters)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"params must be a JSON object, not {Describe(parameters.ValueKind)}", nameof(parameters));
+        }
+
+        if (!_bindings.TryGetValue(tool, out var binding))
+        {
+            return DenyUnboundTools
+                ? new Verdict(Id, Version, tool, false,
+                    [new Violation("", "unboundTool", Severity.Critical, null, $"tool `{tool}` is not bound by pact `{Id}`, which denies unbound tools")])
+                : new Verdict(Id, Version, tool, false, []);
+        }
+
+        var sink = ViolationSink.Rent();
+        binding.Evaluate(parameters, sink);
+        return sink.Count == 0 ? binding.ValidVerdict : new Verdict(Id, Version, tool, true, sink.ToArrayAndClear());
+    }
+
+    /// <summary>Validates one call whose params are raw UTF-8 JSON (an object).</summary>
+    /// <exception cref="JsonException">The bytes are not valid JSON.</exception>
+    /// <exception cref="ArgumentException">The JSON is not an object.</exception>
+    public Verdict Validate(string tool, ReadOnlyMemory<byte> utf8Parameters)
+    {
+        using var doc = JsonDocument.Parse(utf8Parameters);
+        return Validate(tool, doc.RootElement);
+    }
+
+    /// <summary>Validates one call whose params are JSON text (an object).</summary>
+    public Verdict Validate(string tool, string parametersJson)
+    {
+        ArgumentNullException.ThrowIfNull(parametersJson);
+        using var doc = JsonDocument.Parse(parametersJson);
+        return Validate(tool, doc.RootElement);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Id}@{Version}";
+
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+}
+
+/// <summary>The outcome of compiling one pact file: the pact when it compiled, and every diagnostic.</summary>
+/// <param name="File">The file name used in the diagnostics.</param>
+/// <param name="Pact">The compiled pact, or null when there were errors.</param>
+/// <param name="Diagnostics">Errors and warnings in source order.</param>
+public sealed record PactCompilation(string File, Pact? Pact, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    /// <summary>True when the pact compiled (warnings allowed).</summary>
+    public bool Success => Pact is not null;
+}

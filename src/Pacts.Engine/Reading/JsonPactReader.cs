@@ -1,0 +1,146 @@
+using System.Text;
+using System.Text.Json;
+using Pacts.Diagnostics;
+
+namespace Pacts.Reading;
+
+/// <summary>
+/// Reads JSON into <see cref="PactNode"/>s with positions, using <see cref="Utf8JsonReader"/> directly
+/// (a <see cref="JsonDocument"/> would lose the positions). Numbers keep their exact text.
+/// </summary>
+internal sealed class JsonPactReader
+{
+    private const int MaxDepth = 128;
+
+    private readonly string _file;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly byte[] _utf8;
+    private readonly List<int> _lineStarts = [0];
+
+    private JsonPactReader(string file, DiagnosticBag diagnostics, byte[] utf8)
+    {
+        _file = file;
+        _diagnostics = diagnostics;
+        _utf8 = utf8;
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] == (byte)'\n')
+            {
+                _lineStarts.Add(i + 1);
+            }
+        }
+    }
+
+    public static PactNode? Read(string text, string file, DiagnosticBag diagnostics)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var reader = new JsonPactReader(file, diagnostics, bytes);
+        var json = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            if (!json.Read())
+            {
+                diagnostics.Error(DiagnosticCodes.DocumentCount, new SourceSpan(file, 1, 1), "the file holds no JSON value",
+                    "write the pact as one JSON object");
+                return null;
+            }
+
+            var root = reader.ReadValue(ref json);
+            if (json.Read())
+            {
+                diagnostics.Error(DiagnosticCodes.Syntax, reader.Span(json.TokenStartIndex), "unexpected content after the JSON value");
+                return null;
+            }
+
+            return root;
+        }
+        catch (JsonException ex)
+        {
+            var line = (int)(ex.LineNumber ?? 0) + 1;
+            var col = (int)(ex.BytePositionInLine ?? 0) + 1;
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+
+            message = message.Trim().TrimEnd('.');
+            message = message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
+            diagnostics.Error(DiagnosticCodes.Syntax, new SourceSpan(file, line, col), "invalid JSON: " + message);
+            return null;
+        }
+    }
+
+    private SourceSpan Span(long byteOffset)
+    {
+        var offset = (int)byteOffset;
+        var idx = _lineStarts.BinarySearch(offset);
+        if (idx < 0)
+        {
+            idx = ~idx - 1;
+        }
+
+        var lineStart = _lineStarts[idx];
+        var column = 1;
+        for (var i = lineStart; i < offset && i < _utf8.Length; i++)
+        {
+            if ((_utf8[i] & 0xC0) != 0x80)
+            {
+                column++;
+            }
+        }
+
+        return new SourceSpan(_file, idx + 1, column);
+    }
+
+    private PactNode ReadValue(ref Utf8JsonReader json)
+    {
+        var span = Span(json.TokenStartIndex);
+        switch (json.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                {
+                    var entries = new List<KeyValuePair<PactNode, PactNode>>();
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    while (json.Read() && json.TokenType != JsonTokenType.EndObject)
+                    {
+                        var key = PactNode.Scalar(PactNodeKind.String, json.GetString()!, Span(json.TokenStartIndex));
+                        json.Read();
+                        var value = ReadValue(ref json);
+                        if (!seen.Add(key.Text))
+                        {
+                            _diagnostics.Error(DiagnosticCodes.DuplicateKey, key.Span, $"duplicate key `{key.Text}`", "give each key once");
+                            continue;
+                        }
+
+                        entries.Add(new(key, value));
+                    }
+
+                    return PactNode.Mapping(entries, span);
+                }
+
+            case JsonTokenType.StartArray:
+                {
+                    var items = new List<PactNode>();
+                    while (json.Read() && json.TokenType != JsonTokenType.EndArray)
+                    {
+                        items.Add(ReadValue(ref json));
+                    }
+
+                    return PactNode.Sequence(items, span);
+                }
+
+            case JsonTokenType.String:
+                return PactNode.Scalar(PactNodeKind.String, json.GetString()!, span);
+            case JsonTokenType.Number:
+                return PactNode.Scalar(PactNodeKind.Number, Encoding.UTF8.GetString(json.ValueSpan), span);
+            case JsonTokenType.True:
+                return PactNode.Scalar(PactNodeKind.Boolean, "true", span);
+            case JsonTokenType.False:
+                return PactNode.Scalar(PactNodeKind.Boolean, "false", span);
+            default:
+                return PactNode.Scalar(PactNodeKind.Null, "", span);
+        }
+    }
+}

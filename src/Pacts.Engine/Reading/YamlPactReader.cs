@@ -1,0 +1,242 @@
+using Pacts.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Pacts.Reading;
+
+/// <summary>
+/// Reads YAML into <see cref="PactNode"/>s with the scalar rules of SPEC §2: only JSON-shaped numbers,
+/// the three spellings of true/false and the null forms are not strings; everything else (<c>0xA11A…</c>,
+/// <c>012</c>, <c>NO</c>, <c>yes</c>) stays a string. YAML 1.1 and 1.2 core schemas are deliberately not used.
+/// </summary>
+internal sealed class YamlPactReader
+{
+    private const int MaxDepth = 128;
+    private const long MaxExpandedNodes = 1_000_000;
+
+    private const string StrTag = "tag:yaml.org,2002:str";
+    private const string IntTag = "tag:yaml.org,2002:int";
+    private const string FloatTag = "tag:yaml.org,2002:float";
+    private const string BoolTag = "tag:yaml.org,2002:bool";
+    private const string NullTag = "tag:yaml.org,2002:null";
+    private const string MapTag = "tag:yaml.org,2002:map";
+    private const string SeqTag = "tag:yaml.org,2002:seq";
+
+    private readonly string _file;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Dictionary<string, (PactNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
+    private long _expanded;
+    private Parser _parser = null!;
+
+    private YamlPactReader(string file, DiagnosticBag diagnostics)
+    {
+        _file = file;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Reads one YAML document; returns null (with diagnostics) when the text is not usable.</summary>
+    public static PactNode? Read(string text, string file, DiagnosticBag diagnostics)
+    {
+        var reader = new YamlPactReader(file, diagnostics);
+        try
+        {
+            return reader.ReadStream(text);
+        }
+        catch (YamlException ex)
+        {
+            diagnostics.Error(DiagnosticCodes.Syntax, reader.Span(ex.Start), "invalid YAML: " + CleanMessage(ex.Message));
+            return null;
+        }
+        catch (AbortReadException)
+        {
+            return null;
+        }
+    }
+
+    private static string CleanMessage(string message)
+    {
+        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position is printed by us.
+        var idx = message.LastIndexOf("): ", StringComparison.Ordinal);
+        var core = idx >= 0 ? message[(idx + 3)..] : message;
+        core = core.Trim().TrimEnd('.');
+        return core.Length > 0 ? char.ToLowerInvariant(core[0]) + core[1..] : core;
+    }
+
+    private SourceSpan Span(Mark mark) => new(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+    private PactNode? ReadStream(string text)
+    {
+        _parser = new Parser(new StringReader(text));
+        _parser.Consume<StreamStart>();
+        if (_parser.Accept<StreamEnd>(out _))
+        {
+            _diagnostics.Error(DiagnosticCodes.DocumentCount, new SourceSpan(_file, 1, 1), "the file holds no YAML document",
+                "write the pact as one YAML mapping");
+            return null;
+        }
+
+        _parser.Consume<DocumentStart>();
+        var (root, _) = ReadNode(0);
+        _parser.Consume<DocumentEnd>();
+        if (_parser.Accept<DocumentStart>(out var second))
+        {
+            _diagnostics.Error(DiagnosticCodes.DocumentCount, Span(second.Start), "the file holds more than one YAML document",
+                "put each pact in a file of its own");
+            return null;
+        }
+
+        return root;
+    }
+
+    private (PactNode Node, long Size) ReadNode(int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            _diagnostics.Error(DiagnosticCodes.Syntax, Span(_parser.Current!.Start), $"nesting deeper than {MaxDepth} levels");
+            throw new AbortReadException();
+        }
+
+        var ev = _parser.Current!;
+        switch (ev)
+        {
+            case AnchorAlias alias:
+                _parser.MoveNext();
+                if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                {
+                    _diagnostics.Error(DiagnosticCodes.Syntax, Span(alias.Start), $"unknown anchor `{alias.Value.Value}`");
+                    throw new AbortReadException();
+                }
+
+                _expanded += target.Size;
+                if (_expanded > MaxExpandedNodes)
+                {
+                    _diagnostics.Error(DiagnosticCodes.Syntax, Span(alias.Start), "aliases expand to more than a million nodes",
+                        "remove the nested aliases");
+                    throw new AbortReadException();
+                }
+
+                return target;
+            case Scalar scalar:
+                _parser.MoveNext();
+                return Remember(scalar.Anchor, (ResolveScalar(scalar), 1));
+            case SequenceStart seq:
+                {
+                    _parser.MoveNext();
+                    CheckCollectionTag(seq.Tag, SeqTag, seq.Start);
+                    var items = new List<PactNode>();
+                    long size = 1;
+                    while (!_parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        var (item, itemSize) = ReadNode(depth + 1);
+                        items.Add(item);
+                        size += itemSize;
+                    }
+
+                    return Remember(seq.Anchor, (PactNode.Sequence(items, Span(seq.Start)), size));
+                }
+
+            case MappingStart map:
+                {
+                    _parser.MoveNext();
+                    CheckCollectionTag(map.Tag, MapTag, map.Start);
+                    var entries = new List<KeyValuePair<PactNode, PactNode>>();
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    long size = 1;
+                    while (!_parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var (key, keySize) = ReadNode(depth + 1);
+                        var (value, valueSize) = ReadNode(depth + 1);
+                        size += keySize + valueSize;
+                        if (!key.IsScalar)
+                        {
+                            _diagnostics.Error(DiagnosticCodes.WrongType, key.Span, $"a mapping key must be a scalar, not {key.Describe()}");
+                            continue;
+                        }
+
+                        if (!seen.Add(key.Text))
+                        {
+                            _diagnostics.Error(DiagnosticCodes.DuplicateKey, key.Span, $"duplicate key `{key.Text}`",
+                                "give each key once");
+                            continue;
+                        }
+
+                        entries.Add(new(key, value));
+                    }
+
+                    return Remember(map.Anchor, (PactNode.Mapping(entries, Span(map.Start)), size));
+                }
+
+            default:
+                _diagnostics.Error(DiagnosticCodes.Syntax, Span(ev.Start), "unexpected YAML structure");
+                throw new AbortReadException();
+        }
+    }
+
+    private (PactNode, long) Remember(AnchorName anchor, (PactNode, long) node)
+    {
+        if (!anchor.IsEmpty)
+        {
+            _anchors[anchor.Value] = node;
+        }
+
+        return node;
+    }
+
+    private void CheckCollectionTag(TagName tag, string allowed, Mark start)
+    {
+        if (!tag.IsEmpty && !tag.IsNonSpecific && tag.Value != allowed)
+        {
+            _diagnostics.Error(DiagnosticCodes.UnsupportedTag, Span(start), $"unsupported tag `{tag.Value}`",
+                "only !!str, !!int, !!float, !!bool and !!null are honoured");
+        }
+    }
+
+    private PactNode ResolveScalar(Scalar scalar)
+    {
+        var span = Span(scalar.Start);
+        var text = scalar.Value;
+        var tag = scalar.Tag;
+        if (!tag.IsEmpty && !tag.IsNonSpecific)
+        {
+            switch (tag.Value)
+            {
+                case StrTag:
+                    return PactNode.Scalar(PactNodeKind.String, text, span);
+                case IntTag when JsonNumberText.IsIntegerLiteral(text.Trim()):
+                case FloatTag when JsonNumberText.IsJsonNumber(text.Trim()):
+                    return PactNode.Scalar(PactNodeKind.Number, text.Trim(), span);
+                case BoolTag when ResolvePlain(text) is { Kind: PactNodeKind.Boolean } b:
+                    return PactNode.Scalar(PactNodeKind.Boolean, b.Text, span);
+                case NullTag when ResolvePlain(text) is { Kind: PactNodeKind.Null }:
+                    return PactNode.Scalar(PactNodeKind.Null, "", span);
+                case IntTag or FloatTag or BoolTag or NullTag:
+                    _diagnostics.Error(DiagnosticCodes.UnsupportedTag, span, $"`{text}` is not a valid `!!{tag.Value[(tag.Value.LastIndexOf(':') + 1)..]}`");
+                    return PactNode.Scalar(PactNodeKind.String, text, span);
+                default:
+                    _diagnostics.Error(DiagnosticCodes.UnsupportedTag, span, $"unsupported tag `{tag.Value}`",
+                        "only !!str, !!int, !!float, !!bool and !!null are honoured");
+                    return PactNode.Scalar(PactNodeKind.String, text, span);
+            }
+        }
+
+        if (scalar.Style != ScalarStyle.Plain || tag.IsNonSpecific)
+        {
+            return PactNode.Scalar(PactNodeKind.String, text, span);
+        }
+
+        var (kind, resolved) = ResolvePlain(text);
+        return PactNode.Scalar(kind, resolved, span);
+    }
+
+    /// <summary>The SPEC §2 resolution of a plain scalar.</summary>
+    internal static (PactNodeKind Kind, string Text) ResolvePlain(string text) => text switch
+    {
+        "" or "~" or "null" or "Null" or "NULL" => (PactNodeKind.Null, ""),
+        "true" or "True" or "TRUE" => (PactNodeKind.Boolean, "true"),
+        "false" or "False" or "FALSE" => (PactNodeKind.Boolean, "false"),
+        _ when JsonNumberText.IsJsonNumber(text) => (PactNodeKind.Number, text),
+        _ => (PactNodeKind.String, text),
+    };
+
+    private sealed class AbortReadException : Exception;
+}

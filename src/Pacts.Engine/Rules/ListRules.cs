@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Pacts.Diagnostics;
+using Pacts.Reading;
+
+namespace Pacts.Rules;
+
+/// <summary>What <c>allowList</c> and <c>denyList</c> share: reading a non-empty list of scalars.</summary>
+internal static class ListRules
+{
+    public static ScalarSet? Read(PactNode value, RuleContext context, string name)
+    {
+        if (value.Kind != PactNodeKind.Sequence)
+        {
+            context.Error(DiagnosticCodes.WrongType, value, $"`{name}` must be a list of values, not {value.Describe()}",
+                $"write `{name}: [a, b]`");
+            return null;
+        }
+
+        if (value.Items.Count == 0)
+        {
+            context.Error(DiagnosticCodes.EmptyList, value, $"`{name}` is empty",
+                name == "allowList" ? "an empty allow list allows nothing: list at least one value" : "list at least one value, or remove the rule");
+            return null;
+        }
+
+        var ok = true;
+        foreach (var item in value.Items)
+        {
+            if (!item.IsScalar)
+            {
+                context.Error(DiagnosticCodes.NonScalarInList, item, $"`{name}` holds {item.Describe()}; an object or array never equals a value",
+                    "list only strings, numbers and booleans");
+                ok = false;
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        var set = new ScalarSet(value.Items);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in value.Items)
+        {
+            if (!seen.Add(ScalarSet.KeyOf(item)))
+            {
+                context.Warning(DiagnosticCodes.DuplicateListValue, item, $"`{name}` lists `{item.Text}` more than once", "remove the repeat");
+            }
+        }
+
+        return set;
+    }
+
+    public static string Describe(PactNode list)
+    {
+        var items = list.Items;
+        if (items.Count > 5)
+        {
+            return $"one of {items.Count} listed values";
+        }
+
+        return string.Join(", ", items.Select(i => $"`{i.Text}`"));
+    }
+
+    public static JsonNode Schema(string description) => new JsonObject
+    {
+        ["type"] = "array",
+        ["minItems"] = 1,
+        ["items"] = ScalarSet.ItemSchema(),
+        ["description"] = description,
+    };
+}

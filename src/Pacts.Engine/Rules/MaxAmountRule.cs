@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pacts.Diagnostics;
+using Pacts.Evaluating;
+using Pacts.Numbers;
+using Pacts.Reading;
+
+namespace Pacts.Rules;
+
+/// <summary>
+/// <c>maxAmount</c>: the value must be an amount (a JSON number, or a decimal string
+/// <c>-?[0-9]+(\.[0-9]+)?</c> such as <c>"250.00"</c>) between 0 and the cap, inclusive.
+/// </summary>
+internal sealed class MaxAmountRule : RuleDefinition
+{
+    public override string Name => "maxAmount";
+
+    public override string Description => "number >= 0; the value must be an amount (number or decimal string) from 0 to this cap";
+
+    public override CompiledRule? Compile(PactNode value, RuleContext context)
+    {
+        if (!context.TryNumber(value, "`maxAmount`", out var cap))
+        {
+            return null;
+        }
+
+        var parts = ExactDecimal.ParseTrusted(cap);
+        if (parts.Negative && !parts.IsZero)
+        {
+            context.Error(DiagnosticCodes.BadBound, value, $"`maxAmount` must be at least 0, not `{value.Text}`", "an amount cap is never negative");
+            return null;
+        }
+
+        return new Compiled(this, value, $"`{context.PathText}` must be an amount from 0 to {value.Text}", cap);
+    }
+
+    public override JsonNode Schema() => new JsonObject { ["type"] = "number", ["minimum"] = 0, ["description"] = Description };
+
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, byte[] cap) : CompiledRule(d, s, m)
+    {
+        public override bool Fails(ref LocationValue value)
+        {
+            ExactDecimal.Parts amount;
+            if (value.Kind == JsonValueKind.Number)
+            {
+                if (!ExactDecimal.TryParse(value.Raw, out amount))
+                {
+                    return true;
+                }
+            }
+            else if (value.Kind == JsonValueKind.String)
+            {
+                if (!value.HasEscapes)
+                {
+                    return IsNotAmountString(value.Raw) || FailsCap(value.Raw);
+                }
+
+                // `"\u0032\u0035\u0030"` is the string 250: decode before judging. Only ASCII can be an amount.
+                var chars = value.Chars;
+                Span<byte> ascii = chars.Length <= 128 ? stackalloc byte[chars.Length] : new byte[chars.Length];
+                for (var i = 0; i < chars.Length; i++)
+                {
+                    if (chars[i] > 127)
+                    {
+                        return true;
+                    }
+
+                    ascii[i] = (byte)chars[i];
+                }
+
+                return IsNotAmountString(ascii) || FailsCap(ascii);
+            }
+            else
+            {
+                return true;
+            }
+
+            return FailsCap(amount);
+        }
+
+        private static bool IsNotAmountString(ReadOnlySpan<byte> text) => text.IndexOfAny((byte)'e', (byte)'E') >= 0;
+
+        private bool FailsCap(ReadOnlySpan<byte> text) => !ExactDecimal.TryParse(text, out var amount) || FailsCap(amount);
+
+        private bool FailsCap(scoped in ExactDecimal.Parts amount)
+        {
+            if (amount.Negative && !amount.IsZero)
+            {
+                return true;
+            }
+
+            var c = ExactDecimal.ParseTrusted(cap);
+            return ExactDecimal.Compare(amount, c) > 0;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Pacts.Diagnostics;
+using Pacts.Evaluating;
+using Pacts.Reading;
+
+namespace Pacts.Rules;
+
+/// <summary>
+/// <c>regex</c>: the value must be a string that the pattern matches as a whole. Patterns are built once with
+/// <see cref="RegexOptions.NonBacktracking"/> (linear time, no timeout needed) and anchored as
+/// <c>\A(?:…)\z</c>, so a trailing newline is not forgiven. Constructs that need backtracking are rejected
+/// at compile time with the construct named.
+/// </summary>
+internal sealed partial class RegexRule : RuleDefinition
+{
+    /// <summary>Patterns longer than this are refused: they are almost certainly generated or hostile.</summary>
+    internal const int MaxPatternLength = 4096;
+
+    public override string Name => "regex";
+
+    public override string Description => "a .NET regex (NonBacktracking dialect) that must match the whole string";
+
+    public override CompiledRule? Compile(PactNode value, RuleContext context)
+    {
+        if (value.Kind != PactNodeKind.String)
+        {
+            context.Error(DiagnosticCodes.WrongType, value, $"`regex` must be a string, not {value.Describe()}", "quote the pattern");
+            return null;
+        }
+
+        var pattern = value.Text;
+        if (pattern.Length > MaxPatternLength)
+        {
+            context.Error(DiagnosticCodes.BadRegex, value, $"regex is {pattern.Length} characters long; the limit is {MaxPatternLength}");
+            return null;
+        }
+
+        var regex = TryBuild(pattern, out var error);
+        if (regex is null)
+        {
+            context.Error(DiagnosticCodes.BadRegex, value, error!.Value.Message, error.Value.Help);
+            return null;
+        }
+
+        if (UnicodeClass().IsMatch(pattern))
+        {
+            context.Warning(DiagnosticCodes.UnicodeClass, value, "`\\d` and `\\w` match any Unicode digit or letter, not just ASCII",
+                "write `[0-9]` or `[A-Za-z0-9_]` for ASCII");
+        }
+
+        return new Compiled(this, value, $"`{context.PathText}` must be a string matching `{pattern}`", regex);
+    }
+
+    public override JsonNode Schema() => new JsonObject { ["type"] = "string", ["description"] = Description };
+
+    /// <summary>Builds the anchored, linear-time regex for a pattern, or explains why it cannot be built.</summary>
+    internal static Regex? TryBuild(string pattern, out (string Message, string? Help)? error)
+    {
+        error = null;
+        try
+        {
+            // The pattern alone must parse: a pattern like `a)|(b` would otherwise be re-balanced by the wrapper.
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException ex)
+        {
+            error = ($"invalid regex `{pattern}`: {Lower(ex.Message)}", null);
+            return null;
+        }
+
+        // In (?x) mode a trailing `# comment` would swallow the closing anchor; a newline ends it and is
+        // ignored in that mode. Elsewhere a newline would be literal, so it is only added under (?x).
+        var wrapped = GlobalExtendedFlag().IsMatch(pattern) ? $"\\A(?:{pattern}\n)\\z" : $"\\A(?:{pattern})\\z";
+        try
+        {
+            return new Regex(wrapped, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
+        catch (NotSupportedException ex)
+        {
+            var construct = ConstructName(ex.Message);
+            error = ($"regex `{pattern}` uses {construct}, which needs backtracking", "rewrite the pattern without it: pacts match in linear time");
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            error = ($"invalid regex `{pattern}`: {Lower(ex.Message)}", null);
+            return null;
+        }
+    }
+
+    private static string ConstructName(string message)
+    {
+        // .NET names the construct in the message: "... expressions containing: 'backreference (\1)'."
+        var m = QuotedConstruct().Match(message);
+        return m.Success ? m.Groups[1].Value : "a construct";
+    }
+
+    private static string Lower(string message)
+    {
+        var cut = message.IndexOf(" - ", StringComparison.Ordinal);
+        var core = cut >= 0 ? message[(cut + 3)..] : message;
+        core = core.Trim().TrimEnd('.');
+        return core.Length > 0 ? char.ToLowerInvariant(core[0]) + core[1..] : core;
+    }
+
+    [GeneratedRegex(@"(?<!\\)(?:\\\\)*\\[dwDW]")]
+    private static partial Regex UnicodeClass();
+
+    [GeneratedRegex(@"\(\?[imnsx]*x[imnsx]*(?:-[imnsx]*)?\)")]
+    private static partial Regex GlobalExtendedFlag();
+
+    [GeneratedRegex(@"'([^']+)'")]
+    private static partial Regex QuotedConstruct();
+
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex regex) : CompiledRule(d, s, m)
+    {
+        public override bool Fails(ref LocationValue value) =>
+            value.Kind != JsonValueKind.String || !regex.IsMatch(value.Chars);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pacts.Diagnostics;
+using Pacts.Evaluating;
+using Pacts.Numbers;
+using Pacts.Reading;
+
+namespace Pacts.Rules;
+
+/// <summary><c>valueRange: {min, max}</c>: the value must be a JSON number inside the inclusive range.</summary>
+internal sealed class ValueRangeRule : RuleDefinition
+{
+    private static readonly string[] Keys = ["min", "max"];
+
+    public override string Name => "valueRange";
+
+    public override string Description => "{min, max} (at least one); the value must be a JSON number within them, inclusive";
+
+    public override CompiledRule? Compile(PactNode value, RuleContext context)
+    {
+        if (value.Kind != PactNodeKind.Mapping)
+        {
+            context.Error(DiagnosticCodes.WrongType, value, $"`valueRange` must be a mapping with `min` and/or `max`, not {value.Describe()}",
+                "write `valueRange: {min: 0, max: 100}`");
+            return null;
+        }
+
+        byte[]? min = null;
+        byte[]? max = null;
+        var ok = true;
+        foreach (var (key, v) in value.Entries)
+        {
+            switch (key.Text)
+            {
+                case "min":
+                    ok &= context.TryNumber(v, "`valueRange.min`", out var minBytes);
+                    min = minBytes;
+                    break;
+                case "max":
+                    ok &= context.TryNumber(v, "`valueRange.max`", out var maxBytes);
+                    max = maxBytes;
+                    break;
+                default:
+                    Suggest.UnknownKey(context.Diagnostics, key, Keys, "`valueRange`");
+                    ok = false;
+                    break;
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        if (min is null && max is null)
+        {
+            context.Error(DiagnosticCodes.BadBound, value, "`valueRange` needs `min`, `max` or both");
+            return null;
+        }
+
+        var minText = value.Find("min")?.Value.Text;
+        var maxText = value.Find("max")?.Value.Text;
+        if (min is not null && max is not null && ExactDecimal.Compare(min, max) > 0)
+        {
+            context.Error(DiagnosticCodes.BadBound, value, $"`valueRange` has `min` {minText} greater than `max` {maxText}",
+                "no number can satisfy it: swap or fix the bounds");
+            return null;
+        }
+
+        var message = (min, max) switch
+        {
+            (not null, not null) => $"`{context.PathText}` must be a number from {minText} to {maxText}",
+            (not null, null) => $"`{context.PathText}` must be a number of at least {minText}",
+            _ => $"`{context.PathText}` must be a number of at most {maxText}",
+        };
+        return new Compiled(this, value, message, min, max);
+    }
+
+    public override JsonNode Schema() => new JsonObject
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject { ["min"] = new JsonObject { ["type"] = "number" }, ["max"] = new JsonObject { ["type"] = "number" } },
+        ["minProperties"] = 1,
+        ["additionalProperties"] = false,
+        ["description"] = Description,
+    };
+
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, byte[]? min, byte[]? max) : CompiledRule(d, s, m)
+    {
+        public override bool Fails(ref LocationValue value)
+        {
+            if (value.Kind != JsonValueKind.Number || !ExactDecimal.TryParse(value.Raw, out var v))
+            {
+                return true;
+            }
+
+            if (min is not null)
+            {
+                var lo = ExactDecimal.ParseTrusted(min);
+                if (ExactDecimal.Compare(v, lo) < 0)
+                {
+                    return true;
+                }
+            }
+
+            if (max is not null)
+            {
+                var hi = ExactDecimal.ParseTrusted(max);
+                if (ExactDecimal.Compare(v, hi) > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
