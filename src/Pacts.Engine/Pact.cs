@@ -134,7 +134,8 @@ public sealed class Pact
     /// <inheritdoc/>
     public override string ToString() => $"{Id}@{Version}";
 
-    internal static string Describe(JsonValueKind kind) => kind switch
+    /// <summary>A JSON kind in words for messages: <c>an array</c>, <c>a string</c>.</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",

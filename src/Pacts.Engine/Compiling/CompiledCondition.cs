@@ -134,7 +134,7 @@ internal sealed class CompiledCondition
             return;
         }
 
-        sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message), _required.Definition.Order);
+        sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message, Path.Text), _required.Definition.Order);
     }
 
     private void Present(JsonElement element, ReadOnlySpan<int> trail, ViolationSink sink)
@@ -148,7 +148,7 @@ internal sealed class CompiledCondition
                 if (rule.Fails(ref value))
                 {
                     sink.Add(
-                        new Violation(Render(trail, Path.Segments.Count), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message),
+                        new Violation(Render(trail, Path.Segments.Count), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message, Path.Text),
                         rule.Definition.Order);
                 }
             }

@@ -4,8 +4,9 @@ using Pacts.Reading;
 namespace Pacts;
 
 /// <summary>"Did you mean" hints: the closest known word by case-insensitive match, then edit distance.</summary>
-internal static class Suggest
+public static class Suggest
 {
+    /// <summary>The candidate closest to <paramref name="word"/>, or null when none is close enough to suggest.</summary>
     public static string? Closest(string word, IEnumerable<string> candidates)
     {
         string? best = null;
@@ -29,7 +30,7 @@ internal static class Suggest
     }
 
     /// <summary>Reports an unknown key with a hint: the closest known key, else the list of keys allowed there.</summary>
-    public static void UnknownKey(DiagnosticBag diagnostics, PactNode key, IReadOnlyCollection<string> known, string where)
+    internal static void UnknownKey(DiagnosticBag diagnostics, PactNode key, IReadOnlyCollection<string> known, string where)
     {
         var near = Closest(key.Text, known);
         diagnostics.Error(DiagnosticCodes.UnknownKey, key.Span, $"unknown key `{key.Text}` in {where}",

@@ -66,17 +66,29 @@ public sealed class Verdict
     }
 
     /// <summary>The verdict as compact JSON (SPEC §5 key order).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, PactsJsonContext.Default.Verdict);
+    public string ToJson() => JsonSerializer.Serialize(this, PactsJsonContext.Relaxed.Verdict);
 
     /// <summary>Writes the verdict as JSON to <paramref name="writer"/>.</summary>
-    public void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, PactsJsonContext.Default.Verdict);
+    public void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, PactsJsonContext.Relaxed.Verdict);
 
     /// <summary>Reads a verdict written by <see cref="ToJson"/>.</summary>
-    public static Verdict? FromJson(string json) => JsonSerializer.Deserialize(json, PactsJsonContext.Default.Verdict);
+    public static Verdict? FromJson(string json) => JsonSerializer.Deserialize(json, PactsJsonContext.Relaxed.Verdict);
 }
 
 /// <summary>Source-generated serialisation for the engine's public result types.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(Violation[]))]
-internal sealed partial class PactsJsonContext : JsonSerializerContext;
+internal sealed partial class PactsJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context every verdict is written with: relaxed escaping keeps backticks and non-ASCII text readable
+    /// (verdicts are JSON documents, never embedded in HTML), and one shared instance keeps the bytes identical
+    /// wherever a verdict is produced.
+    /// </summary>
+    public static PactsJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    });
+}

@@ -9,7 +9,14 @@ public sealed class Violation
     /// <summary>Creates a violation.</summary>
     [JsonConstructor]
     public Violation(string paramPath, string rule, Severity severity, string? value, string message)
+        : this(paramPath, rule, severity, value, message, paramPath)
     {
+    }
+
+    /// <summary>Creates a violation that also records the path as the pact wrote it.</summary>
+    public Violation(string paramPath, string rule, Severity severity, string? value, string message, string pactParamPath)
+    {
+        PactParamPath = pactParamPath;
         ParamPath = paramPath;
         Rule = rule;
         Severity = severity;
@@ -38,6 +45,13 @@ public sealed class Violation
     /// <summary>The condition's message, or a generated one naming the rule and its bound.</summary>
     [JsonPropertyOrder(4)]
     public string Message { get; }
+
+    /// <summary>
+    /// The condition's <c>paramPath</c> as written in the pact (<c>items[*].sku</c> for a violation at
+    /// <c>items[2].sku</c>), for reports that group violations by pact path. Not part of the verdict JSON.
+    /// </summary>
+    [JsonIgnore]
+    public string PactParamPath { get; }
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Pacts.Cli.Commands;
+
+namespace Pacts.Cli;
+
+/// <summary>Builds the <c>pacts</c> command tree and runs it; parse errors are usage errors (exit 2).</summary>
+internal static class Cli
+{
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = new RootCommand("""
+            pacts: decide whether an AI agent's tool call is allowed by a pact.
+
+            Examples:
+              pacts validate examples/pacts
+              pacts validate-call --pacts examples/pacts --pact treasury-pact --tool transfer_funds --params '{"destination":"0xEVIL","amount":250}'
+              pacts replay examples/events/atlas.jsonl --pacts examples/pacts
+              pacts test examples/pacts
+            """);
+        root.Subcommands.Add(ValidateCommand.Create(context));
+        root.Subcommands.Add(ValidateCallCommand.Create(context));
+        root.Subcommands.Add(ReplayCommand.Create(context));
+        root.Subcommands.Add(TestCommand.Create(context));
+        root.Subcommands.Add(SchemaCommand.Create(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                context.Err.WriteLine("pacts: error: " + error.Message);
+            }
+
+            var name = parse.CommandResult.Command == root ? "pacts" : "pacts " + parse.CommandResult.Command.Name;
+            context.Err.WriteLine($"run `{name} --help` for usage");
+            return (int)ExitCode.Error;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (int)context.Fail(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Pacts.Cli.Rendering;
+using Pacts.Diagnostics;
+
+namespace Pacts.Cli.Commands;
+
+/// <summary>Loading <c>--pacts</c> for the commands that evaluate calls: any problem is an error (exit 2).</summary>
+internal static class PactLoading
+{
+    public static PactSet? Load(CliContext context, string[] paths)
+    {
+        var problems = new List<Diagnostic>();
+        var files = PactSet.FindFiles(paths, problems);
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems)
+            {
+                context.Fail($"--pacts {p.Span.File}: {p.Message}; {p.Help}");
+            }
+
+            return null;
+        }
+
+        var set = PactSet.FromCompilations([.. files.Select(Pact.Load)]);
+        if (set.HasErrors)
+        {
+            var errors = set.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            context.Fail($"the pacts do not load ({errors.Count} error(s)); run `pacts validate {string.Join(' ', paths)}` for details");
+            DiagnosticRenderer.Text(context.Err, errors, color: false);
+            return null;
+        }
+
+        if (set.Pacts.Count == 0)
+        {
+            context.Fail($"no pact files found under {string.Join(", ", paths)}; pacts are .yaml, .yml or .json files");
+            return null;
+        }
+
+        return set;
+    }
+
+    /// <summary>Picks <c>--pact ID</c>, or the only pact of the set.</summary>
+    public static Pact? Pick(CliContext context, PactSet set, string? id)
+    {
+        if (id is null)
+        {
+            if (set.Pacts.Count == 1)
+            {
+                return set.Pacts[0];
+            }
+
+            context.Fail($"the pact set holds {set.Pacts.Count} pacts ({string.Join(", ", set.Pacts.Select(p => p.Id))}); choose one with --pact ID");
+            return null;
+        }
+
+        var pact = set.Find(id);
+        if (pact is null)
+        {
+            var near = Suggest.Closest(id, set.Pacts.Select(p => p.Id));
+            context.Fail($"unknown pact `{id}`; " + (near is not null ? $"did you mean `{near}`?" : "loaded: " + string.Join(", ", set.Pacts.Select(p => p.Id))));
+        }
+
+        return pact;
+    }
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Pacts.Cli.Rendering;
+
+namespace Pacts.Cli.Commands;
+
+/// <summary><c>pacts validate-call</c>: one offline pre-flight check of a tool call.</summary>
+internal static class ValidateCallCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var pacts = Options.Pacts(required: true);
+        var pact = new Option<string>("--pact") { Description = "pact id; may be omitted when the set holds one pact" };
+        var tool = new Option<string>("--tool") { Description = "the tool name", Required = true };
+        var parameters = new Option<string>("--params") { Description = "the params: JSON text, @FILE, or - for stdin", Required = true };
+        var format = new Option<string>("--format") { Description = "json (default) or text", DefaultValueFactory = _ => "json" }
+            .AcceptOnlyFromAmong("json", "text");
+        var failOn = Options.FailOn();
+        var command = new Command("validate-call", """
+            Validate one tool call against a pact and print the verdict.
+            Exit codes: 0 valid, 1 a violation at or above --fail-on (default minor), 2 error.
+
+            Examples:
+              pacts validate-call --pacts examples/pacts --pact treasury-pact --tool transfer_funds \
+                --params '{"destination":"0xEVIL","amount":250,"currency":"USDC"}'
+              echo '{"amount": 10}' | pacts validate-call --pacts treasury.pact.yaml --tool transfer_funds --params - --format text
+            """)
+        {
+            pacts, pact, tool, parameters, format, failOn,
+        };
+        command.SetAction(parse => (int)Run(
+            context, parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(tool)!, parse.GetValue(parameters)!, parse.GetValue(format)!, parse.GetValue(failOn)!));
+        return command;
+    }
+
+    private static ExitCode Run(CliContext context, string[] pactPaths, string? pactId, string tool, string paramsArg, string format, string failOn)
+    {
+        var set = PactLoading.Load(context, pactPaths);
+        if (set is null)
+        {
+            return ExitCode.Error;
+        }
+
+        var pact = PactLoading.Pick(context, set, pactId);
+        if (pact is null)
+        {
+            return ExitCode.Error;
+        }
+
+        if (!TryReadParams(context, paramsArg, out var bytes, out var source))
+        {
+            return ExitCode.Error;
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException ex)
+        {
+            return context.Fail($"{source} is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}); pass a JSON object such as '{{\"amount\": 250}}'");
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return context.Fail($"{source} must be a JSON object, not {Pact.Describe(doc.RootElement.ValueKind)}; wrap the params in {{...}}");
+            }
+
+            var verdict = pact.Validate(tool, doc.RootElement);
+            if (format == "text")
+            {
+                VerdictRenderer.Text(context.Out, verdict, context.Color);
+            }
+            else
+            {
+                context.Out.WriteLine(verdict.ToJson());
+            }
+
+            return Options.Fails(verdict.HighestSeverity, failOn) ? ExitCode.Findings : ExitCode.Ok;
+        }
+    }
+
+    private static bool TryReadParams(CliContext context, string arg, out byte[] bytes, out string source)
+    {
+        bytes = [];
+        if (arg == "-")
+        {
+            source = "params from stdin";
+            using var stdin = context.OpenStdin();
+            using var buffer = new MemoryStream();
+            stdin.CopyTo(buffer);
+            bytes = buffer.ToArray();
+            return true;
+        }
+
+        if (arg.StartsWith('@'))
+        {
+            var path = arg[1..];
+            source = $"params file {path}";
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                context.Fail($"cannot read params file {path}: {ex.Message}");
+                return false;
+            }
+        }
+
+        source = "--params";
+        bytes = Encoding.UTF8.GetBytes(arg);
+        return true;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Pacts.Cli.Rendering;
+using Pacts.Diagnostics;
+
+namespace Pacts.Cli.Commands;
+
+/// <summary><c>pacts validate PATH...</c>: load and compile every pact, print every diagnostic.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "pact files or directories", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "text, json or github (Actions annotations)", DefaultValueFactory = _ => "text" }
+            .AcceptOnlyFromAmong("text", "json", "github");
+        var command = new Command("validate", """
+            Load and compile pacts; print every error and warning as file:line:col: error PACT0NN: message.
+            Exit codes: 0 all valid (warnings allowed), 1 any error, 2 usage or I/O error.
+
+            Examples:
+              pacts validate examples/pacts
+              pacts validate pacts/ --format github
+            """)
+        {
+            paths,
+            format,
+        };
+        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!));
+        return command;
+    }
+
+    private static ExitCode Run(CliContext context, string[] paths, string format)
+    {
+        var problems = new List<Diagnostic>();
+        var files = PactSet.FindFiles(paths, problems);
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems)
+            {
+                context.Fail($"{p.Span.File}: {p.Message}; {p.Help}");
+            }
+
+            return ExitCode.Error;
+        }
+
+        var set = PactSet.FromCompilations([.. files.Select(Pact.Load)]);
+        if (set.Diagnostics.Any(d => d.Code == DiagnosticCodes.Io))
+        {
+            foreach (var d in set.Diagnostics.Where(d => d.Code == DiagnosticCodes.Io))
+            {
+                context.Fail($"{d.Span.File}: {d.Message}");
+            }
+
+            return ExitCode.Error;
+        }
+
+        var diagnostics = set.Diagnostics;
+        switch (format)
+        {
+            case "json":
+                DiagnosticRenderer.Json(context.Out, diagnostics, files.Count);
+                break;
+            case "github":
+                DiagnosticRenderer.GitHub(context.Out, diagnostics);
+                break;
+            default:
+                DiagnosticRenderer.Text(context.Out, diagnostics, context.Color);
+                var errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+                var warnings = diagnostics.Count - errors;
+                context.Out.WriteLine($"{files.Count} file(s) checked: {Plural(set.Pacts.Count, "pact")} valid, {Plural(errors, "error")}, {Plural(warnings, "warning")}");
+                break;
+        }
+
+        return set.HasErrors ? ExitCode.Findings : ExitCode.Ok;
+    }
+
+    private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
+}

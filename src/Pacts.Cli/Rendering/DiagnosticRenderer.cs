@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Pacts.Diagnostics;
+
+namespace Pacts.Cli.Rendering;
+
+/// <summary>Renders diagnostics as text (with the source line and a caret), JSON, or GitHub Actions annotations.</summary>
+internal static class DiagnosticRenderer
+{
+    public static void Text(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, bool color)
+    {
+        var sources = new Dictionary<string, string[]?>(StringComparer.Ordinal);
+        foreach (var d in diagnostics)
+        {
+            var level = d.Severity == DiagnosticSeverity.Error ? Paint("error", "31", color) : Paint("warning", "33", color);
+            w.WriteLine($"{d.Span.File}:{d.Span.Line}:{d.Span.Column}: {level} {d.Code}: {d.Message}");
+            var line = SourceLine(sources, d.Span);
+            if (line is not null)
+            {
+                var gutter = d.Span.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                w.WriteLine($"  {gutter} | {line}");
+                var pad = new string(' ', gutter.Length);
+                var col = Math.Clamp(d.Span.Column - 1, 0, line.Length);
+                var indent = new string([.. line.Take(col).Select(c => c == '\t' ? '\t' : ' ')]);
+                w.WriteLine($"  {pad} | {indent}{Paint("^", "1", color)}");
+            }
+
+            if (d.Help is not null)
+            {
+                w.WriteLine($"  = help: {d.Help}");
+            }
+        }
+    }
+
+    public static void Json(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, int files)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("files", files);
+            json.WriteNumber("errors", diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error));
+            json.WriteNumber("warnings", diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning));
+            json.WriteStartArray("diagnostics");
+            foreach (var d in diagnostics)
+            {
+                json.WriteStartObject();
+                json.WriteString("file", d.Span.File);
+                json.WriteNumber("line", d.Span.Line);
+                json.WriteNumber("column", d.Span.Column);
+                json.WriteString("severity", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
+                json.WriteString("code", d.Code);
+                json.WriteString("message", d.Message);
+                if (d.Help is not null)
+                {
+                    json.WriteString("help", d.Help);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        w.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>GitHub Actions workflow commands: <c>::error file=…,line=…,col=…,title=…::message</c>.</summary>
+    public static void GitHub(TextWriter w, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            var level = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+            var message = d.Help is null ? d.Message : $"{d.Message} ({d.Help})";
+            w.WriteLine($"::{level} file={Property(d.Span.File)},line={d.Span.Line},col={d.Span.Column},title={Property(d.Code)}::{Data(message)}");
+        }
+    }
+
+    public static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+
+    private static string? SourceLine(Dictionary<string, string[]?> cache, SourceSpan span)
+    {
+        if (!cache.TryGetValue(span.File, out var lines))
+        {
+            try
+            {
+                lines = File.Exists(span.File) ? File.ReadAllLines(span.File) : null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                lines = null;
+            }
+
+            cache[span.File] = lines;
+        }
+
+        return lines is not null && span.Line >= 1 && span.Line <= lines.Length ? lines[span.Line - 1].TrimEnd('\r') : null;
+    }
+
+    private static string Data(string s) => s.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+
+    private static string Property(string s) => Data(s).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+}

@@ -1,0 +1,275 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Pacts.Evaluating;
+using Pacts.Events;
+
+namespace Pacts.Replay;
+
+/// <summary>A tool call that was evaluated against a loaded pact, with where it came from.</summary>
+/// <param name="File">The log it came from.</param>
+/// <param name="Line">Its line (or envelope index).</param>
+/// <param name="SessionId">The session.</param>
+/// <param name="AgentId">The agent.</param>
+/// <param name="PactId">The pact it was bound to (its own, or its session's).</param>
+/// <param name="Tool">The tool called.</param>
+/// <param name="Verdict">The verdict.</param>
+public sealed record EvaluatedCall(string File, long Line, string SessionId, string AgentId, string PactId, string Tool, Verdict Verdict)
+{
+    /// <summary>
+    /// The <c>--verdicts</c> line: <c>line</c>, <c>file</c>, <c>sessionId</c>, <c>agentId</c>, <c>pactId</c>,
+    /// <c>tool</c>, then the verdict's own fields exactly as <see cref="Verdict.ToJson"/> writes them.
+    /// </summary>
+    public string ToJsonLine()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("line", Line);
+            w.WriteString("file", File);
+            w.WriteString("sessionId", SessionId);
+            w.WriteString("agentId", AgentId);
+            w.WriteString("pactId", PactId);
+            w.WriteString("tool", Tool);
+            w.WriteEndObject();
+        }
+
+        var head = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var verdict = Verdict.ToJson();
+        return string.Concat(head.AsSpan(0, head.Length - 1), ",", verdict.AsSpan(1));
+    }
+}
+
+/// <summary>
+/// Turns a stream of log records into verdicts and a compliance report (SPEC §6, §8). Binding: a tool
+/// call uses its own <c>pactId</c>, else the <c>pactId</c> of the latest earlier <c>session_start</c> of its
+/// session, else it is unevaluated; an id that names no loaded pact is counted as unknown, never passed.
+/// Memory is bounded by open sessions and distinct agents/pacts/paths, not by the number of events:
+/// sessions are forgotten at <c>session_end</c>; distinct sessions are counted by 64-bit hashes.
+/// </summary>
+public sealed class ReplayAnalyzer(PactSet pacts)
+{
+    /// <summary>At most this many malformed lines are listed (all are counted).</summary>
+    public const int MaxListedMalformed = 1000;
+
+    private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
+    private readonly HashSet<ulong> _seenSessions = [];
+    private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Agent, string Pact), PactStats> _pactStats = [];
+    private readonly Dictionary<string, long> _unknownPacts = new(StringComparer.Ordinal);
+    private readonly List<MalformedLine> _malformed = [];
+
+    private long _events;
+    private long _malformedCount;
+    private long _unknown;
+    private long _evaluated;
+    private long _valid;
+    private long _unevaluated;
+    private long _unknownPact;
+    private readonly long[] _bySeverity = new long[4];
+
+    /// <summary>Handles one record; returns the evaluated call when it was a tool call bound to a loaded pact.</summary>
+    public EvaluatedCall? Process(LogRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        switch (record.Kind)
+        {
+            case LogRecordKind.Malformed:
+                _malformedCount++;
+                if (_malformed.Count < MaxListedMalformed)
+                {
+                    _malformed.Add(new MalformedLine(record.File, record.Line, record.Reason ?? "malformed"));
+                }
+
+                return null;
+            case LogRecordKind.Unknown:
+                _unknown++;
+                return null;
+        }
+
+        var ev = record.Event!;
+        _events++;
+        var agent = Agent(ev.AgentId);
+        switch (ev.Type)
+        {
+            case EventType.SessionStart:
+                _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
+                if (_seenSessions.Add(Hash(ev.SessionId)))
+                {
+                    agent.Sessions++;
+                }
+
+                return null;
+            case EventType.SessionEnd:
+                if (_open.Remove(ev.SessionId, out var open))
+                {
+                    var owner = Agent(open.AgentId);
+                    var ms = (long)Math.Floor((ev.Timestamp - open.StartedAt).TotalMilliseconds);
+                    owner.Durations.Add(ms);
+                    if (ev.Outcome == "success")
+                    {
+                        owner.EndedSuccess++;
+                    }
+                }
+
+                return null;
+            case EventType.ToolCall:
+                return ToolCall(record, ev, agent);
+            default:
+                return null;
+        }
+    }
+
+    private EvaluatedCall? ToolCall(LogRecord record, AgentEvent ev, AgentStats agent)
+    {
+        agent.ToolCalls++;
+        if (ev.Outcome == "error")
+        {
+            agent.ToolErrors++;
+        }
+
+        var pactId = ev.PactId ?? (_open.TryGetValue(ev.SessionId, out var s) ? s.PactId : null);
+        if (pactId is null)
+        {
+            _unevaluated++;
+            return null;
+        }
+
+        var pact = pacts.Find(pactId);
+        if (pact is null)
+        {
+            _unknownPact++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_unknownPacts, pactId, out _)++;
+            return null;
+        }
+
+        var verdict = pact.Validate(ev.Tool!, ev.Params);
+        _evaluated++;
+        agent.Evaluated++;
+        var stats = PactStatsFor(ev.AgentId, pactId);
+        stats.Evaluated++;
+        if (verdict.Valid)
+        {
+            _valid++;
+            stats.Valid++;
+        }
+        else
+        {
+            agent.Invalid++;
+            var severity = (int)verdict.HighestSeverity!.Value;
+            _bySeverity[severity]++;
+            stats.BySeverity[severity]++;
+            foreach (var v in verdict.Violations)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(stats.Paths, v.PactParamPath, out _)++;
+            }
+        }
+
+        return new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict);
+    }
+
+    /// <summary>The report so far.</summary>
+    public ReplayReport Report() => new()
+    {
+        Events = _events,
+        Malformed = _malformedCount,
+        Unknown = _unknown,
+        Sessions = _agents.Values.Sum(a => a.Sessions),
+        ToolCalls = new ToolCallCounts(_evaluated + _unevaluated + _unknownPact, _evaluated, _valid, _evaluated - _valid, _unevaluated, _unknownPact),
+        ComplianceRate = Rate(_valid, _evaluated),
+        InvalidBySeverity = new SeverityCounts(_bySeverity[3], _bySeverity[2], _bySeverity[1]),
+        Pacts = [.. _pactStats.OrderBy(p => p.Key.Agent, StringComparer.Ordinal).ThenBy(p => p.Key.Pact, StringComparer.Ordinal).Select(p => new PactReport(
+            p.Key.Agent, p.Key.Pact, p.Value.Evaluated, p.Value.Valid, Rate(p.Value.Valid, p.Value.Evaluated),
+            new SeverityCounts(p.Value.BySeverity[3], p.Value.BySeverity[2], p.Value.BySeverity[1]),
+            new SeverityRates(Rate(p.Value.BySeverity[3], p.Value.Evaluated), Rate(p.Value.BySeverity[2], p.Value.Evaluated), Rate(p.Value.BySeverity[1], p.Value.Evaluated)),
+            [.. p.Value.Paths.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(5).Select(x => new PathCount(x.Key, x.Value))]))],
+        Agents = [.. _agents.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new AgentReport(
+            a.Key, a.Value.Sessions, Rate(a.Value.EndedSuccess, a.Value.Sessions), a.Value.Durations.Percentiles(),
+            a.Value.ToolCalls, Rate(a.Value.ToolErrors, a.Value.ToolCalls), Rate(a.Value.Invalid, a.Value.Evaluated)))],
+        UnknownPacts = [.. _unknownPacts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UnknownPactCount(p.Key, p.Value))],
+        MalformedLines = [.. _malformed],
+        MalformedLinesTruncated = _malformedCount > _malformed.Count,
+    };
+
+    private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    /// <summary>FNV-1a over the UTF-16 code units: 64 bits make a collision among a billion sessions unlikely.</summary>
+    private static ulong Hash(string s)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in s)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+
+        return h;
+    }
+
+    private AgentStats Agent(string id)
+    {
+        ref var a = ref CollectionsMarshal.GetValueRefOrAddDefault(_agents, id, out _);
+        return a ??= new AgentStats();
+    }
+
+    private PactStats PactStatsFor(string agent, string pact)
+    {
+        ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_pactStats, (agent, pact), out _);
+        return p ??= new PactStats();
+    }
+
+    private sealed record OpenSession(string? PactId, DateTimeOffset StartedAt, string AgentId);
+
+    private sealed class AgentStats
+    {
+        public long Sessions;
+        public long EndedSuccess;
+        public long ToolCalls;
+        public long ToolErrors;
+        public long Evaluated;
+        public long Invalid;
+        public readonly DurationHistogram Durations = new();
+    }
+
+    private sealed class PactStats
+    {
+        public long Evaluated;
+        public long Valid;
+        public readonly long[] BySeverity = new long[4];
+        public readonly Dictionary<string, long> Paths = new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>
+/// Exact nearest-rank percentiles over whole milliseconds, stored as value → count: memory grows with the
+/// number of distinct durations, not with the number of sessions.
+/// </summary>
+internal sealed class DurationHistogram
+{
+    private readonly SortedDictionary<long, long> _counts = [];
+    private long _total;
+
+    public void Add(long ms)
+    {
+        _counts[ms] = _counts.TryGetValue(ms, out var c) ? c + 1 : 1;
+        _total++;
+    }
+
+    public Percentiles? Percentiles() => _total == 0 ? null : new Percentiles(At(50), At(95), At(99));
+
+    private long At(int p)
+    {
+        var rank = (long)Math.Ceiling(p / 100.0 * _total);
+        rank = Math.Max(1, rank);
+        long seen = 0;
+        foreach (var (value, count) in _counts)
+        {
+            seen += count;
+            if (seen >= rank)
+            {
+                return value;
+            }
+        }
+
+        return _counts.Keys.Last();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pacts.Compiling;
+using Pacts.Rules;
+
+namespace Pacts.Schema;
+
+/// <summary>
+/// The JSON Schema (draft 2020-12) of pact documents, generated from the same rule catalogue and key lists
+/// the compiler uses, so the schema and the loader cannot drift apart.
+/// </summary>
+public static class PactSchema
+{
+    /// <summary>The schema's <c>$id</c>.</summary>
+    public const string Id = "https://pacts.dev/schema/pact.schema.json";
+
+    /// <summary>The schema as indented JSON text.</summary>
+    public static string ToJson() => Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>The schema as a JSON node tree.</summary>
+    public static JsonObject Build()
+    {
+        var conditionProps = new JsonObject
+        {
+            ["paramPath"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["description"] = "where the value is: a, a.b, a[0], items[*].sku, ['key.with.dots']" },
+            ["severity"] = new JsonObject { ["enum"] = new JsonArray("critical", "major", "minor"), ["default"] = "major" },
+            ["message"] = new JsonObject { ["type"] = "string", ["description"] = "copied into every violation of this condition" },
+        };
+        foreach (var rule in RuleCatalogue.All)
+        {
+            conditionProps[rule.Name] = rule.Schema();
+        }
+
+        var ruleNames = new JsonArray([.. RuleCatalogue.All.Select(r => (JsonNode)JsonValue.Create(r.Name))]);
+        var condition = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("paramPath"),
+            ["properties"] = conditionProps,
+            ["additionalProperties"] = false,
+            ["anyOf"] = new JsonArray([.. RuleCatalogue.All.Select(r => (JsonNode)new JsonObject { ["required"] = new JsonArray(r.Name) })]),
+            ["description"] = "one paramPath, one or more rules from: " + string.Join(", ", ruleNames.Select(n => n!.GetValue<string>())),
+        };
+        var binding = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("tool", "conditions"),
+            ["properties"] = new JsonObject
+            {
+                ["tool"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["description"] = "exact, case-sensitive tool name" },
+                ["additionalParams"] = new JsonObject { ["enum"] = new JsonArray("allow", "deny"), ["default"] = "allow" },
+                ["conditions"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/condition" } },
+            },
+            ["additionalProperties"] = false,
+        };
+        CheckKeys(binding, PactCompiler.BindingKeys);
+        CheckKeys(condition, [.. PactCompiler.ConditionMetaKeys, .. RuleCatalogue.All.Select(r => r.Name)]);
+
+        var schema = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = Id,
+            ["title"] = "Pact",
+            ["description"] = "A pact: binds tool names to conditions on their parameters (see SPEC §2-§4).",
+            ["type"] = "object",
+            ["required"] = new JsonArray("pact", "bindings"),
+            ["properties"] = new JsonObject
+            {
+                ["$schema"] = new JsonObject { ["type"] = "string" },
+                ["pact"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" },
+                ["version"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["default"] = 1 },
+                ["description"] = new JsonObject { ["type"] = "string" },
+                ["unboundTools"] = new JsonObject { ["enum"] = new JsonArray("allow", "deny"), ["default"] = "allow" },
+                ["bindings"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/binding" } },
+            },
+            ["additionalProperties"] = false,
+            ["$defs"] = new JsonObject { ["binding"] = binding, ["condition"] = condition },
+        };
+        CheckKeys(schema, PactCompiler.TopKeys);
+        return schema;
+    }
+
+    private static void CheckKeys(JsonObject schema, IEnumerable<string> keys)
+    {
+        var props = schema["properties"]!.AsObject();
+        var missing = keys.Where(k => !props.ContainsKey(k)).ToList();
+        if (missing.Count > 0 || props.Count != keys.Count())
+        {
+            throw new InvalidOperationException("schema and compiler key lists disagree: " + string.Join(", ", missing));
+        }
+    }
+}
