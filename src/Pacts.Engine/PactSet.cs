@@ -6,7 +6,8 @@ namespace Pacts;
 
 /// <summary>
 /// Every pact found under some paths (SPEC §2): directories are searched recursively for <c>.yaml</c>,
-/// <c>.yml</c> and <c>.json</c> files, skipping <c>*.test.yaml</c> pact test files. Immutable: reloading
+/// <c>.yml</c> and <c>.json</c> files, skipping <c>*.test.yaml</c> pact test files and <c>*.schema.json</c>
+/// JSON Schemas (such as the one <c>pacts schema</c> writes). Immutable: reloading
 /// builds a new set that callers swap in atomically.
 /// </summary>
 public sealed class PactSet
@@ -44,7 +45,8 @@ public sealed class PactSet
     {
         ArgumentNullException.ThrowIfNull(path);
         var name = Path.GetFileName(path);
-        if (name.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase))
+        if (name.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".schema.json", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pacts.Evaluating;
 using Pacts.Replay;
 
 namespace Pacts.Cli.Rendering;
@@ -24,6 +25,22 @@ internal static class ReportRenderer
         {
             w.WriteLine();
             Table(w, "  ", AgentHeader, AgentRows(r));
+        }
+
+        if (r.InvalidCalls.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine(r.InvalidCalls.Count < r.ToolCalls.Invalid ? $"invalid calls (first {r.InvalidCalls.Count} of {r.ToolCalls.Invalid}):" : "invalid calls:");
+            foreach (var c in r.InvalidCalls)
+            {
+                w.WriteLine($"  {c.File}:{c.Line}  {c.Tool}  session {c.SessionId}  agent {c.AgentId}  pact {c.PactId}");
+                var rows = c.Violations.Select(v => new[] { v.Severity.ToName(), v.ParamPath.Length == 0 ? "(call)" : v.ParamPath, v.Rule, VerdictRenderer.Shorten(v.Value ?? "-"), v.Message }).ToList();
+                var widths = Enumerable.Range(0, 4).Select(i => rows.Max(x => x[i].Length)).ToArray();
+                foreach (var row in rows)
+                {
+                    w.WriteLine($"    {row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3].PadRight(widths[3])}  {row[4]}");
+                }
+            }
         }
 
         if (r.UnknownPacts.Count > 0)
@@ -78,6 +95,22 @@ internal static class ReportRenderer
             MarkdownTable(w, AgentHeader, AgentRows(r).Select(row => row.Select(Escape).ToArray()));
         }
 
+        if (r.InvalidCalls.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("### Invalid calls");
+            w.WriteLine();
+            w.WriteLine("| where | tool | session | severity | paramPath | rule | value | message |");
+            w.WriteLine("|---|---|---|---|---|---|---|---|");
+            foreach (var c in r.InvalidCalls)
+            {
+                foreach (var v in c.Violations)
+                {
+                    w.WriteLine($"| `{c.File}:{c.Line}` | `{c.Tool}` | `{c.SessionId}` | {v.Severity.ToName()} | `{Escape(v.ParamPath)}` | {v.Rule} | {(v.Value is null ? "" : "`" + Escape(VerdictRenderer.Shorten(v.Value)) + "`")} | {Escape(v.Message)} |");
+                }
+            }
+        }
+
         if (r.UnknownPacts.Count > 0)
         {
             w.WriteLine();
@@ -101,8 +134,8 @@ internal static class ReportRenderer
         }
     }
 
-    private static readonly string[] PactHeader = ["agent", "pact", "evaluated", "valid", "critical", "major", "minor", "top violating paths"];
-    private static readonly string[] AgentHeader = ["agent", "sessions", "ended success", "p50 ms", "p95 ms", "p99 ms", "tool errors", "invalid"];
+    private static readonly string[] PactHeader = ["agent", "pact", "evaluated", "valid %", "critical %", "major %", "minor %", "top violating paths"];
+    private static readonly string[] AgentHeader = ["agent", "sessions", "ended success %", "p50 ms", "p95 ms", "p99 ms", "tool errors %", "invalid %"];
 
     private static IEnumerable<string[]> PactRows(ReplayReport r) => r.Pacts.Select(p => new[]
     {
@@ -124,7 +157,7 @@ internal static class ReportRenderer
         var widths = Enumerable.Range(0, header.Length).Select(i => all.Max(r => r[i].Length)).ToArray();
         foreach (var row in all)
         {
-            var cells = row.Select((c, i) => i == row.Length - 1 ? c : IsNumeric(c) && i > 1 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]));
+            var cells = row.Select((c, i) => i == row.Length - 1 ? c : IsNumeric(c) && i > 0 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]));
             w.WriteLine((indent + string.Join("  ", cells)).TrimEnd());
         }
     }

@@ -52,6 +52,11 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// <summary>At most this many malformed lines are listed (all are counted).</summary>
     public const int MaxListedMalformed = 1000;
 
+    /// <summary>At most this many invalid calls are listed with their violations (all are counted).</summary>
+    public const int MaxListedInvalid = 100;
+
+    private readonly List<InvalidCall> _invalidCalls = [];
+
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> _seenSessions = [];
     private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
@@ -156,6 +161,11 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         else
         {
             agent.Invalid++;
+            if (_invalidCalls.Count < MaxListedInvalid)
+            {
+                _invalidCalls.Add(new InvalidCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict.Violations));
+            }
+
             var severity = (int)verdict.HighestSeverity!.Value;
             _bySeverity[severity]++;
             stats.BySeverity[severity]++;
@@ -187,6 +197,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             a.Key, a.Value.Sessions, Rate(a.Value.EndedSuccess, a.Value.Sessions), a.Value.Durations.Percentiles(),
             a.Value.ToolCalls, Rate(a.Value.ToolErrors, a.Value.ToolCalls), Rate(a.Value.Invalid, a.Value.Evaluated)))],
         UnknownPacts = [.. _unknownPacts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UnknownPactCount(p.Key, p.Value))],
+        InvalidCalls = [.. _invalidCalls],
         MalformedLines = [.. _malformed],
         MalformedLinesTruncated = _malformedCount > _malformed.Count,
     };

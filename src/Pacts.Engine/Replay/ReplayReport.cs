@@ -30,6 +30,9 @@ public sealed record AgentReport(
 /// <summary>Tool calls under a <c>pactId</c> that no loaded pact has.</summary>
 public sealed record UnknownPactCount(string PactId, long Calls);
 
+/// <summary>An invalid call with its violations, for the report's listing.</summary>
+public sealed record InvalidCall(string File, long Line, string SessionId, string AgentId, string PactId, string Tool, IReadOnlyList<Evaluating.Violation> Violations);
+
 /// <summary>A line that was not a well-formed event.</summary>
 public sealed record MalformedLine(string File, long Line, string Reason);
 
@@ -70,6 +73,9 @@ public sealed class ReplayReport
     /// <summary>Pact ids that named no loaded pact, with their call counts.</summary>
     public required IReadOnlyList<UnknownPactCount> UnknownPacts { get; init; }
 
+    /// <summary>The first <see cref="ReplayAnalyzer.MaxListedInvalid"/> invalid calls with their violations.</summary>
+    public required IReadOnlyList<InvalidCall> InvalidCalls { get; init; }
+
     /// <summary>The first <see cref="ReplayAnalyzer.MaxListedMalformed"/> malformed lines.</summary>
     public required IReadOnlyList<MalformedLine> MalformedLines { get; init; }
 
@@ -83,6 +89,7 @@ public sealed class ReplayReport
 /// <summary>Source-generated serialisation of replay output.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ReplayReport))]
+[JsonSerializable(typeof(Evaluating.Violation))]
 internal sealed partial class ReplayJsonContext : JsonSerializerContext
 {
     public static ReplayJsonContext Relaxed { get; } = new(new JsonSerializerOptions
