@@ -1,0 +1,227 @@
+using Pacts.Paths;
+using Pacts.Reading;
+
+namespace Pacts.Tests;
+
+public class ParamPathTests
+{
+    [Theory]
+    [InlineData("a", "a")]
+    [InlineData("a.b", "a.b")]
+    [InlineData("a[0]", "a[0]")]
+    [InlineData("items[*].sku", "items[*].sku")]
+    [InlineData("['key.with.dots']", "['key.with.dots']")]
+    [InlineData("[\"x\"][*]", "x[*]")]
+    [InlineData("['']", "['']")]
+    [InlineData("['it\\'s']", "['it\\'s']")]
+    [InlineData("['back\\\\slash']", "['back\\\\slash']")]
+    [InlineData("$a_b-c.d", "$a_b-c.d")]
+    public void Parses_and_renders(string text, string rendered)
+    {
+        Assert.True(ParamPath.TryParse(text, out var path, out var error), error);
+        Assert.Equal(rendered, path!.Render([], 0));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[0]")]
+    [InlineData("[*]")]
+    [InlineData("a.")]
+    [InlineData("a..b")]
+    [InlineData("a[01]")]
+    [InlineData("a[")]
+    [InlineData("a[*")]
+    [InlineData("items[*.sku")]
+    [InlineData("a['x]")]
+    [InlineData("a b")]
+    [InlineData("1a")]
+    [InlineData("a[-1]")]
+    [InlineData("a['\\n']")]
+    [InlineData("a[99999999999]")]
+    public void Rejects_malformed(string text) => Assert.False(ParamPath.TryParse(text, out _, out _));
+
+    [Fact]
+    public void Keys_that_are_not_identifiers_render_quoted()
+    {
+        var pact = TestPacts.Condition("['a b'][*]['c.d']", "required: true");
+        Assert.Equal(["['a b'][1]['c.d']:required"], pact.Validate("""{"a b":[{"c.d":1},{}]}""").Summary());
+    }
+}
+
+public class YamlScalarTests
+{
+    [Theory]
+    [InlineData("0xA11A", PactNodeKind.String)]
+    [InlineData("0o17", PactNodeKind.String)]
+    [InlineData("012", PactNodeKind.String)]
+    [InlineData("1_000", PactNodeKind.String)]
+    [InlineData(".inf", PactNodeKind.String)]
+    [InlineData("yes", PactNodeKind.String)]
+    [InlineData("no", PactNodeKind.String)]
+    [InlineData("NO", PactNodeKind.String)]
+    [InlineData("on", PactNodeKind.String)]
+    [InlineData("+1", PactNodeKind.String)]
+    [InlineData("1.", PactNodeKind.String)]
+    [InlineData(".5", PactNodeKind.String)]
+    [InlineData("0", PactNodeKind.Number)]
+    [InlineData("-0.5", PactNodeKind.Number)]
+    [InlineData("1e5", PactNodeKind.Number)]
+    [InlineData("1E-5", PactNodeKind.Number)]
+    [InlineData("12345678901234567890123456789.000000000000000000001", PactNodeKind.Number)]
+    [InlineData("true", PactNodeKind.Boolean)]
+    [InlineData("TRUE", PactNodeKind.Boolean)]
+    [InlineData("False", PactNodeKind.Boolean)]
+    [InlineData("tRUE", PactNodeKind.String)]
+    [InlineData("null", PactNodeKind.Null)]
+    [InlineData("~", PactNodeKind.Null)]
+    [InlineData("NULL", PactNodeKind.Null)]
+    public void Plain_scalars(string text, PactNodeKind kind) => Assert.Equal(kind, Read($"k: {text}").Entries[0].Value.Kind);
+
+    [Theory]
+    [InlineData("k: '123'", PactNodeKind.String)]
+    [InlineData("k: \"true\"", PactNodeKind.String)]
+    [InlineData("k: |\n  123\n", PactNodeKind.String)]
+    [InlineData("k:", PactNodeKind.Null)]
+    [InlineData("k: !!str 123", PactNodeKind.String)]
+    [InlineData("k: !!int 123", PactNodeKind.Number)]
+    [InlineData("k: !!float 1.5", PactNodeKind.Number)]
+    [InlineData("k: !!bool true", PactNodeKind.Boolean)]
+    [InlineData("k: !!null null", PactNodeKind.Null)]
+    public void Quoted_block_empty_and_tagged(string yaml, PactNodeKind kind) => Assert.Equal(kind, Read(yaml).Entries[0].Value.Kind);
+
+    [Fact]
+    public void Numbers_keep_their_exact_text() => Assert.Equal("1.50e+3", Read("k: 1.50e+3").Entries[0].Value.Text);
+
+    [Theory]
+    [InlineData("k: !custom x", "PACT017")]
+    [InlineData("k: !!int abc", "PACT017")]
+    [InlineData("k: 1\nk: 2", "PACT016")]
+    [InlineData("k: [1", "PACT001")]
+    [InlineData("a: 1\n---\nb: 2", "PACT020")]
+    [InlineData("k: *nope", "PACT001")]
+    public void Problems(string yaml, string code)
+    {
+        var bag = new Diagnostics.DiagnosticBag();
+        _ = PactDocumentReader.Read(yaml, "f.yaml", PactFormat.Yaml, bag);
+        Assert.Contains(bag.Items, d => d.Code == code);
+    }
+
+    [Fact]
+    public void Anchors_and_aliases_work_and_alias_bombs_are_stopped()
+    {
+        var pact = TestPacts.Compile("""
+            pact: p
+            bindings:
+              - tool: t
+                conditions:
+                  - paramPath: a
+                    allowList: &wallets [x, y]
+                  - paramPath: b
+                    allowList: *wallets
+            """);
+        Assert.Equal(["b:allowList"], pact.Validate("""{"a":"x","b":"z"}""").Summary());
+
+        var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + string.Join("\n", Enumerable.Range(1, 9).Select(i => $"{(char)('a' + i)}: &{(char)('a' + i)} [*{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}]"));
+        var bag = new Diagnostics.DiagnosticBag();
+        Assert.Null(PactDocumentReader.Read(bomb, "bomb.yaml", PactFormat.Yaml, bag));
+        Assert.Contains(bag.Items, d => d.Message.Contains("million", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Deep_nesting_is_one_clear_error()
+    {
+        var deep = "k: " + new string('[', 5000) + new string(']', 5000);
+        var bag = new Diagnostics.DiagnosticBag();
+        Assert.Null(PactDocumentReader.Read(deep, "deep.yaml", PactFormat.Yaml, bag));
+        Assert.Single(bag.Items);
+    }
+
+    private static PactNode Read(string yaml)
+    {
+        var bag = new Diagnostics.DiagnosticBag();
+        var node = PactDocumentReader.Read(yaml, "f.yaml", PactFormat.Yaml, bag);
+        Assert.False(bag.HasErrors, string.Join("\n", bag.Items));
+        return node!;
+    }
+}
+
+public class DiagnosticTests
+{
+    [Fact]
+    public void Every_problem_of_a_file_is_reported_at_its_line()
+    {
+        var errors = TestPacts.Errors("""
+            pact: "bad id!"
+            version: 3.0
+            unboundTools: allw
+            bindings:
+              - tool: t
+                conditions:
+                  - paramPath: a
+                    allowlist: [x]
+                  - paramPath: "b["
+                    required: true
+                  - paramPath: c
+                    valueRange: {min: 5, max: 1}
+                  - paramPath: d
+                  - paramPath: e
+                    severity: fatal
+                    maxLength: 1
+              - tool: t
+                conditions: []
+              - tools: u
+            extra: 1
+            """, "x.yaml");
+        var byLine = errors.Select(e => (e.Span.Line, e.Code)).ToList();
+        Assert.Contains((1, "PACT005"), byLine);
+        Assert.Contains((2, "PACT006"), byLine);
+        Assert.Contains((3, "PACT007"), byLine);
+        Assert.Contains((8, "PACT002"), byLine);
+        Assert.Contains((9, "PACT009"), byLine);
+        Assert.Contains((12, "PACT012"), byLine);
+        Assert.Contains((13, "PACT010"), byLine);
+        Assert.Contains((15, "PACT007"), byLine);
+        Assert.Contains((17, "PACT008"), byLine);
+        Assert.Contains((19, "PACT002"), byLine);
+        Assert.Contains((20, "PACT002"), byLine);
+        Assert.All(errors, e => Assert.Equal("x.yaml", e.Span.File));
+        Assert.Contains(errors, e => e.Help == "did you mean `allowList`?");
+        Assert.Contains(errors, e => e.Help == "did you mean `allow`?");
+    }
+
+    [Fact]
+    public void Json_pacts_report_positions_too()
+    {
+        var result = Pact.Compile("{\n  \"pact\": \"p\",\n  \"bindings\": [\n    {\"tool\": \"t\", \"conditions\": [{\"paramPath\": \"a\", \"maxAmount\": -1}]}\n  ]\n}", "p.json", PactFormat.Json);
+        var e = Assert.Single(result.Diagnostics);
+        Assert.Equal((4, "PACT012"), (e.Span.Line, e.Code));
+        Assert.Equal(66, e.Span.Column);
+    }
+
+    [Theory]
+    [InlineData("{\"pact\": \"p\",}")]
+    [InlineData("{\"pact\": \"p\"} x")]
+    [InlineData("")]
+    [InlineData("{\"pact\": \"p\", \"pact\": \"q\", \"bindings\": []}")]
+    public void Broken_json_is_one_clear_error(string json)
+    {
+        var result = Pact.Compile(json, "p.json", PactFormat.Json);
+        Assert.False(result.Success);
+        Assert.NotEmpty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void Version_must_be_an_integer_literal()
+    {
+        Assert.Contains(TestPacts.Errors("pact: p\nversion: \"3\"\nbindings: []"), e => e.Code == "PACT006");
+        Assert.Contains(TestPacts.Errors("pact: p\nversion: 0\nbindings: []"), e => e.Code == "PACT006");
+        Assert.Equal(3, TestPacts.Compile("pact: p\nversion: 3\nbindings: []").Version);
+    }
+
+    [Fact]
+    public void Rendered_form_is_file_line_col_level_code_message()
+    {
+        var e = Assert.Single(TestPacts.Errors("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowlist: [x]\n", "f.yaml"));
+        Assert.Equal("f.yaml:6:9: error PACT002: unknown key `allowlist` in a condition; did you mean `allowList`?", e.ToString());
+    }
+}
