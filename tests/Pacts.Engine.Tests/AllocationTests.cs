@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace Pacts.Tests;
+
+/// <summary>A passing call allocates nothing on the managed heap (the benchmark proves speed; this pins the contract).</summary>
+public class AllocationTests
+{
+    [Fact]
+    public void A_passing_call_allocates_nothing()
+    {
+        var pact = Pact.Load(Path.Combine(SharedPaths.Bench, "treasury.pact.yaml")).Pact!;
+        var lines = File.ReadLines(Path.Combine(SharedPaths.Bench, "calls.jsonl")).Take(15).ToArray();
+        var docs = lines.Select(l => JsonDocument.Parse(l)).ToArray();
+        try
+        {
+            var calls = docs.Select(d => d.RootElement.GetProperty("params")).ToArray();
+            foreach (var c in calls)
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    Assert.True(pact.Validate("transfer_funds", c).Valid);
+                }
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                foreach (var c in calls)
+                {
+                    _ = pact.Validate("transfer_funds", c);
+                }
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            foreach (var d in docs)
+            {
+                d.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Long_and_escaped_strings_also_pass_without_allocating()
+    {
+        var pact = TestPacts.Condition("v", "regex: '[a-z\"]*'\nmaxLength: 10000\nallowList: [x]\n", extra: "");
+        var longValue = new string('a', 3000);
+        using var doc = JsonDocument.Parse($$"""{"v":"{{longValue}}"}""");
+        using var escaped = JsonDocument.Parse("""{"v":"\u0078"}""");
+        _ = pact.Validate("t", doc.RootElement);
+        var lengthOnly = TestPacts.Condition("v", "maxLength: 10000\nregex: '[a-z\"]*'");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(lengthOnly.Validate("t", doc.RootElement).Valid);
+            Assert.True(pact.Validate("t", escaped.RootElement).Valid);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            _ = lengthOnly.Validate("t", doc.RootElement);
+            _ = pact.Validate("t", escaped.RootElement);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using Pacts.Evaluating;
+using Pacts.Numbers;
+using Pacts.Reading;
+
+namespace Pacts.Tests;
+
+/// <summary>
+/// FsCheck properties. FsCheck drives a seed; each seed builds a random pact model and random calls
+/// deterministically, so a failing case reproduces from its seed.
+/// </summary>
+public class PropertyTests
+{
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(150);
+
+    private static readonly string[] Keys = ["amount", "dest", "memo", "items", "flag", "x y"];
+    private static readonly string[] Paths = ["amount", "dest", "memo", "items[*].sku", "items[0].qty", "flag", "['x y']", "nested.a.b"];
+
+    [Fact]
+    public void Yaml_and_json_forms_of_a_pact_give_identical_verdicts()
+    {
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var model = RandomPact(rng);
+            var yaml = Pact.Compile(ToYaml(model), "p.yaml", PactFormat.Yaml);
+            var json = Pact.Compile(ToJson(model), "p.json", PactFormat.Json);
+            Assert.True(yaml.Success, string.Join("\n", yaml.Diagnostics) + "\n" + ToYaml(model));
+            Assert.True(json.Success, string.Join("\n", json.Diagnostics) + "\n" + ToJson(model));
+            for (var i = 0; i < 20; i++)
+            {
+                var call = RandomParams(rng);
+                var tool = rng.Next(4) == 0 ? "other" : "t";
+                Assert.Equal(yaml.Pact!.Validate(tool, call).ToJson(), json.Pact!.Validate(tool, call).ToJson());
+            }
+        });
+        Check.One(Config, prop);
+    }
+
+    [Fact]
+    public void Valid_iff_no_violations_and_validation_is_deterministic()
+    {
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var pact = TestPacts.Compile(ToYaml(RandomPact(rng)));
+            for (var i = 0; i < 20; i++)
+            {
+                var call = RandomParams(rng);
+                var first = pact.Validate(call);
+                var second = pact.Validate(call);
+                Assert.Equal(first.Valid, first.Violations.Count == 0);
+                Assert.Equal(first.ToJson(), second.ToJson());
+                Assert.Equal(first.Valid, first.HighestSeverity is null);
+            }
+        });
+        Check.One(Config, prop);
+    }
+
+    [Fact]
+    public void Many_threads_get_the_same_verdicts()
+    {
+        var rng = new Random(20261122);
+        var pact = TestPacts.Compile(ToYaml(RandomPact(rng)));
+        var calls = Enumerable.Range(0, 200).Select(_ => RandomParams(rng)).ToArray();
+        var expected = calls.Select(c => pact.Validate(c).ToJson()).ToArray();
+        var docs = calls.Select(c => JsonDocument.Parse(c)).ToArray();
+        try
+        {
+            Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+            {
+                for (var round = 0; round < 20; round++)
+                {
+                    for (var i = 0; i < docs.Length; i++)
+                    {
+                        Assert.Equal(expected[i], pact.Validate("t", docs[i].RootElement).ToJson());
+                    }
+                }
+            });
+        }
+        finally
+        {
+            foreach (var d in docs)
+            {
+                d.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Exact_comparison_agrees_with_a_BigInteger_reference()
+    {
+        var digits = Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements('0', '0', '1', '5', '9'), n).Select(a => new string(a)));
+        var number = from neg in Gen.Elements(true, false)
+                     from i in digits
+                     from f in digits
+                     from hasExp in Gen.Elements(true, false)
+                     from exp in Gen.Choose(-60, 60)
+                     select (neg ? "-" : "") + (i.TrimStart('0').Length == 0 ? "0" : i.TrimStart('0')) + (f.Length > 0 ? "." + f : "") + (hasExp ? "e" + exp.ToString(CultureInfo.InvariantCulture) : "");
+        var prop = Prop.ForAll(Arb.From(number), Arb.From(number), (a, b) =>
+        {
+            var actual = Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b)));
+            Assert.Equal(Reference(a, b), actual);
+            Assert.Equal(-actual, Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(b), Encoding.ASCII.GetBytes(a))));
+            var ka = ExactDecimal.CanonicalKey(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(a)));
+            var kb = ExactDecimal.CanonicalKey(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(b)));
+            Assert.Equal(actual == 0, ka == kb);
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000), prop);
+    }
+
+    [Theory]
+    [InlineData("1e999999999999999999999", "1e999999999999999999998", 1)]
+    [InlineData("1e999999999999999999999", "10e999999999999999999998", 0)]
+    [InlineData("-1e999999999999999999999", "1", -1)]
+    [InlineData("1e-999999999999999999999", "0", 1)]
+    [InlineData("1e-999999999999999999999", "1e-999999999", -1)]
+    [InlineData("0e999999999999999999999", "0", 0)]
+    [InlineData("5000.000000000000000000000000001", "5000", 1)]
+    [InlineData("1e400", "10000", 1)]
+    [InlineData("-0", "0", 0)]
+    public void Huge_exponents_compare_exactly(string a, string b, int sign) =>
+        Assert.Equal(sign, Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b))));
+
+    private static int Reference(string a, string b)
+    {
+        var (ma, ea) = Scaled(a);
+        var (mb, eb) = Scaled(b);
+        var e = Math.Min(ea, eb);
+        return (ma * BigInteger.Pow(10, ea - e)).CompareTo(mb * BigInteger.Pow(10, eb - e));
+    }
+
+    /// <summary>The number as mantissa × 10^exponent, both integers.</summary>
+    private static (BigInteger Mantissa, int Exponent) Scaled(string s)
+    {
+        var exp = 0;
+        var e = s.IndexOfAny(['e', 'E']);
+        if (e >= 0)
+        {
+            exp = int.Parse(s[(e + 1)..], CultureInfo.InvariantCulture);
+            s = s[..e];
+        }
+
+        var dot = s.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            exp -= s.Length - dot - 1;
+            s = s.Remove(dot, 1);
+        }
+
+        return (BigInteger.Parse(s, CultureInfo.InvariantCulture), exp);
+    }
+
+    // A pact model: conditions as (path, severity, rules as (name, YAML/JSON value)).
+    private sealed record Cond(string Path, string Severity, (string Name, object Value)[] Rules);
+
+    private sealed record Model(bool DenyUnbound, bool DenyAdditional, Cond[] Conditions);
+
+    private static Model RandomPact(Random rng)
+    {
+        var conditions = new List<Cond>();
+        var n = rng.Next(1, 6);
+        for (var i = 0; i < n; i++)
+        {
+            var rules = new List<(string, object)>();
+            if (rng.Next(2) == 0)
+            {
+                rules.Add(("required", true));
+            }
+
+            var kinds = new[] { "type", "allowList", "denyList", "regex", "minLength", "maxLength", "maxItems", "valueRange", "maxAmount" }
+                .Where(_ => rng.Next(3) == 0).ToList();
+            if (kinds.Count == 0 && rules.Count == 0)
+            {
+                kinds.Add("maxAmount");
+            }
+
+            foreach (var k in kinds)
+            {
+                object value = k switch
+                {
+                    "type" => new[] { "string", "number", "integer", "boolean", "object", "array" }[rng.Next(6)],
+                    "allowList" => new object[] { "USDC", 1, 2.5m, true, "0xA11A", "012" }.Where(_ => rng.Next(2) == 0).DefaultIfEmpty("x").ToArray(),
+                    "denyList" => new object[] { "bad", 7, false }.Where(_ => rng.Next(2) == 0).DefaultIfEmpty("zz").ToArray(),
+                    "regex" => new[] { "SKU-[0-9]{4}", "[a-z ]*", "(?i)usdc|dai", "0x[0-9A-F]+" }[rng.Next(4)],
+                    "minLength" => rng.Next(0, 3),
+                    "maxLength" => rng.Next(3, 8),
+                    "maxItems" => rng.Next(0, 3),
+                    "valueRange" => new Dictionary<string, object> { ["min"] = -1.5m, ["max"] = 1e3m },
+                    _ => 5000.25m,
+                };
+                rules.Add((k, value));
+            }
+
+            if (rules.Any(r => r.Item1 == "allowList") && rules.Any(r => r.Item1 == "denyList"))
+            {
+                rules.RemoveAll(r => r.Item1 == "denyList");
+            }
+
+            conditions.Add(new Cond(Paths[rng.Next(Paths.Length)], new[] { "critical", "major", "minor" }[rng.Next(3)], [.. rules]));
+        }
+
+        return new Model(rng.Next(2) == 0, rng.Next(2) == 0, [.. conditions]);
+    }
+
+    private static string RandomParams(Random rng)
+    {
+        var values = new Func<string>[]
+        {
+            () => "\"USDC\"", () => "\"usdc\"", () => "1", () => "1.0", () => "2.50", () => "true", () => "false", () => "null",
+            () => "\"012\"", () => "12", () => "\"SKU-1234\"", () => "\"SKU-12\"", () => "\"0xA11A\"", () => "5000.25", () => "5000.2500000000000000001",
+            () => "\"250.00\"", () => "-3", () => "1e400", () => "\"bad\"", () => "7", () => "[]", () => "{}", () => "\"héllo 👍\"",
+            () => "[{\"sku\":\"SKU-0001\",\"qty\":2},{\"qty\":\"x\"}]", () => "{\"a\":{\"b\":\"dai\"}}", () => "[1,2,3]",
+        };
+        var sb = new StringBuilder("{");
+        var first = true;
+        foreach (var key in Keys.Append("nested").Append("extra"))
+        {
+            if (rng.Next(3) == 0)
+            {
+                continue;
+            }
+
+            sb.Append(first ? "" : ",").Append(JsonSerializer.Serialize(key)).Append(':').Append(values[rng.Next(values.Length)]());
+            first = false;
+        }
+
+        return sb.Append('}').ToString();
+    }
+
+    private static string ToJson(Model m)
+    {
+        var doc = new Dictionary<string, object>
+        {
+            ["pact"] = "gen",
+            ["unboundTools"] = m.DenyUnbound ? "deny" : "allow",
+            ["bindings"] = new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["tool"] = "t",
+                    ["additionalParams"] = m.DenyAdditional ? "deny" : "allow",
+                    ["conditions"] = m.Conditions.Select(c =>
+                    {
+                        var d = new Dictionary<string, object> { ["paramPath"] = c.Path, ["severity"] = c.Severity };
+                        foreach (var (name, value) in c.Rules)
+                        {
+                            d[name] = value;
+                        }
+
+                        return d;
+                    }).ToArray(),
+                },
+            },
+        };
+        return JsonSerializer.Serialize(doc);
+    }
+
+    /// <summary>YAML written by hand, flow style for values, with plain scalars where SPEC §2 keeps their type.</summary>
+    private static string ToYaml(Model m)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("pact: gen");
+        sb.AppendLine($"unboundTools: {(m.DenyUnbound ? "deny" : "allow")}");
+        sb.AppendLine("bindings:");
+        sb.AppendLine("  - tool: t");
+        sb.AppendLine($"    additionalParams: {(m.DenyAdditional ? "deny" : "allow")}");
+        sb.AppendLine("    conditions:");
+        foreach (var c in m.Conditions)
+        {
+            sb.AppendLine($"      - paramPath: {JsonSerializer.Serialize(c.Path)}");
+            sb.AppendLine($"        severity: {c.Severity}");
+            foreach (var (name, value) in c.Rules)
+            {
+                sb.AppendLine($"        {name}: {Yaml(value)}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Yaml(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        string s when s is "0xA11A" or "USDC" or "012" => s, // plain scalars that must stay strings
+        string s => JsonSerializer.Serialize(s).Replace("\\u0027", "'", StringComparison.Ordinal),
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        object[] a => "[" + string.Join(", ", a.Select(Yaml)) + "]",
+        Dictionary<string, object> d => "{" + string.Join(", ", d.Select(kv => $"{kv.Key}: {Yaml(kv.Value)}")) + "}",
+        _ => throw new InvalidOperationException(),
+    };
+}
