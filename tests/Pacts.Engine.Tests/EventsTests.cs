@@ -1,0 +1,182 @@
+using System.Text;
+using Pacts.Events;
+using Pacts.Replay;
+
+namespace Pacts.Tests;
+
+public class EventLogReaderTests
+{
+    private static List<LogRecord> Read(string text) =>
+        [.. EventLogReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "log.jsonl")];
+
+    private const string Start = """{"type":"session_start","sessionId":"s1","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"p"}""";
+    private const string Call = """{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+
+    [Fact]
+    public void Lines_are_physical_blank_lines_keep_numbers_and_crlf_works()
+    {
+        var records = Read(Start + "\r\n\r\n" + Call + "\r\n");
+        Assert.Equal([1L, 3L], records.Select(r => r.Line));
+        Assert.All(records, r => Assert.Equal(LogRecordKind.Event, r.Kind));
+    }
+
+    [Theory]
+    [InlineData("not json", "invalid JSON")]
+    [InlineData("[1,2]", "expected a JSON object")]
+    [InlineData("""{"sessionId":"s"}""", "missing field `type`")]
+    [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""", "missing field `params`")]
+    [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":[],"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""", "`params` must be an object")]
+    [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{},"outcome":"maybe","attemptedAt":"2026-11-21T08:00:01Z"}""", "unknown `outcome`")]
+    [InlineData("""{"type":"session_end","sessionId":"s1","agentId":"a","endedAt":"yesterday","outcome":"success"}""", "ISO 8601")]
+    [InlineData("""{"type":"response","sessionId":"s1","agentId":"a","output":"x","outcome":"success","emittedAt":"2026-11-21T08:00:01Z"}""", "missing field `input`")]
+    [InlineData("""{"type":"session_start","sessionId":5,"agentId":"a","startedAt":"2026-11-21T08:00:00Z"}""", "`sessionId` must be a string")]
+    public void Malformed_lines_say_why(string line, string reason)
+    {
+        var r = Assert.Single(Read(line));
+        Assert.Equal(LogRecordKind.Malformed, r.Kind);
+        Assert.Contains(reason, r.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_types_are_counted_separately_and_unknown_fields_kept()
+    {
+        var records = Read("""{"type":"heartbeat","sessionId":"s"}""" + "\n" + Start.Replace("}", ",\"extra\":{\"k\":1}}", StringComparison.Ordinal));
+        Assert.Equal(LogRecordKind.Unknown, records[0].Kind);
+        Assert.Equal("heartbeat", records[0].Reason);
+        Assert.Equal(LogRecordKind.Event, records[1].Kind);
+    }
+
+    [Fact]
+    public void Events_envelopes_number_by_index_compact_or_pretty()
+    {
+        var compact = Read($$"""{"events":[{{Start}},{"type":"x"},{{Call}}]}""");
+        Assert.Equal([1L, 2L, 3L], compact.Select(r => r.Line));
+        Assert.Equal([LogRecordKind.Event, LogRecordKind.Unknown, LogRecordKind.Event], compact.Select(r => r.Kind));
+        var pretty = Read($"{{\n  \"events\": [\n    {Start},\n    {Call}\n  ]\n}}\n");
+        Assert.Equal([1L, 2L], pretty.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Gzip_logs_are_read_through_gzip()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl.gz");
+        try
+        {
+            using (var f = File.Create(path))
+            using (var gz = new System.IO.Compression.GZipStream(f, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                gz.Write(Encoding.UTF8.GetBytes(Start + "\n" + Call + "\n"));
+            }
+
+            using var s = EventLogReader.Open(path, () => Stream.Null);
+            Assert.Equal(2, EventLogReader.Read(s, path).Count(r => r.Kind == LogRecordKind.Event));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+public class ReplayAnalyzerTests
+{
+    private static readonly PactSet Pacts = PactSet.FromCompilations([Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: v\n        maxAmount: 10\n        severity: critical\n")]);
+
+    [Fact]
+    public void Binding_uses_own_pact_then_session_pact_and_counts_unknown_and_unevaluated()
+    {
+        var log = string.Join("\n",
+            """{"type":"session_start","sessionId":"s1","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"p"}""",
+            """{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""",
+            """{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":100},"outcome":"error","attemptedAt":"2026-11-21T08:00:02Z"}""",
+            """{"type":"tool_call","sessionId":"s2","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:02Z"}""",
+            """{"type":"tool_call","sessionId":"s2","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:02Z","pactId":"p"}""",
+            """{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:02Z","pactId":"nope"}""",
+            "garbage",
+            """{"type":"session_end","sessionId":"s1","agentId":"a","endedAt":"2026-11-21T08:00:03.5Z","outcome":"success"}""",
+            """{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:04Z"}""");
+        var analyzer = new ReplayAnalyzer(Pacts);
+        var evaluated = EventLogReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(log)), "l").Select(analyzer.Process).Where(c => c is not null).ToList();
+        var r = analyzer.Report();
+        Assert.Equal(3, evaluated.Count);
+        Assert.Equal([2L, 3L, 5L], evaluated.Select(c => c!.Line));
+        Assert.Equal(new ToolCallCounts(6, 3, 2, 1, 2, 1), r.ToolCalls);
+        Assert.Equal(8, r.Events);
+        Assert.Equal(1, r.Malformed);
+        Assert.Equal(1, r.Sessions);
+        Assert.Equal(2.0 / 3, r.ComplianceRate);
+        Assert.Equal(new SeverityCounts(1, 0, 0), r.InvalidBySeverity);
+        var agent = Assert.Single(r.Agents);
+        Assert.Equal(new Percentiles(3500, 3500, 3500), agent.SessionDurationMs);
+        Assert.Equal(1.0 / 6, agent.ToolErrorRate);
+        Assert.Equal("nope", Assert.Single(r.UnknownPacts).PactId);
+        Assert.Equal("v", Assert.Single(Assert.Single(r.Pacts).TopParamPaths).ParamPath);
+        Assert.StartsWith("""{"line":3,"file":"l","sessionId":"s1","agentId":"a","pactId":"p","tool":"t","valid":false,""", evaluated[1]!.ToJsonLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Percentiles_are_nearest_rank()
+    {
+        var h = new DurationHistogram();
+        foreach (var ms in Enumerable.Range(1, 100))
+        {
+            h.Add(ms);
+        }
+
+        Assert.Equal(new Percentiles(50, 95, 99), h.Percentiles());
+    }
+
+    [Fact]
+    public void Rates_are_null_without_a_denominator()
+    {
+        var r = new ReplayAnalyzer(Pacts).Report();
+        Assert.Null(r.ComplianceRate);
+        Assert.Contains("\"complianceRate\": null", r.ToJson(), StringComparison.Ordinal);
+    }
+}
+
+public class PactSetTests
+{
+    [Fact]
+    public void Loads_directories_recursively_skips_tests_and_rejects_duplicate_ids()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-set-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "sub"));
+            File.WriteAllText(Path.Combine(dir, "a.yaml"), "pact: a\nbindings: []\n");
+            File.WriteAllText(Path.Combine(dir, "sub", "b.json"), """{"pact": "b", "bindings": []}""");
+            File.WriteAllText(Path.Combine(dir, "sub", "a.test.yaml"), "pact: a\ncases: []\n");
+            File.WriteAllText(Path.Combine(dir, "notes.txt"), "not a pact");
+            var set = PactSet.Load(dir);
+            Assert.False(set.HasErrors, string.Join("\n", set.Diagnostics));
+            Assert.Equal(["a", "b"], set.Pacts.Select(p => p.Id).Order());
+            Assert.NotNull(set.Find("b"));
+
+            File.WriteAllText(Path.Combine(dir, "sub", "c.yml"), "pact: a\nbindings: []\n");
+            var dup = PactSet.Load(dir);
+            Assert.Contains(dup.Diagnostics, d => d.Code == "PACT018" && d.Span.File.EndsWith("c.yml", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Same_text_compiles_once()
+    {
+        var text = $"pact: cached-{Guid.NewGuid():N}\nbindings: []\n";
+        var first = Pact.Compile(text, "one.yaml");
+        var second = Pact.Compile(text, "two.yaml");
+        Assert.Same(first.Pact, second.Pact);
+        Assert.Equal("two.yaml", second.File);
+    }
+
+    [Fact]
+    public void Missing_paths_are_reported()
+    {
+        var set = PactSet.Load("/no/such/dir");
+        Assert.Contains(set.Diagnostics, d => d.Code == "PACT019");
+    }
+}
