@@ -23,9 +23,10 @@ public class ReadmeSnippetTests
         }
 
         var source = File.ReadAllLines(Path.Combine(SharedPaths.RepoRoot, "tests", "Pacts.Engine.Tests", "ReadmeSnippetTests.cs"));
-        var begin = Array.FindIndex(source, l => l.Contains("README-BEGIN", StringComparison.Ordinal));
-        var end = Array.FindIndex(source, l => l.Contains("README-END", StringComparison.Ordinal));
-        var snippet = source[(begin + 1)..end].Select(l => l.Trim()).Where(l => l.Length > 0);
+        var begin = Array.FindIndex(source, l => l.Trim() == "// README-" + "BEGIN");
+        var end = Array.FindIndex(source, l => l.Trim() == "// README-" + "END");
+        var snippet = source[(begin + 1)..end].Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.True(snippet.Count > 10, "the README snippet markers were not found");
         var readme = File.ReadAllLines(Path.Combine(SharedPaths.RepoRoot, "README.md")).Select(l => l.Trim()).ToHashSet();
         Assert.All(snippet, line => Assert.Contains(line, readme));
     }
