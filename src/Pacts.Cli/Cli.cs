@@ -23,10 +23,18 @@ internal static class Cli
         root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(SchemaCommand.Create(context));
 
-        var parse = root.Parse(args);
+        // `@file` is ours (--params @FILE), not a response file.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            // The specific complaint (an unknown word) first; the generic one only when it is all there is.
+            var errors = parse.Errors.OrderBy(e => e.Message.StartsWith("Required command", StringComparison.Ordinal) ? 1 : 0).ToList();
+            if (errors.Count > 1)
+            {
+                errors.RemoveAll(e => e.Message.StartsWith("Required command", StringComparison.Ordinal));
+            }
+
+            foreach (var error in errors)
             {
                 context.Err.WriteLine("pacts: error: " + error.Message);
             }

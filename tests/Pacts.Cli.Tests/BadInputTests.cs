@@ -1,0 +1,100 @@
+using System.Text;
+
+namespace Pacts.Cli.Tests;
+
+/// <summary>Bad input is a product feature: one clear stderr line, exit 2, never a stack trace.</summary>
+public class BadInputTests
+{
+    private static void AssertOneClearError((int Exit, string Out, string Err) result, string mentions)
+    {
+        Assert.Equal(2, result.Exit);
+        Assert.DoesNotContain("   at ", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Err, StringComparison.Ordinal);
+        var first = result.Err.Split('\n')[0];
+        Assert.StartsWith("pacts: error: ", first, StringComparison.Ordinal);
+        Assert.Contains(mentions, first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_file() => AssertOneClearError(CliRunner.Run("validate", "no/such/pact.yaml"), "no/such/pact.yaml");
+
+    [Fact]
+    public void Directory_with_one_broken_pact_fails_validate_call_with_exit_2()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-bad-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(CliRunner.RepoRoot, "examples", "pacts", "treasury.pact.yaml"), Path.Combine(dir, "treasury.pact.yaml"));
+            File.WriteAllText(Path.Combine(dir, "broken.yaml"), "pact: broken\nbindings:\n  - tool: [\n");
+            AssertOneClearError(CliRunner.Run("validate-call", "--pacts", dir, "--pact", "treasury-pact", "--tool", "t", "--params", "{}"), "do not load");
+            Assert.Equal(1, CliRunner.Run("validate", dir).Exit);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"amount\": ", "not valid JSON")]
+    [InlineData("[1, 2]", "must be a JSON object")]
+    [InlineData("\"x\"", "must be a JSON object")]
+    public void Params_that_are_not_a_json_object(string parameters, string mentions) =>
+        AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", parameters), mentions);
+
+    [Fact]
+    public void Unknown_pact_suggests_the_closest() =>
+        AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pakt", "--tool", "t", "--params", "{}"), "did you mean `treasury-pact`?");
+
+    [Fact]
+    public void Several_pacts_and_no_pact_option() =>
+        AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--tool", "t", "--params", "{}"), "--pact");
+
+    [Fact]
+    public void Missing_params_file() =>
+        AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "t", "--params", "@/no/such.json"), "/no/such.json");
+
+    [Fact]
+    public void Unreadable_gzip()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl.gz");
+        File.WriteAllText(file, "this is not gzip at all");
+        try
+        {
+            AssertOneClearError(CliRunner.Run("replay", file, "--pacts", "examples/pacts"), "gzip");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Missing_log() => AssertOneClearError(CliRunner.Run("replay", "no/such.jsonl", "--pacts", "examples/pacts"), "no/such.jsonl");
+
+    [Fact]
+    public void Usage_errors_exit_2()
+    {
+        AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts"), "--tool");
+        AssertOneClearError(CliRunner.Run("validate", "examples/pacts", "--format", "xml"), "xml");
+        AssertOneClearError(CliRunner.Run("frobnicate"), "frobnicate");
+    }
+
+    [Fact]
+    public void Malformed_lines_never_stop_a_replay_or_change_the_exit_code()
+    {
+        var log = string.Join("\n",
+            "not json",
+            """{"type":"session_start","sessionId":"s","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}""",
+            """{"type":"heartbeat"}""",
+            """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"get_balance","params":{"wallet":"0xA11A000000000000000000000000000000000001"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""",
+            """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"get_balance","params":{},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z","pactId":"ghost-pact"}""");
+        var (exit, stdout, _) = CliRunner.RunWithStdin(log, "replay", "-", "--pacts", "examples/pacts", "--format", "json");
+        Assert.Equal(0, exit);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(1, report.RootElement.GetProperty("malformed").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("unknown").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("toolCalls").GetProperty("unknownPact").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("malformedLines")[0].GetProperty("line").GetInt32());
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Json;
+using Pacts.Schema;
+
+namespace Pacts.Cli.Tests;
+
+public class CommandTests
+{
+    [Fact]
+    public void Conformance_suite_passes_through_pacts_test()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("test", "../shared/conformance");
+        Assert.Equal(0, exit);
+        Assert.Empty(stderr);
+        Assert.Matches(@"^\d+ passed, 0 failed$", stdout.Trim().Split('\n')[^1]);
+    }
+
+    [Fact]
+    public void Example_pact_tests_pass()
+    {
+        var (exit, stdout, _) = CliRunner.Run("test", "examples/pacts", "--pacts", "examples/pacts");
+        Assert.Equal(0, exit);
+        Assert.EndsWith(" passed, 0 failed\n", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"destination\":\"0xA11A000000000000000000000000000000000001\",\"amount\":10,\"currency\":\"USDC\",\"memo\":\"a\\nb\"}", "minor", 1)]
+    [InlineData("{\"destination\":\"0xA11A000000000000000000000000000000000001\",\"amount\":10,\"currency\":\"USDC\",\"memo\":\"a\\nb\"}", "major", 0)]
+    [InlineData("{\"destination\":\"0xEVIL\",\"amount\":10,\"currency\":\"USDC\"}", "critical", 1)]
+    [InlineData("{\"destination\":\"0xEVIL\",\"amount\":10,\"currency\":\"USDC\"}", "none", 0)]
+    [InlineData("{\"destination\":\"0xA11A000000000000000000000000000000000001\",\"amount\":10,\"currency\":\"USDC\"}", "minor", 0)]
+    public void Validate_call_fail_on(string parameters, string failOn, int expected)
+    {
+        var (exit, stdout, _) = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", parameters, "--fail-on", failOn);
+        Assert.Equal(expected, exit);
+        using var verdict = JsonDocument.Parse(stdout);
+        Assert.Equal(verdict.RootElement.GetProperty("violations").GetArrayLength() == 0, verdict.RootElement.GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public void Validate_call_reads_params_from_stdin_and_files()
+    {
+        var json = """{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"currency":"USDC"}""";
+        Assert.Equal(0, CliRunner.RunWithStdin(json, "validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", "-").Exit);
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, json);
+            Assert.Equal(0, CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", "@" + file).Exit);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Pact_may_be_omitted_when_the_set_holds_one()
+    {
+        var (exit, stdout, _) = CliRunner.Run("validate-call", "--pacts", "examples/pacts/knowledge.pact.yaml", "--tool", "delete_page", "--params", """{"page_id":"1","space":"ENG"}""");
+        Assert.Equal(0, exit);
+        Assert.Contains("\"pactId\":\"knowledge-pact\"", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_is_generated_from_the_catalogue_and_the_committed_copy_is_current()
+    {
+        var (exit, stdout, _) = CliRunner.Run("schema");
+        Assert.Equal(0, exit);
+        using var schema = JsonDocument.Parse(stdout);
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.RootElement.GetProperty("$schema").GetString());
+        var condition = schema.RootElement.GetProperty("$defs").GetProperty("condition").GetProperty("properties");
+        foreach (var rule in new[] { "required", "type", "allowList", "denyList", "regex", "minLength", "maxLength", "maxItems", "valueRange", "maxAmount" })
+        {
+            Assert.True(condition.TryGetProperty(rule, out _), rule);
+        }
+
+        Assert.Equal(PactSchema.ToJson().ReplaceLineEndings("\n").Trim(), File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "examples", "pact.schema.json")).ReplaceLineEndings("\n").Trim());
+        foreach (var pact in Directory.GetFiles(Path.Combine(CliRunner.RepoRoot, "examples", "pacts"), "*.pact.yaml"))
+        {
+            Assert.StartsWith("# yaml-language-server: $schema=../pact.schema.json", File.ReadAllText(pact), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Version_and_help()
+    {
+        var (exit, stdout, _) = CliRunner.Run("--version");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout);
+        foreach (var command in new[] { "validate", "validate-call", "replay", "test", "schema" })
+        {
+            var help = CliRunner.Run(command, "--help");
+            Assert.Equal(0, help.Exit);
+            Assert.Contains("pacts " + command, help.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Replay_writes_verdict_lines_for_evaluated_calls()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, _) = CliRunner.Run("replay", "examples/events/atlas.jsonl", "--pacts", "examples/pacts", "--verdicts", file, "--fail-on", "none");
+            Assert.Equal(0, exit);
+            var lines = File.ReadAllLines(file);
+            Assert.Equal(25, lines.Length);
+            Assert.Single(lines, l => l.Contains("\"valid\":false", StringComparison.Ordinal));
+            Assert.StartsWith("{\"line\":2,\"file\":\"examples/events/atlas.jsonl\",\"sessionId\":", lines[0], StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

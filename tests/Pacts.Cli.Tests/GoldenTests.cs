@@ -1,0 +1,89 @@
+namespace Pacts.Cli.Tests;
+
+/// <summary>Golden files pin every human- and machine-facing output format.</summary>
+public class GoldenTests
+{
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("github")]
+    public void Validate_invalid_conformance_pacts(string format)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("validate", "../shared/conformance/invalid", "--format", format);
+        Assert.Equal(1, exit);
+        Assert.Empty(stderr);
+        CliRunner.Golden($"validate-invalid.{format}.txt", stdout);
+    }
+
+    [Fact]
+    public void Validate_examples_is_clean()
+    {
+        var (exit, stdout, _) = CliRunner.Run("validate", "examples/pacts");
+        Assert.Equal(0, exit);
+        CliRunner.Golden("validate-examples.txt", stdout);
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("text")]
+    public void Validate_call(string format)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds",
+            "--params", """{"destination":"0xEVIL","amount":7500,"currency":"USDC","memo":"x"}""", "--format", format);
+        Assert.Equal(1, exit);
+        Assert.Empty(stderr);
+        CliRunner.Golden($"validate-call.{format}.txt", stdout);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("markdown")]
+    public void Replay_atlas(string format)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("replay", "examples/events/atlas.jsonl", "--pacts", "examples/pacts", "--format", format);
+        Assert.Equal(1, exit);
+        Assert.Empty(stderr);
+        CliRunner.Golden($"replay-atlas.{format}.txt", stdout);
+    }
+
+    [Fact]
+    public void Test_output_names_failures_with_expected_and_actual()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-golden-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "x.test.yaml"), """
+                pact:
+                  pact: p
+                  bindings:
+                    - tool: t
+                      conditions:
+                        - paramPath: v
+                          maxAmount: 10
+                cases:
+                  - name: passes
+                    tool: t
+                    params: {v: 1}
+                    expect: {valid: true}
+                  - name: wrong expectation
+                    tool: t
+                    params: {v: 11}
+                    expect: {valid: true}
+                  - name: wrong rule
+                    tool: t
+                    params: {v: 11}
+                    expect:
+                      valid: false
+                      violations: [{paramPath: v, rule: valueRange}]
+                """);
+            var (exit, stdout, _) = CliRunner.Run("test", Path.Combine(dir, "x.test.yaml"));
+            Assert.Equal(1, exit);
+            CliRunner.Golden("test-failures.txt", stdout.Replace(dir, "<dir>", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
