@@ -83,6 +83,26 @@ public class CommandTests
     }
 
     [Fact]
+    public void Validate_prints_warnings_and_still_exits_0()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-warn-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, "pact: w\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowList: [x, x]\n        regex: '\\d+'\n      - paramPath: a\n        denyList: [x]\n");
+        try
+        {
+            var (exit, stdout, _) = CliRunner.Run("validate", file);
+            Assert.Equal(0, exit);
+            foreach (var code in new[] { "PACT101", "PACT102", "PACT103", "PACT104" })
+            {
+                Assert.Contains($": warning {code}: ", stdout, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Version_and_help()
     {
         var (exit, stdout, _) = CliRunner.Run("--version");

@@ -183,6 +183,7 @@ internal sealed partial class PactCompiler
             }
         }
 
+        Checking.PactLinter.CheckBinding(conditions, _diagnostics);
         return tool is null ? null : new CompiledBinding(tool, denyAdditional, [.. conditions], new Verdict(pactId, version, tool, true, []), toolLine);
     }
 

@@ -1,0 +1,82 @@
+using Pacts.Compiling;
+using Pacts.Diagnostics;
+using Pacts.Reading;
+using Pacts.Rules;
+
+namespace Pacts.Checking;
+
+/// <summary>
+/// Warnings for pacts that are legal but almost certainly not what their author meant: rules on the same
+/// path that contradict each other across conditions. They never reject a pact.
+/// </summary>
+internal static class PactLinter
+{
+    private static readonly string[] StringOnlyRules = ["regex", "minLength", "maxLength"];
+
+    public static void CheckBinding(IReadOnlyList<CompiledCondition> conditions, DiagnosticBag diagnostics)
+    {
+        // Conditions are grouped by the path as rendered, so `a.b` and `['a']['b']` meet.
+        foreach (var group in conditions.GroupBy(c => c.Path.Render([], 0), StringComparer.Ordinal))
+        {
+            var rules = group.SelectMany(c => c.Rules.Select(r => (Condition: c, Rule: r))).ToList();
+            AllowedButDenied(rules, diagnostics);
+            AllowedButRejectedByRegex(rules, diagnostics);
+            TypeExcludesStringRules(rules, diagnostics);
+        }
+    }
+
+    /// <summary>PACT103: a value one condition allows and another on the same path denies.</summary>
+    private static void AllowedButDenied(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
+    {
+        foreach (var allow in rules.Where(r => r.Rule is AllowListRule.Compiled))
+        {
+            var set = ((AllowListRule.Compiled)allow.Rule).Set;
+            foreach (var deny in rules.Where(r => r.Rule.Definition is DenyListRule && r.Condition != allow.Condition))
+            {
+                foreach (var item in deny.Rule.Source.Items.Where(set.Contains))
+                {
+                    diagnostics.Warning(DiagnosticCodes.ConflictingConditions, item.Span,
+                        $"`{item.Text}` is allowed by the condition at line {allow.Rule.Source.Span.Line} and denied here on the same path `{allow.Condition.Path.Text}`",
+                        "the value can never pass: remove it from one of the lists");
+                }
+            }
+        }
+    }
+
+    /// <summary>PACT104: an allow-list value that a regex on the same path rejects can never pass.</summary>
+    private static void AllowedButRejectedByRegex(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
+    {
+        var regexes = rules.Where(r => r.Rule.Definition is RegexRule).ToList();
+        foreach (var allow in rules.Where(r => r.Rule is AllowListRule.Compiled))
+        {
+            foreach (var regex in regexes)
+            {
+                var compiled = RegexRule.TryBuild(regex.Rule.Source.Text, out _);
+                var dead = allow.Rule.Source.Items.Where(i => i.Kind != PactNodeKind.String || compiled?.IsMatch(i.Text) == false).ToList();
+                foreach (var item in dead)
+                {
+                    diagnostics.Warning(DiagnosticCodes.UnsatisfiableRequired, item.Span,
+                        $"allowed value `{item.Text}` can never pass: the regex `{regex.Rule.Source.Text}` at line {regex.Rule.Source.Span.Line} rejects it",
+                        dead.Count == allow.Rule.Source.Items.Count ? "no allowed value matches the regex, so no call can pass: fix the list or the pattern" : "remove the value or widen the pattern");
+                }
+            }
+        }
+    }
+
+    /// <summary>PACT104: a non-string <c>type</c> with a string-only rule on the same path: no value satisfies both.</summary>
+    private static void TypeExcludesStringRules(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
+    {
+        var type = rules.FirstOrDefault(r => r.Rule.Definition is TypeRule);
+        if (type.Rule is null || type.Rule.Source.Text == "string")
+        {
+            return;
+        }
+
+        foreach (var r in rules.Where(r => StringOnlyRules.Contains(r.Rule.Name)))
+        {
+            diagnostics.Warning(DiagnosticCodes.UnsatisfiableRequired, r.Rule.Source.Span,
+                $"`{r.Rule.Name}` only passes strings, but `type: {type.Rule.Source.Text}` at line {type.Rule.Source.Span.Line} only passes non-strings",
+                "no present value can satisfy both: drop one of the rules");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Pacts.Tests;
+
+public class LinterTests
+{
+    private static IReadOnlyList<Diagnostics.Diagnostic> Warnings(string conditions)
+    {
+        var result = Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n" + conditions);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return [.. result.Diagnostics.Where(d => d.Severity == Diagnostics.DiagnosticSeverity.Warning)];
+    }
+
+    [Fact]
+    public void Allowed_by_one_condition_and_denied_by_another()
+    {
+        var w = Assert.Single(Warnings("      - paramPath: a.b\n        allowList: [x, y]\n      - paramPath: \"['a'].b\"\n        denyList: [y]\n"));
+        Assert.Equal(("PACT103", 8), (w.Code, w.Span.Line));
+    }
+
+    [Fact]
+    public void Allowed_value_that_the_regex_rejects()
+    {
+        var w = Warnings("      - paramPath: code\n        required: true\n        allowList: [ABC, abc]\n        regex: '[A-Z]+'\n");
+        var d = Assert.Single(w);
+        Assert.Equal(("PACT104", 7), (d.Code, d.Span.Line));
+        Assert.Contains("`abc`", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Number_type_with_a_string_rule()
+    {
+        var d = Assert.Single(Warnings("      - paramPath: n\n        type: number\n      - paramPath: n\n        maxLength: 3\n"));
+        Assert.Equal("PACT104", d.Code);
+    }
+
+    [Fact]
+    public void Consistent_pacts_have_no_warnings() =>
+        Assert.Empty(Warnings("      - paramPath: a\n        allowList: [A1, B2]\n        regex: '[A-Z][0-9]'\n      - paramPath: b\n        denyList: [A1]\n"));
+}
