@@ -50,7 +50,7 @@ internal sealed partial class RegexRule : RuleDefinition
                 "write `[0-9]` or `[A-Za-z0-9_]` for ASCII");
         }
 
-        return new Compiled(this, value, $"`{context.PathText}` must be a string matching `{pattern}`", regex);
+        return new Compiled(this, value, $"`{context.PathText}` must be a string matching `{pattern}`", regex, SimplePattern.TryCreate(pattern));
     }
 
     public override JsonNode Schema() => new JsonObject { ["type"] = "string", ["description"] = Description };
@@ -114,9 +114,26 @@ internal sealed partial class RegexRule : RuleDefinition
     [GeneratedRegex(@"'([^']+)'")]
     private static partial Regex QuotedConstruct();
 
-    private sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex regex) : CompiledRule(d, s, m)
+    /// <summary>
+    /// The compiled check: the <see cref="SimplePattern"/> fast path when the pattern allows it (ASCII input
+    /// matched from its bytes), else the NonBacktracking regex over the decoded string.
+    /// </summary>
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex regex, SimplePattern? simple) : CompiledRule(d, s, m)
     {
-        public override bool Fails(ref LocationValue value) =>
-            value.Kind != JsonValueKind.String || !regex.IsMatch(value.Chars);
+        public override bool Fails(ref LocationValue value)
+        {
+            if (value.Kind != JsonValueKind.String)
+            {
+                return true;
+            }
+
+            if (simple is not null)
+            {
+                var raw = value.Raw;
+                return System.Text.Ascii.IsValid(raw) && raw.IndexOf((byte)'\\') < 0 ? !simple.IsMatchAscii(raw) : !simple.IsMatch(value.Chars);
+            }
+
+            return !regex.IsMatch(value.Chars);
+        }
     }
 }

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Pacts.Benchmarks;
+
+/// <summary>Rough timings for exploring where time goes; BenchmarkDotNet numbers are the ones we publish.</summary>
+internal static class Probe
+{
+    public static void Run()
+    {
+        var pact = Workload.Pact;
+        var els = Workload.Elements;
+        Time("engine", () => { foreach (var e in els) { _ = pact.Validate("transfer_funds", e); } });
+        Time("handwritten", () => { foreach (var e in els) { _ = HandWritten.OnePass(e); } });
+        var re = new Regex(@"\A(?:SKU-[0-9]{4})\z", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        var re2 = new Regex(@"\A(?:[A-Za-z0-9 _-]{0,64})\z", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        Time("regex sku x3 + memo", () => { for (var i = 0; i < els.Length; i++) { _ = re.IsMatch("SKU-1234"); _ = re.IsMatch("SKU-1234"); _ = re.IsMatch("SKU-1234"); _ = re2.IsMatch("refund-EMEA 3971_fee_Q4"); } });
+        Time("enumerate props x5", () => { foreach (var e in els) { for (var k = 0; k < 5; k++) { foreach (var p in e.EnumerateObject()) { _ = p.NameEquals("amount"u8); } } } });
+    }
+
+    private static void Time(string name, Action a)
+    {
+        for (var i = 0; i < 5; i++) { a(); }
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++) { a(); }
+        Console.WriteLine($"{name}: {sw.Elapsed.TotalNanoseconds / 20 / 10000:F0} ns per call");
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Pacts.Benchmarks;
+
+/// <summary>The treasury-v1 workload from ../shared/bench, loaded once per process.</summary>
+internal static class Workload
+{
+    public const int ExpectedInvalid = 1013;
+    public const int ExpectedViolations = 1389;
+
+    public static string Dir { get; } = FindBench();
+
+    public static Pact Pact { get; } = Pact.Load(Path.Combine(Dir, "treasury.pact.yaml")).Pact
+        ?? throw new InvalidOperationException("treasury.pact.yaml does not compile");
+
+    /// <summary>Each call's params as raw UTF-8 JSON bytes.</summary>
+    public static byte[][] RawParams { get; } = [.. File.ReadLines(Path.Combine(Dir, "calls.jsonl")).Select(ParamsBytes)];
+
+    /// <summary>Each call's params pre-parsed (the documents stay alive for the process).</summary>
+    public static JsonElement[] Elements { get; } = [.. RawParams.Select(b => JsonDocument.Parse(b).RootElement)];
+
+    /// <summary>Runs <paramref name="check"/> over the workload and fails loudly unless it finds exactly the expected verdicts.</summary>
+    public static void Verify(string name, Func<int, (bool Valid, int Violations)> check)
+    {
+        int invalid = 0, violations = 0;
+        for (var i = 0; i < RawParams.Length; i++)
+        {
+            var (valid, count) = check(i);
+            invalid += valid ? 0 : 1;
+            violations += count;
+        }
+
+        if (invalid != ExpectedInvalid || violations != ExpectedViolations)
+        {
+            throw new InvalidOperationException($"{name}: found {invalid} invalid calls and {violations} violations; expected {ExpectedInvalid} and {ExpectedViolations}");
+        }
+    }
+
+    private static byte[] ParamsBytes(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        return Encoding.UTF8.GetBytes(doc.RootElement.GetProperty("params").GetRawText());
+    }
+
+    private static string FindBench()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "shared", "bench", "treasury-v1")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir is null ? throw new InvalidOperationException("cannot find shared/bench/treasury-v1 above the benchmark binary")
+            : Path.Combine(dir.FullName, "shared", "bench", "treasury-v1");
+    }
+}

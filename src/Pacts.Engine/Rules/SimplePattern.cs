@@ -1,0 +1,279 @@
+namespace Pacts.Rules;
+
+/// <summary>
+/// A fast path for the most common pact regexes: a concatenation of single-character atoms (a literal,
+/// <c>.</c>, or an ASCII class such as <c>[A-Za-z0-9 _-]</c>), each with an optional quantifier
+/// (<c>?</c>, <c>*</c>, <c>+</c>, <c>{n}</c>, <c>{n,m}</c>, <c>{n,}</c>). When every variable-length atom is
+/// disjoint from what may follow it, a greedy left-to-right scan is exact (a char the atom could take can
+/// never belong to the next atom), so matching is one pass with no backtracking and no decoding: ASCII
+/// input is matched straight from its UTF-8 bytes. Anything outside that subset (groups, alternation,
+/// anchors, inline options, <c>\d</c>, non-ASCII members) is left to the NonBacktracking engine, which
+/// gives the same answers, only slower.
+/// </summary>
+internal sealed class SimplePattern
+{
+    private readonly Atom[] _atoms;
+
+    private SimplePattern(Atom[] atoms) => _atoms = atoms;
+
+    /// <summary>Parses <paramref name="pattern"/> into the fast form, or returns null when it is outside the subset.</summary>
+    public static SimplePattern? TryCreate(string pattern)
+    {
+        var atoms = new List<Atom>();
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            if (!TryReadAtomClass(pattern, ref i, out var cls))
+            {
+                return null;
+            }
+
+            var (min, max) = (1, 1);
+            if (i < pattern.Length && !TryReadQuantifier(pattern, ref i, ref min, ref max))
+            {
+                return null;
+            }
+
+            if (i < pattern.Length && pattern[i] is '?' or '+')
+            {
+                return null; // lazy or possessive suffix
+            }
+
+            atoms.Add(new Atom(cls, min, max));
+        }
+
+        // Exactness condition: a variable atom must not share a char with any atom that could take the
+        // next char (the following atoms up to and including the first one that must match something).
+        for (var a = 0; a < atoms.Count; a++)
+        {
+            if (atoms[a].Min == atoms[a].Max)
+            {
+                continue;
+            }
+
+            for (var b = a + 1; b < atoms.Count; b++)
+            {
+                if (atoms[a].Class.Overlaps(atoms[b].Class))
+                {
+                    return null;
+                }
+
+                if (atoms[b].Min > 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return new SimplePattern([.. atoms]);
+    }
+
+    /// <summary>Whole-input match over ASCII bytes (each byte one UTF-16 code unit).</summary>
+    public bool IsMatchAscii(ReadOnlySpan<byte> input)
+    {
+        var pos = 0;
+        foreach (var atom in _atoms)
+        {
+            var n = 0;
+            while (n < atom.Max && pos < input.Length && atom.Class.Contains(input[pos]))
+            {
+                n++;
+                pos++;
+            }
+
+            if (n < atom.Min)
+            {
+                return false;
+            }
+        }
+
+        return pos == input.Length;
+    }
+
+    /// <summary>Whole-input match over UTF-16 code units.</summary>
+    public bool IsMatch(ReadOnlySpan<char> input)
+    {
+        var pos = 0;
+        foreach (var atom in _atoms)
+        {
+            var n = 0;
+            while (n < atom.Max && pos < input.Length && atom.Class.Contains(input[pos]))
+            {
+                n++;
+                pos++;
+            }
+
+            if (n < atom.Min)
+            {
+                return false;
+            }
+        }
+
+        return pos == input.Length;
+    }
+
+    private static bool TryReadAtomClass(string p, ref int i, out CharClass cls)
+    {
+        cls = default;
+        var c = p[i];
+        switch (c)
+        {
+            case '.':
+                i++;
+                cls = CharClass.Single('\n').Negate();
+                return true;
+            case '[':
+                return TryReadClass(p, ref i, out cls);
+            case '\\':
+                if (i + 1 < p.Length && IsEscapableLiteral(p[i + 1]))
+                {
+                    cls = CharClass.Single(p[i + 1]);
+                    i += 2;
+                    return true;
+                }
+
+                return false;
+            default:
+                if (c > 127 || "()|^$*+?{}]#".Contains(c, StringComparison.Ordinal) || char.IsWhiteSpace(c) && c != ' ')
+                {
+                    return false;
+                }
+
+                cls = CharClass.Single(c);
+                i++;
+                return true;
+        }
+    }
+
+    private static bool TryReadClass(string p, ref int i, out CharClass cls)
+    {
+        cls = default;
+        i++; // '['
+        var negated = i < p.Length && p[i] == '^';
+        if (negated)
+        {
+            i++;
+        }
+
+        var set = default(CharClass);
+        var first = true;
+        while (i < p.Length && (p[i] != ']' || first && false))
+        {
+            first = false;
+            if (!TryReadClassChar(p, ref i, out var lo))
+            {
+                return false;
+            }
+
+            var hi = lo;
+            if (i + 1 < p.Length && p[i] == '-' && p[i + 1] != ']')
+            {
+                i++;
+                if (!TryReadClassChar(p, ref i, out hi) || hi < lo)
+                {
+                    return false;
+                }
+            }
+
+            for (var ch = lo; ch <= hi; ch++)
+            {
+                set = set.With(ch);
+            }
+        }
+
+        if (i >= p.Length || first)
+        {
+            return false; // unclosed, or `[]`
+        }
+
+        i++; // ']'
+        cls = negated ? set.Negate() : set;
+        return true;
+    }
+
+    private static bool TryReadClassChar(string p, ref int i, out char c)
+    {
+        c = p[i];
+        if (c == '\\')
+        {
+            if (i + 1 < p.Length && IsEscapableLiteral(p[i + 1]))
+            {
+                c = p[i + 1];
+                i += 2;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (c > 127 || c == '[')
+        {
+            return false; // non-ASCII member, or a nested class / subtraction
+        }
+
+        i++;
+        return true;
+    }
+
+    private static bool IsEscapableLiteral(char c) => c < 128 && !char.IsAsciiLetterOrDigit(c) && c != '_' && c != ' ';
+
+    private static bool TryReadQuantifier(string p, ref int i, ref int min, ref int max)
+    {
+        switch (p[i])
+        {
+            case '?':
+                (min, max) = (0, 1);
+                i++;
+                return true;
+            case '*':
+                (min, max) = (0, int.MaxValue);
+                i++;
+                return true;
+            case '+':
+                (min, max) = (1, int.MaxValue);
+                i++;
+                return true;
+            case '{':
+                {
+                    var close = p.IndexOf('}', i);
+                    if (close < 0)
+                    {
+                        return false;
+                    }
+
+                    var body = p.AsSpan(i + 1, close - i - 1);
+                    var comma = body.IndexOf(',');
+                    var ok = comma < 0
+                        ? int.TryParse(body, System.Globalization.NumberStyles.None, null, out min) && (max = min) >= 0
+                        : int.TryParse(body[..comma], System.Globalization.NumberStyles.None, null, out min)
+                          && (comma == body.Length - 1 ? (max = int.MaxValue) > 0 : int.TryParse(body[(comma + 1)..], System.Globalization.NumberStyles.None, null, out max));
+                    if (!ok || max < min)
+                    {
+                        return false;
+                    }
+
+                    i = close + 1;
+                    return true;
+                }
+
+            default:
+                return true; // no quantifier
+        }
+    }
+
+    private readonly record struct Atom(CharClass Class, int Min, int Max);
+
+    /// <summary>An ASCII bitmap; a negated class also matches every non-ASCII code unit.</summary>
+    private readonly record struct CharClass(ulong Low, ulong High, bool MatchesNonAscii)
+    {
+        public static CharClass Single(char c) => default(CharClass).With(c);
+
+        public CharClass With(char c) => c < 64 ? this with { Low = Low | (1UL << c) } : this with { High = High | (1UL << (c - 64)) };
+
+        public CharClass Negate() => new(~Low, ~High, !MatchesNonAscii);
+
+        public bool Contains(int c) => c < 64 ? (Low >> c & 1) != 0 : c < 128 ? (High >> (c - 64) & 1) != 0 : MatchesNonAscii;
+
+        public bool Overlaps(CharClass other) => (Low & other.Low) != 0 || (High & other.High) != 0 || MatchesNonAscii && other.MatchesNonAscii;
+    }
+}
