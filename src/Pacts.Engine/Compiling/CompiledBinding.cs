@@ -9,7 +9,11 @@ namespace Pacts.Compiling;
 /// <summary>The compiled conditions for one tool, plus the <c>additionalParams</c> policy.</summary>
 internal sealed class CompiledBinding
 {
+    /// <summary>Above this many distinct first keys the single pass gives way to one walk per condition.</summary>
+    private const int MaxDispatchKeys = 64;
+
     private readonly byte[][] _knownKeys;
+    private readonly CompiledCondition[][] _byKey;
 
     public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict, int line)
     {
@@ -19,6 +23,11 @@ internal sealed class CompiledBinding
         ValidVerdict = validVerdict;
         Line = line;
         _knownKeys = [.. conditions.Select(c => c.Path.Segments[0].Utf8Key).Distinct(ByteArrayComparer.Instance)];
+        _byKey = [.. _knownKeys.Select(k => conditions.Where(c => c.Path.Segments[0].Utf8Key.AsSpan().SequenceEqual(k)).ToArray())];
+        for (var i = 0; i < conditions.Length; i++)
+        {
+            conditions[i].SetPosition(i);
+        }
     }
 
     public string Tool { get; }
@@ -33,7 +42,61 @@ internal sealed class CompiledBinding
     /// <summary>The source line of the binding's <c>tool</c> key.</summary>
     public int Line { get; }
 
+    /// <summary>
+    /// The fast path: one pass over the top-level params. Each key is matched once against the distinct first
+    /// segments of the conditions and handed to the conditions that start with it; a key no condition names is
+    /// an additional param. First keys never seen are reported to <c>required</c> afterwards. Violations are
+    /// collected in pass order and, only when there are several, sorted into SPEC §5 order.
+    /// </summary>
     public void Evaluate(JsonElement parameters, ViolationSink sink)
+    {
+        var start = sink.Count;
+        if (_knownKeys.Length > MaxDispatchKeys)
+        {
+            EvaluatePerCondition(parameters, sink);
+        }
+        else
+        {
+            ulong seen = 0;
+            foreach (var prop in parameters.EnumerateObject())
+            {
+                var k = KeyIndex(prop);
+                if (k < 0)
+                {
+                    if (DenyAdditionalParams && prop.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        ReportAdditional(prop, sink);
+                    }
+
+                    continue;
+                }
+
+                seen |= 1UL << k;
+                foreach (var condition in _byKey[k])
+                {
+                    condition.EvaluateFrom(prop.Value, 1, sink);
+                }
+            }
+
+            for (var k = 0; k < _knownKeys.Length; k++)
+            {
+                if ((seen & (1UL << k)) == 0)
+                {
+                    foreach (var condition in _byKey[k])
+                    {
+                        condition.ReportRootMissing(sink);
+                    }
+                }
+            }
+        }
+
+        if (sink.Count - start > 1)
+        {
+            sink.SortFrom(start);
+        }
+    }
+
+    private void EvaluatePerCondition(JsonElement parameters, ViolationSink sink)
     {
         foreach (var condition in Conditions)
         {
@@ -44,27 +107,32 @@ internal sealed class CompiledBinding
         {
             foreach (var prop in parameters.EnumerateObject())
             {
-                if (prop.Value.ValueKind != JsonValueKind.Null && !IsKnown(prop))
+                if (prop.Value.ValueKind != JsonValueKind.Null && KeyIndex(prop) < 0)
                 {
-                    var value = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(prop.Value));
-                    sink.Add(new Violation(ParamPath.RenderKey(prop.Name), "additionalParams", Severity.Major, value,
-                        $"`{prop.Name}` is not a param of `{Tool}`"), int.MaxValue);
+                    ReportAdditional(prop, sink);
                 }
             }
         }
     }
 
-    private bool IsKnown(JsonProperty prop)
+    private void ReportAdditional(JsonProperty prop, ViolationSink sink)
     {
-        foreach (var key in _knownKeys)
+        var value = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(prop.Value));
+        sink.Add(new Violation(ParamPath.RenderKey(prop.Name), "additionalParams", Severity.Major, value,
+            $"`{prop.Name}` is not a param of `{Tool}`"), int.MaxValue);
+    }
+
+    private int KeyIndex(JsonProperty prop)
+    {
+        for (var k = 0; k < _knownKeys.Length; k++)
         {
-            if (prop.NameEquals(key))
+            if (prop.NameEquals(_knownKeys[k]))
             {
-                return true;
+                return k;
             }
         }
 
-        return false;
+        return -1;
     }
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>

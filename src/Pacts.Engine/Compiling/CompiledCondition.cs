@@ -19,9 +19,11 @@ internal sealed class CompiledCondition
     private readonly CompiledRule? _required;
     private readonly string? _message;
     private readonly string? _plainPath;
+    private int _orderBase;
 
     public CompiledCondition(ParamPath path, Severity severity, string? message, CompiledRule? required, CompiledRule[] rules, PactNode source)
     {
+        _orderBase = 0;
         Path = path;
         Severity = severity;
         _message = message;
@@ -40,16 +42,25 @@ internal sealed class CompiledCondition
     /// <summary>The rules in SPEC order, <c>required</c> first when present.</summary>
     public IEnumerable<CompiledRule> Rules => _required is null ? _rules : [_required, .. _rules];
 
-    public void Evaluate(JsonElement parameters, ViolationSink sink)
+    /// <summary>
+    /// Fixes the condition's position in its binding: violations sort by <c>position × 64 + rule order</c>,
+    /// which is the SPEC §5 order (conditions in file order, then the rule table), and stays stable for locations.
+    /// Called once by the binding while it is built.
+    /// </summary>
+    internal void SetPosition(int position) => _orderBase = position * 64;
+
+    /// <summary>Walks the whole path from the params object.</summary>
+    public void Evaluate(JsonElement parameters, ViolationSink sink) => EvaluateFrom(parameters, 0, sink);
+
+    /// <summary>Walks the path from segment <paramref name="seg"/>, given the value the earlier segments led to.</summary>
+    public void EvaluateFrom(JsonElement value, int seg, ViolationSink sink)
     {
-        var start = sink.Count;
         Span<int> trail = Path.WildcardCount <= 16 ? stackalloc int[Path.WildcardCount] : new int[Path.WildcardCount];
-        Walk(parameters, 0, trail, 0, sink);
-        if (sink.Count - start > 1)
-        {
-            sink.SortFrom(start);
-        }
+        Walk(value, seg, trail, 0, sink);
     }
+
+    /// <summary>The first key is absent from the params: only <c>required</c> has something to say.</summary>
+    public void ReportRootMissing(ViolationSink sink) => Missing([], 0, sink);
 
     private void Walk(JsonElement current, int seg, Span<int> trail, int w, ViolationSink sink)
     {
@@ -134,7 +145,7 @@ internal sealed class CompiledCondition
             return;
         }
 
-        sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message, Path.Text), _required.Definition.Order);
+        sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message, Path.Text), _orderBase + _required.Definition.Order);
     }
 
     private void Present(JsonElement element, ReadOnlySpan<int> trail, ViolationSink sink)
@@ -149,7 +160,7 @@ internal sealed class CompiledCondition
                 {
                     sink.Add(
                         new Violation(Render(trail, Path.Segments.Count), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message, Path.Text),
-                        rule.Definition.Order);
+                        _orderBase + rule.Definition.Order);
                 }
             }
         }

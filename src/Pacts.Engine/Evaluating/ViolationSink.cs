@@ -29,9 +29,31 @@ internal sealed class ViolationSink
         _orders.Add(order);
     }
 
-    /// <summary>Stable insertion sort by rule order of the entries from <paramref name="start"/> on.</summary>
+    /// <summary>Stable sort by order key of the entries from <paramref name="start"/> on.</summary>
     public void SortFrom(int start)
     {
+        var count = _items.Count - start;
+        if (count > 32)
+        {
+            // Many violations (a long array failing everywhere): sort (key, arrival) pairs, O(n log n).
+            var keys = new (int Order, int Seq)[count];
+            var items = new Violation[count];
+            for (var i = 0; i < count; i++)
+            {
+                keys[i] = (_orders[start + i], i);
+                items[i] = _items[start + i];
+            }
+
+            Array.Sort(keys, items);
+            for (var i = 0; i < count; i++)
+            {
+                _items[start + i] = items[i];
+                _orders[start + i] = keys[i].Order;
+            }
+
+            return;
+        }
+
         for (var i = start + 1; i < _items.Count; i++)
         {
             var v = _items[i];
