@@ -106,6 +106,7 @@ public class PropertyTests
         {
             var actual = Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b)));
             Assert.Equal(Reference(a, b), actual);
+            Assert.Equal(actual, Math.Sign(ExactDecimal.Compare(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(a)), new DecimalBound(Encoding.ASCII.GetBytes(b)))));
             Assert.Equal(-actual, Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(b), Encoding.ASCII.GetBytes(a))));
             var ka = ExactDecimal.CanonicalKey(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(a)));
             var kb = ExactDecimal.CanonicalKey(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(b)));
@@ -124,8 +125,11 @@ public class PropertyTests
     [InlineData("5000.000000000000000000000000001", "5000", 1)]
     [InlineData("1e400", "10000", 1)]
     [InlineData("-0", "0", 0)]
-    public void Huge_exponents_compare_exactly(string a, string b, int sign) =>
+    public void Huge_exponents_compare_exactly(string a, string b, int sign)
+    {
         Assert.Equal(sign, Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b))));
+        Assert.Equal(sign, Math.Sign(ExactDecimal.Compare(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(a)), new DecimalBound(Encoding.ASCII.GetBytes(b)))));
+    }
 
     private static int Reference(string a, string b)
     {

@@ -255,6 +255,46 @@ internal static class ExactDecimal
         return sb.ToString();
     }
 
+    /// <summary>Compares a number with a bound normalised at compile time: no re-parsing of the bound per call.</summary>
+    public static int Compare(scoped in Parts a, DecimalBound b)
+    {
+        var signA = a.IsZero ? 0 : a.Negative ? -1 : 1;
+        var signB = b.IsZero ? 0 : b.Negative ? -1 : 1;
+        if (signA != signB || signA == 0)
+        {
+            return signA.CompareTo(signB);
+        }
+
+        int magnitude;
+        if (a.Huge || b.Huge)
+        {
+            var ea = a.BigAdjExp();
+            magnitude = ea != b.BigAdjExp ? ea.CompareTo(b.BigAdjExp) : CompareDigits(a, b.Digits);
+        }
+        else
+        {
+            magnitude = a.AdjExp != b.AdjExp ? a.AdjExp.CompareTo(b.AdjExp) : CompareDigits(a, b.Digits);
+        }
+
+        return signA > 0 ? magnitude : -magnitude;
+    }
+
+    private static int CompareDigits(scoped in Parts a, byte[] digits)
+    {
+        var la = a.End - a.First;
+        var n = Math.Min(la, digits.Length);
+        for (var k = 0; k < n; k++)
+        {
+            var da = a.Digit(a.First + k);
+            if (da != digits[k])
+            {
+                return da.CompareTo(digits[k]);
+            }
+        }
+
+        return la.CompareTo(digits.Length);
+    }
+
     private static int CompareMagnitude(scoped in Parts a, scoped in Parts b)
     {
         if (a.Huge || b.Huge)
@@ -288,4 +328,38 @@ internal static class ExactDecimal
     }
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+}
+
+/// <summary>A pact's numeric bound, normalised once at compile time (sign, adjusted exponent, significant digits).</summary>
+internal sealed class DecimalBound
+{
+    public DecimalBound(byte[] text)
+    {
+        Text = text;
+        var p = ExactDecimal.ParseTrusted(text);
+        Negative = p.Negative;
+        IsZero = p.IsZero;
+        Huge = p.Huge;
+        AdjExp = p.AdjExp;
+        BigAdjExp = p.Huge ? p.BigAdjExp() : p.AdjExp;
+        Digits = new byte[p.End - p.First];
+        for (var k = 0; k < Digits.Length; k++)
+        {
+            Digits[k] = p.Digit(p.First + k);
+        }
+    }
+
+    public byte[] Text { get; }
+
+    public bool Negative { get; }
+
+    public bool IsZero { get; }
+
+    public bool Huge { get; }
+
+    public long AdjExp { get; }
+
+    public BigInteger BigAdjExp { get; }
+
+    public byte[] Digits { get; }
 }

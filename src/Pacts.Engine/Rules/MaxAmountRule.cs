@@ -31,12 +31,12 @@ internal sealed class MaxAmountRule : RuleDefinition
             return null;
         }
 
-        return new Compiled(this, value, $"`{context.PathText}` must be an amount from 0 to {value.Text}", cap);
+        return new Compiled(this, value, $"`{context.PathText}` must be an amount from 0 to {value.Text}", new DecimalBound(cap));
     }
 
     public override JsonNode Schema() => new JsonObject { ["type"] = "number", ["minimum"] = 0, ["description"] = Description };
 
-    private sealed class Compiled(RuleDefinition d, PactNode s, string m, byte[] cap) : CompiledRule(d, s, m)
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, DecimalBound cap) : CompiledRule(d, s, m)
     {
         public override bool Fails(ref LocationValue value)
         {
@@ -89,8 +89,7 @@ internal sealed class MaxAmountRule : RuleDefinition
                 return true;
             }
 
-            var c = ExactDecimal.ParseTrusted(cap);
-            return ExactDecimal.Compare(amount, c) > 0;
+            return ExactDecimal.Compare(amount, cap) > 0;
         }
     }
 }

@@ -73,7 +73,7 @@ internal sealed class ValueRangeRule : RuleDefinition
             (not null, null) => $"`{context.PathText}` must be a number of at least {minText}",
             _ => $"`{context.PathText}` must be a number of at most {maxText}",
         };
-        return new Compiled(this, value, message, min, max);
+        return new Compiled(this, value, message, min is null ? null : new DecimalBound(min), max is null ? null : new DecimalBound(max));
     }
 
     public override JsonNode Schema() => new JsonObject
@@ -85,7 +85,7 @@ internal sealed class ValueRangeRule : RuleDefinition
         ["description"] = Description,
     };
 
-    private sealed class Compiled(RuleDefinition d, PactNode s, string m, byte[]? min, byte[]? max) : CompiledRule(d, s, m)
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, DecimalBound? min, DecimalBound? max) : CompiledRule(d, s, m)
     {
         public override bool Fails(ref LocationValue value)
         {
@@ -94,25 +94,7 @@ internal sealed class ValueRangeRule : RuleDefinition
                 return true;
             }
 
-            if (min is not null)
-            {
-                var lo = ExactDecimal.ParseTrusted(min);
-                if (ExactDecimal.Compare(v, lo) < 0)
-                {
-                    return true;
-                }
-            }
-
-            if (max is not null)
-            {
-                var hi = ExactDecimal.ParseTrusted(max);
-                if (ExactDecimal.Compare(v, hi) > 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return (min is not null && ExactDecimal.Compare(v, min) < 0) || (max is not null && ExactDecimal.Compare(v, max) > 0);
         }
     }
 }
