@@ -8,6 +8,10 @@ internal static class Probe
 {
     public static void Run()
     {
+        var wide = WidePactBenchmarks.BuildPact(200, 10);
+        var sw0 = Stopwatch.StartNew();
+        var compiled = Pact.CompileUncached(wide, "wide.json", Reading.PactFormat.Json);
+        Console.WriteLine($"wide compile: {sw0.ElapsedMilliseconds} ms, {wide.Length / 1e6:F1} MB, ok={compiled.Success}");
         var pact = Workload.Pact;
         var els = Workload.Elements;
         Time("engine", () => { foreach (var e in els) { _ = pact.Validate("transfer_funds", e); } });

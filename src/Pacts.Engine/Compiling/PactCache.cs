@@ -15,6 +15,10 @@ internal sealed class PactCache
 
     private readonly ConcurrentDictionary<(PactFormat, UInt128, UInt128), PactCompilation> _entries = new();
 
+    // The same string instance asked again (a service re-validating the text it holds) skips even the hash.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, PactCompilation>[] _byInstance =
+        [new(), new()];
+
     public static PactCache Shared { get; } = new();
 
     public int Count => _entries.Count;
@@ -22,6 +26,11 @@ internal sealed class PactCache
     public PactCompilation GetOrCompile(string text, string file, PactFormat format)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_byInstance[(int)format].TryGetValue(text, out var same))
+        {
+            return Relabel(same, file);
+        }
+
         var key = Key(text, format);
         if (!_entries.TryGetValue(key, out var hit))
         {
@@ -34,10 +43,13 @@ internal sealed class PactCache
             _entries[key] = hit;
         }
 
-        return hit.File == file
-            ? hit
-            : hit with { File = file, Diagnostics = [.. hit.Diagnostics.Select(d => d with { Span = d.Span with { File = file } })] };
+        _byInstance[(int)format].AddOrUpdate(text, hit);
+        return Relabel(hit, file);
     }
+
+    private static PactCompilation Relabel(PactCompilation hit, string file) => hit.File == file
+        ? hit
+        : hit with { File = file, Diagnostics = [.. hit.Diagnostics.Select(d => d with { Span = d.Span with { File = file } })] };
 
     private static (PactFormat, UInt128, UInt128) Key(string text, PactFormat format)
     {

@@ -16,6 +16,9 @@ internal sealed class JsonPactReader
     private readonly DiagnosticBag _diagnostics;
     private readonly byte[] _utf8;
     private readonly List<int> _lineStarts = [0];
+    private int _lastLine = -1;
+    private int _lastOffset;
+    private int _lastColumn;
 
     private JsonPactReader(string file, DiagnosticBag diagnostics, byte[] utf8)
     {
@@ -83,7 +86,16 @@ internal sealed class JsonPactReader
 
         var lineStart = _lineStarts[idx];
         var column = 1;
-        for (var i = lineStart; i < offset && i < _utf8.Length; i++)
+        var from = lineStart;
+        if (_lastLine == idx && _lastOffset <= offset)
+        {
+            // Tokens arrive in order: continue counting from the previous token on this line, so a
+            // one-line JSON document of any size costs linear time, not quadratic.
+            from = _lastOffset;
+            column = _lastColumn;
+        }
+
+        for (var i = from; i < offset && i < _utf8.Length; i++)
         {
             if ((_utf8[i] & 0xC0) != 0x80)
             {
@@ -91,6 +103,7 @@ internal sealed class JsonPactReader
             }
         }
 
+        (_lastLine, _lastOffset, _lastColumn) = (idx, offset, column);
         return new SourceSpan(_file, idx + 1, column);
     }
 
