@@ -37,11 +37,20 @@ internal sealed partial class RegexRule : RuleDefinition
             return null;
         }
 
-        var regex = TryBuild(pattern, out var error);
-        if (regex is null)
+        // A pattern in the fast-path subset is plain characters, classes and counts: it parses (checked
+        // below) and needs no backtracking, and building the NonBacktracking automaton would cost a CLI's
+        // whole start-up budget for nothing. Other patterns get the full engine.
+        var simple = SimplePattern.TryCreate(pattern);
+        Regex? regex = null;
+        if (simple is null || !ParsesAlone(pattern))
         {
-            context.Error(DiagnosticCodes.BadRegex, value, error!.Value.Message, error.Value.Help);
-            return null;
+            simple = null;
+            regex = TryBuild(pattern, out var error);
+            if (regex is null)
+            {
+                context.Error(DiagnosticCodes.BadRegex, value, error!.Value.Message, error.Value.Help);
+                return null;
+            }
         }
 
         if (UnicodeClass().IsMatch(pattern))
@@ -50,7 +59,7 @@ internal sealed partial class RegexRule : RuleDefinition
                 "write `[0-9]` or `[A-Za-z0-9_]` for ASCII");
         }
 
-        return new Compiled(this, value, $"`{context.PathText}` must be a string matching `{pattern}`", regex, SimplePattern.TryCreate(pattern));
+        return new Compiled(this, value, $"`{context.PathText}` must be a string matching `{pattern}`", regex, simple);
     }
 
     public override JsonNode Schema() => new JsonObject { ["type"] = "string", ["description"] = Description };
@@ -90,6 +99,19 @@ internal sealed partial class RegexRule : RuleDefinition
         }
     }
 
+    private static bool ParsesAlone(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static string ConstructName(string message)
     {
         // .NET names the construct in the message: "... expressions containing: 'backreference (\1)'."
@@ -118,7 +140,7 @@ internal sealed partial class RegexRule : RuleDefinition
     /// The compiled check: the <see cref="SimplePattern"/> fast path when the pattern allows it (ASCII input
     /// matched from its bytes), else the NonBacktracking regex over the decoded string.
     /// </summary>
-    private sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex regex, SimplePattern? simple) : CompiledRule(d, s, m)
+    private sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex? regex, SimplePattern? simple) : CompiledRule(d, s, m)
     {
         public override bool Fails(ref LocationValue value)
         {
@@ -133,7 +155,7 @@ internal sealed partial class RegexRule : RuleDefinition
                 return System.Text.Ascii.IsValid(raw) && raw.IndexOf((byte)'\\') < 0 ? !simple.IsMatchAscii(raw) : !simple.IsMatch(value.Chars);
             }
 
-            return !regex.IsMatch(value.Chars);
+            return !regex!.IsMatch(value.Chars);
         }
     }
 }
