@@ -202,6 +202,14 @@ public class RegexTests
     }
 
     [Fact]
+    public void Exploding_repetition_is_a_clear_compile_error()
+    {
+        var e = Assert.Single(TestPacts.Errors("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: v\n        regex: '(a{1000}){1000}'\n"));
+        Assert.Equal("PACT011", e.Code);
+        Assert.Contains("too large", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_pattern_is_an_error() =>
         Assert.Contains(TestPacts.Errors("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: v\n        regex: '(a'\n"), e => e.Code == "PACT011");
 

@@ -86,6 +86,13 @@ internal sealed partial class RegexRule : RuleDefinition
         {
             return new Regex(wrapped, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         }
+        catch (NotSupportedException ex) when (ex.Message.Contains("automata", StringComparison.Ordinal))
+        {
+            // Counted repetitions nest multiplicatively: (a{1000}){1000} would need a million states.
+            error = ($"regex `{pattern}` is too large to match in linear time (its automaton would exceed the engine's limit)",
+                "reduce nested repetition counts such as `{1000}` inside another count");
+            return null;
+        }
         catch (NotSupportedException ex)
         {
             var construct = ConstructName(ex.Message);
