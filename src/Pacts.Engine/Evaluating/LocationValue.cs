@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Pacts.Numbers;
 
 namespace Pacts.Evaluating;
 
@@ -14,6 +15,12 @@ internal ref struct LocationValue
     private readonly Span<char> _stack;
     private char[]? _rented;
     private int _charCount;
+
+    // Facts several rules ask for, computed once per location: 0 = not yet, 1 = no, 2 = yes.
+    private byte _escapes;
+    private byte _ascii;
+    private byte _parsed;
+    private ExactDecimal.Parts _number;
 
     public LocationValue(JsonElement element, Span<char> stackBuffer)
     {
@@ -37,7 +44,44 @@ internal ref struct LocationValue
     public ReadOnlySpan<byte> Raw { get; }
 
     /// <summary>True when a string's raw text holds escapes, so its bytes are not its value.</summary>
-    public readonly bool HasEscapes => Raw.IndexOf((byte)'\\') >= 0;
+    public bool HasEscapes
+    {
+        get
+        {
+            if (_escapes == 0)
+            {
+                _escapes = Raw.IndexOf((byte)'\\') >= 0 ? (byte)2 : (byte)1;
+            }
+
+            return _escapes == 2;
+        }
+    }
+
+    /// <summary>True when the raw bytes are plain ASCII with no escapes: then each byte is one UTF-16 code unit.</summary>
+    public bool IsPlainAscii
+    {
+        get
+        {
+            if (_ascii == 0)
+            {
+                _ascii = !HasEscapes && System.Text.Ascii.IsValid(Raw) ? (byte)2 : (byte)1;
+            }
+
+            return _ascii == 2;
+        }
+    }
+
+    /// <summary>The value's raw text as an exact decimal, parsed once; false when it is not a decimal number text.</summary>
+    public bool TryGetNumber(out ExactDecimal.Parts number)
+    {
+        if (_parsed == 0)
+        {
+            _parsed = ExactDecimal.TryParse(Raw, out _number) ? (byte)2 : (byte)1;
+        }
+
+        number = _number;
+        return _parsed == 2;
+    }
 
     /// <summary>The decoded string as UTF-16 (only for strings).</summary>
     public ReadOnlySpan<char> Chars

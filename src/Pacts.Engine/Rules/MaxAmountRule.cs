@@ -43,7 +43,7 @@ internal sealed class MaxAmountRule : RuleDefinition
             ExactDecimal.Parts amount;
             if (value.Kind == JsonValueKind.Number)
             {
-                if (!ExactDecimal.TryParse(value.Raw, out amount))
+                if (!value.TryGetNumber(out amount))
                 {
                     return true;
                 }

@@ -158,8 +158,7 @@ internal sealed partial class RegexRule : RuleDefinition
 
             if (simple is not null)
             {
-                var raw = value.Raw;
-                return System.Text.Ascii.IsValid(raw) && raw.IndexOf((byte)'\\') < 0 ? !simple.IsMatchAscii(raw) : !simple.IsMatch(value.Chars);
+                return value.IsPlainAscii ? !simple.IsMatchAscii(value.Raw) : !simple.IsMatch(value.Chars);
             }
 
             return !regex!.IsMatch(value.Chars);

@@ -89,7 +89,7 @@ internal sealed class ValueRangeRule : RuleDefinition
     {
         public override bool Fails(ref LocationValue value)
         {
-            if (value.Kind != JsonValueKind.Number || !ExactDecimal.TryParse(value.Raw, out var v))
+            if (value.Kind != JsonValueKind.Number || !value.TryGetNumber(out var v))
             {
                 return true;
             }
