@@ -43,6 +43,44 @@ public class AllocationTests
     }
 
     [Fact]
+    public void A_passing_call_from_raw_utf8_allocates_nothing()
+    {
+        var pact = Pact.Load(Path.Combine(SharedPaths.Bench, "treasury.pact.yaml")).Pact!;
+        var calls = File.ReadLines(Path.Combine(SharedPaths.Bench, "calls.jsonl")).Take(15)
+            .Select(l => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(JsonDocument.Parse(l).RootElement.GetProperty("params").GetRawText())).ToArray();
+        foreach (var c in calls)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.True(pact.Validate("transfer_funds", c).Valid);
+            }
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            foreach (var c in calls)
+            {
+                _ = pact.Validate("transfer_funds", c);
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData("[1]", typeof(ArgumentException))]
+    [InlineData("{\"a\":1} x", typeof(System.Text.Json.JsonException))]
+    [InlineData("{\"a\":", typeof(System.Text.Json.JsonException))]
+    [InlineData("", typeof(System.Text.Json.JsonException))]
+    public void Raw_input_that_is_not_an_object_is_rejected(string json, Type exception)
+    {
+        var pact = TestPacts.Condition("a", "maxAmount: 1");
+        var ex = Record.Exception(() => pact.Validate("t", (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.IsAssignableFrom(exception, ex);
+    }
+
+    [Fact]
     public void Long_and_escaped_strings_also_pass_without_allocating()
     {
         var pact = TestPacts.Condition("v", "regex: '[a-z\"]*'\nmaxLength: 10000\nallowList: [x]\n", extra: "");

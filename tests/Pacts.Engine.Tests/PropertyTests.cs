@@ -54,6 +54,8 @@ public class PropertyTests
                 var call = RandomParams(rng);
                 var first = pact.Validate(call);
                 var second = pact.Validate(call);
+                var raw = pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(call));
+                Assert.Equal(first.ToJson(), raw.ToJson());
                 Assert.Equal(first.Valid, first.Violations.Count == 0);
                 Assert.Equal(first.ToJson(), second.ToJson());
                 Assert.Equal(first.Valid, first.HighestSeverity is null);
@@ -220,6 +222,7 @@ public class PropertyTests
             () => "\"012\"", () => "12", () => "\"SKU-1234\"", () => "\"SKU-12\"", () => "\"0xA11A\"", () => "5000.25", () => "5000.2500000000000000001",
             () => "\"250.00\"", () => "-3", () => "1e400", () => "\"bad\"", () => "7", () => "[]", () => "{}", () => "\"héllo 👍\"",
             () => "[{\"sku\":\"SKU-0001\",\"qty\":2},{\"qty\":\"x\"}]", () => "{\"a\":{\"b\":\"dai\"}}", () => "[1,2,3]",
+            () => "\"\\u0055SDC\"", () => "[{\"s\\u006bu\":\"SKU-0002\"},[],null,{\"sku\":5}]", () => "{\"a\":{\"b\":[1,{\"c\":[]}],\"b\":\"x\"}}",
         };
         var sb = new StringBuilder("{");
         var first = true;
@@ -230,8 +233,13 @@ public class PropertyTests
                 continue;
             }
 
-            sb.Append(first ? "" : ",").Append(JsonSerializer.Serialize(key)).Append(':').Append(values[rng.Next(values.Length)]());
+            var name = rng.Next(8) == 0 ? "\"\\u00" + ((int)key[0]).ToString("x2", CultureInfo.InvariantCulture) + key[1..] + "\"" : JsonSerializer.Serialize(key);
+            sb.Append(first ? "" : ",").Append(name).Append(':').Append(values[rng.Next(values.Length)]());
             first = false;
+            if (rng.Next(10) == 0)
+            {
+                sb.Append(',').Append(JsonSerializer.Serialize(key)).Append(':').Append(values[rng.Next(values.Length)]());
+            }
         }
 
         return sb.Append('}').ToString();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Pacts.Evaluating;
@@ -48,24 +47,30 @@ internal sealed class CompiledBinding
     /// an additional param. First keys never seen are reported to <c>required</c> afterwards. Violations are
     /// collected in pass order and, only when there are several, sorted into SPEC §5 order.
     /// </summary>
-    public void Evaluate(JsonElement parameters, ViolationSink sink)
+    public void Evaluate<TNav, TNode, TObj, TArr>(TNode parameters, ViolationSink sink)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct
     {
         var start = sink.Count;
         if (_knownKeys.Length > MaxDispatchKeys)
         {
-            EvaluatePerCondition(parameters, sink);
+            EvaluatePerCondition<TNav, TNode, TObj, TArr>(parameters, sink);
         }
         else
         {
             ulong seen = 0;
-            foreach (var prop in parameters.EnumerateObject())
+            var cursor = TNav.Properties(parameters);
+            while (TNav.NextProperty(ref cursor))
             {
-                var k = KeyIndex(prop);
+                var k = KeyIndex<TNav, TNode, TObj, TArr>(ref cursor);
+                var value = TNav.Value(ref cursor);
                 if (k < 0)
                 {
-                    if (DenyAdditionalParams && prop.Value.ValueKind != JsonValueKind.Null)
+                    if (DenyAdditionalParams && TNav.Kind(value) != JsonValueKind.Null)
                     {
-                        ReportAdditional(prop, sink);
+                        ReportAdditional(TNav.Name(ref cursor), TNav.Raw(value), sink);
                     }
 
                     continue;
@@ -74,7 +79,7 @@ internal sealed class CompiledBinding
                 seen |= 1UL << k;
                 foreach (var condition in _byKey[k])
                 {
-                    condition.EvaluateFrom(prop.Value, 1, sink);
+                    condition.EvaluateFrom<TNav, TNode, TObj, TArr>(value, 1, sink);
                 }
             }
 
@@ -96,37 +101,44 @@ internal sealed class CompiledBinding
         }
     }
 
-    private void EvaluatePerCondition(JsonElement parameters, ViolationSink sink)
+    private void EvaluatePerCondition<TNav, TNode, TObj, TArr>(TNode parameters, ViolationSink sink)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct
     {
         foreach (var condition in Conditions)
         {
-            condition.Evaluate(parameters, sink);
+            condition.Evaluate<TNav, TNode, TObj, TArr>(parameters, sink);
         }
 
         if (DenyAdditionalParams)
         {
-            foreach (var prop in parameters.EnumerateObject())
+            var cursor = TNav.Properties(parameters);
+            while (TNav.NextProperty(ref cursor))
             {
-                if (prop.Value.ValueKind != JsonValueKind.Null && KeyIndex(prop) < 0)
+                var value = TNav.Value(ref cursor);
+                if (TNav.Kind(value) != JsonValueKind.Null && KeyIndex<TNav, TNode, TObj, TArr>(ref cursor) < 0)
                 {
-                    ReportAdditional(prop, sink);
+                    ReportAdditional(TNav.Name(ref cursor), TNav.Raw(value), sink);
                 }
             }
         }
     }
 
-    private void ReportAdditional(JsonProperty prop, ViolationSink sink)
-    {
-        var value = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(prop.Value));
-        sink.Add(new Violation(ParamPath.RenderKey(prop.Name), "additionalParams", Severity.Major, value,
-            $"`{prop.Name}` is not a param of `{Tool}`"), int.MaxValue);
-    }
+    private void ReportAdditional(string name, ReadOnlySpan<byte> verbatim, ViolationSink sink) =>
+        sink.Add(new Violation(ParamPath.RenderKey(name), "additionalParams", Severity.Major, Encoding.UTF8.GetString(verbatim),
+            $"`{name}` is not a param of `{Tool}`"), int.MaxValue);
 
-    private int KeyIndex(JsonProperty prop)
+    private int KeyIndex<TNav, TNode, TObj, TArr>(ref TObj cursor)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct
     {
         for (var k = 0; k < _knownKeys.Length; k++)
         {
-            if (prop.NameEquals(_knownKeys[k]))
+            if (TNav.NameEquals(ref cursor, _knownKeys[k]))
             {
                 return k;
             }

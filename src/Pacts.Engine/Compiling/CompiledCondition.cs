@@ -50,30 +50,44 @@ internal sealed class CompiledCondition
     internal void SetPosition(int position) => _orderBase = position * 64;
 
     /// <summary>Walks the whole path from the params object.</summary>
-    public void Evaluate(JsonElement parameters, ViolationSink sink) => EvaluateFrom(parameters, 0, sink);
+    public void Evaluate<TNav, TNode, TObj, TArr>(TNode parameters, ViolationSink sink)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct =>
+        EvaluateFrom<TNav, TNode, TObj, TArr>(parameters, 0, sink);
 
     /// <summary>Walks the path from segment <paramref name="seg"/>, given the value the earlier segments led to.</summary>
-    public void EvaluateFrom(JsonElement value, int seg, ViolationSink sink)
+    public void EvaluateFrom<TNav, TNode, TObj, TArr>(TNode value, int seg, ViolationSink sink)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct
     {
         Span<int> trail = Path.WildcardCount <= 16 ? stackalloc int[Path.WildcardCount] : new int[Path.WildcardCount];
-        Walk(value, seg, trail, 0, sink);
+        Walk<TNav, TNode, TObj, TArr>(value, seg, trail, 0, sink);
     }
 
     /// <summary>The first key is absent from the params: only <c>required</c> has something to say.</summary>
     public void ReportRootMissing(ViolationSink sink) => Missing([], 0, sink);
 
-    private void Walk(JsonElement current, int seg, Span<int> trail, int w, ViolationSink sink)
+    private void Walk<TNav, TNode, TObj, TArr>(TNode current, int seg, Span<int> trail, int w, ViolationSink sink)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct
     {
         var segments = Path.Segments;
+        var kind = TNav.Kind(current);
         if (seg == segments.Count)
         {
-            if (current.ValueKind == JsonValueKind.Null)
+            if (kind == JsonValueKind.Null)
             {
                 Missing(trail, seg, sink);
             }
             else
             {
-                Present(current, trail, sink);
+                Present(kind, TNav.Raw(current), kind == JsonValueKind.Array ? TNav.ArrayLength(current) : 0, trail, sink);
             }
 
             return;
@@ -84,19 +98,21 @@ internal sealed class CompiledCondition
         {
             case SegmentKind.Key:
                 {
-                    if (current.ValueKind != JsonValueKind.Object)
+                    if (kind != JsonValueKind.Object)
                     {
                         Missing(trail, seg, sink);
                         return;
                     }
 
+                    // Every property with the name is a location: a duplicated key cannot hide a value.
                     var found = false;
-                    foreach (var prop in current.EnumerateObject())
+                    var cursor = TNav.Properties(current);
+                    while (TNav.NextProperty(ref cursor))
                     {
-                        if (prop.NameEquals(s.Utf8Key))
+                        if (TNav.NameEquals(ref cursor, s.Utf8Key))
                         {
                             found = true;
-                            Walk(prop.Value, seg + 1, trail, w, sink);
+                            Walk<TNav, TNode, TObj, TArr>(TNav.Value(ref cursor), seg + 1, trail, w, sink);
                         }
                     }
 
@@ -109,28 +125,29 @@ internal sealed class CompiledCondition
                 }
 
             case SegmentKind.Index:
-                if (current.ValueKind != JsonValueKind.Array || s.Index >= current.GetArrayLength())
+                if (kind != JsonValueKind.Array || s.Index >= TNav.ArrayLength(current))
                 {
                     Missing(trail, seg, sink);
                     return;
                 }
 
-                Walk(current[s.Index], seg + 1, trail, w, sink);
+                Walk<TNav, TNode, TObj, TArr>(TNav.Item(current, s.Index), seg + 1, trail, w, sink);
                 return;
 
             default:
                 {
-                    if (current.ValueKind != JsonValueKind.Array)
+                    if (kind != JsonValueKind.Array)
                     {
                         Missing(trail, seg, sink);
                         return;
                     }
 
                     var i = 0;
-                    foreach (var item in current.EnumerateArray())
+                    var items = TNav.Items(current);
+                    while (TNav.NextItem(ref items, out var item))
                     {
                         trail[w] = i++;
-                        Walk(item, seg + 1, trail, w + 1, sink);
+                        Walk<TNav, TNode, TObj, TArr>(item, seg + 1, trail, w + 1, sink);
                     }
 
                     return;
@@ -148,10 +165,10 @@ internal sealed class CompiledCondition
         sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message, Path.Text), _orderBase + _required.Definition.Order);
     }
 
-    private void Present(JsonElement element, ReadOnlySpan<int> trail, ViolationSink sink)
+    private void Present(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, ReadOnlySpan<int> trail, ViolationSink sink)
     {
         Span<char> buffer = stackalloc char[StackChars];
-        var value = new LocationValue(element, buffer);
+        var value = new LocationValue(kind, verbatim, arrayLength, buffer);
         try
         {
             foreach (var rule in _rules)

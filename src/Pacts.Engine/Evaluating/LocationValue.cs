@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Pacts.Numbers;
@@ -22,21 +21,25 @@ internal ref struct LocationValue
     private byte _parsed;
     private ExactDecimal.Parts _number;
 
-    public LocationValue(JsonElement element, Span<char> stackBuffer)
+    /// <param name="kind">The JSON kind.</param>
+    /// <param name="verbatim">The value's JSON text as written (strings with their quotes).</param>
+    /// <param name="arrayLength">The element count for arrays.</param>
+    /// <param name="stackBuffer">Where short strings decode.</param>
+    public LocationValue(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, Span<char> stackBuffer)
     {
-        Element = element;
-        Kind = element.ValueKind;
-        Raw = JsonMarshal.GetRawUtf8Value(element);
-        if (Kind == JsonValueKind.String)
-        {
-            Raw = Raw[1..^1];
-        }
-
+        Kind = kind;
+        Verbatim = verbatim;
+        Raw = kind == JsonValueKind.String ? verbatim[1..^1] : verbatim;
+        ArrayLength = arrayLength;
         _stack = stackBuffer;
         _charCount = -1;
     }
 
-    public JsonElement Element { get; }
+    /// <summary>The value's JSON text as written.</summary>
+    public ReadOnlySpan<byte> Verbatim { get; }
+
+    /// <summary>The element count, for arrays.</summary>
+    public int ArrayLength { get; }
 
     public JsonValueKind Kind { get; }
 
@@ -133,7 +136,7 @@ internal ref struct LocationValue
     }
 
     /// <summary>The verbatim JSON text of the value, for a violation.</summary>
-    public readonly string ToJsonText() => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(Element));
+    public readonly string ToJsonText() => Encoding.UTF8.GetString(Verbatim);
 
     public void Dispose()
     {

@@ -95,6 +95,6 @@ internal sealed class MaxItemsRule : RuleDefinition
     private sealed class Compiled(RuleDefinition d, PactNode s, string m, int max) : CompiledRule(d, s, m)
     {
         public override bool Fails(ref LocationValue value) =>
-            value.Kind != JsonValueKind.Array || value.Element.GetArrayLength() > max;
+            value.Kind != JsonValueKind.Array || value.ArrayLength > max;
     }
 }

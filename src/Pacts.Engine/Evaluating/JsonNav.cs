@@ -1,0 +1,299 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Pacts.Evaluating;
+
+/// <summary>
+/// How the evaluator walks params, abstracted so one generic walk (specialised by the JIT for each
+/// struct implementation, with no interface dispatch at run time) serves both inputs: pre-parsed
+/// <see cref="JsonElement"/>s and raw UTF-8 bytes indexed by <see cref="ParamsDom"/>.
+/// </summary>
+internal interface IJsonNav<TNode, TObj, TArr>
+    where TNode : struct
+    where TObj : struct
+    where TArr : struct
+{
+    static abstract JsonValueKind Kind(TNode node);
+
+    /// <summary>The value's verbatim JSON text (strings with their quotes).</summary>
+    static abstract ReadOnlySpan<byte> Raw(TNode node);
+
+    static abstract int ArrayLength(TNode node);
+
+    /// <summary>The element at <paramref name="index"/>; the caller has checked the length.</summary>
+    static abstract TNode Item(TNode node, int index);
+
+    static abstract TObj Properties(TNode node);
+
+    static abstract bool NextProperty(ref TObj cursor);
+
+    static abstract bool NameEquals(ref TObj cursor, ReadOnlySpan<byte> utf8Name);
+
+    static abstract string Name(ref TObj cursor);
+
+    static abstract TNode Value(ref TObj cursor);
+
+    static abstract TArr Items(TNode node);
+
+    static abstract bool NextItem(ref TArr cursor, out TNode item);
+}
+
+/// <summary>Navigation over <see cref="JsonElement"/>.</summary>
+internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEnumerator, JsonElement.ArrayEnumerator>
+{
+    public static JsonValueKind Kind(JsonElement node) => node.ValueKind;
+
+    public static ReadOnlySpan<byte> Raw(JsonElement node) => JsonMarshal.GetRawUtf8Value(node);
+
+    public static int ArrayLength(JsonElement node) => node.GetArrayLength();
+
+    public static JsonElement Item(JsonElement node, int index) => node[index];
+
+    public static JsonElement.ObjectEnumerator Properties(JsonElement node) => node.EnumerateObject();
+
+    public static bool NextProperty(ref JsonElement.ObjectEnumerator cursor) => cursor.MoveNext();
+
+    public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name) => cursor.Current.NameEquals(utf8Name);
+
+    public static string Name(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Name;
+
+    public static JsonElement Value(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Value;
+
+    public static JsonElement.ArrayEnumerator Items(JsonElement node) => node.EnumerateArray();
+
+    public static bool NextItem(ref JsonElement.ArrayEnumerator cursor, out JsonElement item)
+    {
+        var more = cursor.MoveNext();
+        item = more ? cursor.Current : default;
+        return more;
+    }
+}
+
+/// <summary>
+/// A flat index of the tokens of one params object read from raw UTF-8 with <see cref="Utf8JsonReader"/>:
+/// per token its kind, the span of its verbatim text, where its subtree ends and how many children it has.
+/// One instance per thread is reused, so reading and validating raw bytes allocates nothing once warm.
+/// </summary>
+internal sealed class ParamsDom
+{
+    [ThreadStatic]
+    private static ParamsDom? s_current;
+
+    private JsonValueKind[] _kinds = new JsonValueKind[64];
+    private int[] _starts = new int[64];
+    private int[] _lengths = new int[64];
+    private int[] _ends = new int[64];
+    private int[] _counts = new int[64];
+    private bool[] _escaped = new bool[64];
+    private int[] _stack = new int[64];
+    private ReadOnlyMemory<byte> _utf8;
+    private int _count;
+
+    public static ParamsDom Rent() => s_current ??= new ParamsDom();
+
+    /// <summary>Indexes <paramref name="utf8"/>; throws <see cref="JsonException"/> for invalid JSON, as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> would.</summary>
+    public DomNode Load(ReadOnlyMemory<byte> utf8)
+    {
+        _utf8 = utf8;
+        _count = 0;
+        var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = 64 });
+        var depth = 0;
+        while (reader.Read())
+        {
+            var start = (int)reader.TokenStartIndex;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    {
+                        var i = Add(reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array, start, 0, false, depth);
+                        Push(ref depth, i);
+                        break;
+                    }
+
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    {
+                        var i = _stack[--depth];
+                        _lengths[i] = (int)reader.BytesConsumed - _starts[i];
+                        _ends[i] = _count;
+                        break;
+                    }
+
+                case JsonTokenType.PropertyName:
+                    Add(JsonValueKind.Undefined, start + 1, reader.ValueSpan.Length, reader.ValueIsEscaped, depth);
+                    break;
+                case JsonTokenType.String:
+                    AddValue(JsonValueKind.String, start, reader.ValueSpan.Length + 2, depth);
+                    break;
+                case JsonTokenType.Number:
+                    AddValue(JsonValueKind.Number, start, reader.ValueSpan.Length, depth);
+                    break;
+                case JsonTokenType.True:
+                    AddValue(JsonValueKind.True, start, 4, depth);
+                    break;
+                case JsonTokenType.False:
+                    AddValue(JsonValueKind.False, start, 5, depth);
+                    break;
+                case JsonTokenType.Null:
+                    AddValue(JsonValueKind.Null, start, 4, depth);
+                    break;
+            }
+        }
+
+        return new DomNode(this, 0);
+    }
+
+    internal JsonValueKind KindOf(int i) => _kinds[i];
+
+    internal ReadOnlySpan<byte> RawOf(int i) => _utf8.Span.Slice(_starts[i], _lengths[i]);
+
+    internal int CountOf(int i) => _counts[i];
+
+    internal int EndOf(int i) => _ends[i];
+
+    internal bool IsEscaped(int i) => _escaped[i];
+
+    private void AddValue(JsonValueKind kind, int start, int length, int depth) => Add(kind, start, length, false, depth);
+
+    private int Add(JsonValueKind kind, int start, int length, bool escaped, int depth)
+    {
+        if (_count == _kinds.Length)
+        {
+            var n = _count * 2;
+            Array.Resize(ref _kinds, n);
+            Array.Resize(ref _starts, n);
+            Array.Resize(ref _lengths, n);
+            Array.Resize(ref _ends, n);
+            Array.Resize(ref _counts, n);
+            Array.Resize(ref _escaped, n);
+        }
+
+        var i = _count++;
+        _kinds[i] = kind;
+        _starts[i] = start;
+        _lengths[i] = length;
+        _escaped[i] = escaped;
+        _counts[i] = 0;
+        _ends[i] = i + 1;
+
+        // A property name, or a value directly inside an array, is a child of the open container.
+        if (depth > 0)
+        {
+            var parent = _stack[depth - 1];
+            if (_kinds[parent] == JsonValueKind.Array || kind == JsonValueKind.Undefined)
+            {
+                _counts[parent]++;
+            }
+        }
+
+        return i;
+    }
+
+    private void Push(ref int depth, int i)
+    {
+        if (depth == _stack.Length)
+        {
+            Array.Resize(ref _stack, depth * 2);
+        }
+
+        _stack[depth++] = i;
+    }
+}
+
+/// <summary>A token of a <see cref="ParamsDom"/>.</summary>
+internal readonly record struct DomNode(ParamsDom Dom, int Index);
+
+/// <summary>A cursor over an object's properties: the current name token, and the next one to visit.</summary>
+internal struct DomObjectCursor(ParamsDom dom, int next, int remaining)
+{
+    public ParamsDom Dom = dom;
+    public int Next = next;
+    public int Remaining = remaining;
+    public int Current = -1;
+}
+
+/// <summary>A cursor over an array's elements.</summary>
+internal struct DomArrayCursor(ParamsDom dom, int next, int remaining)
+{
+    public ParamsDom Dom = dom;
+    public int Next = next;
+    public int Remaining = remaining;
+}
+
+/// <summary>Navigation over a <see cref="ParamsDom"/>.</summary>
+internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCursor>
+{
+    public static JsonValueKind Kind(DomNode node) => node.Dom.KindOf(node.Index);
+
+    public static ReadOnlySpan<byte> Raw(DomNode node) => node.Dom.RawOf(node.Index);
+
+    public static int ArrayLength(DomNode node) => node.Dom.CountOf(node.Index);
+
+    public static DomNode Item(DomNode node, int index)
+    {
+        var i = node.Index + 1;
+        for (var k = 0; k < index; k++)
+        {
+            i = node.Dom.EndOf(i);
+        }
+
+        return new DomNode(node.Dom, i);
+    }
+
+    public static DomObjectCursor Properties(DomNode node) => new(node.Dom, node.Index + 1, node.Dom.CountOf(node.Index));
+
+    public static bool NextProperty(ref DomObjectCursor cursor)
+    {
+        if (cursor.Remaining == 0)
+        {
+            return false;
+        }
+
+        cursor.Remaining--;
+        cursor.Current = cursor.Next;
+        cursor.Next = cursor.Dom.EndOf(cursor.Current + 1); // past the value's subtree
+        return true;
+    }
+
+    public static bool NameEquals(ref DomObjectCursor cursor, ReadOnlySpan<byte> utf8Name)
+    {
+        var raw = cursor.Dom.RawOf(cursor.Current);
+        if (!cursor.Dom.IsEscaped(cursor.Current))
+        {
+            return raw.SequenceEqual(utf8Name);
+        }
+
+        Span<char> name = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
+        var n = JsonStrings.Decode(raw, name);
+        Span<char> expected = utf8Name.Length <= 256 ? stackalloc char[utf8Name.Length] : new char[utf8Name.Length];
+        var m = Encoding.UTF8.GetChars(utf8Name, expected);
+        return name[..n].SequenceEqual(expected[..m]);
+    }
+
+    public static string Name(ref DomObjectCursor cursor)
+    {
+        var raw = cursor.Dom.RawOf(cursor.Current);
+        var chars = new char[raw.Length];
+        return new string(chars, 0, JsonStrings.Decode(raw, chars));
+    }
+
+    public static DomNode Value(ref DomObjectCursor cursor) => new(cursor.Dom, cursor.Current + 1);
+
+    public static DomArrayCursor Items(DomNode node) => new(node.Dom, node.Index + 1, node.Dom.CountOf(node.Index));
+
+    public static bool NextItem(ref DomArrayCursor cursor, out DomNode item)
+    {
+        if (cursor.Remaining == 0)
+        {
+            item = default;
+            return false;
+        }
+
+        cursor.Remaining--;
+        item = new DomNode(cursor.Dom, cursor.Next);
+        cursor.Next = cursor.Dom.EndOf(cursor.Next);
+        return true;
+    }
+}
