@@ -38,6 +38,14 @@ public class EventLogReaderTests
     }
 
     [Fact]
+    public void A_byte_order_mark_is_not_part_of_the_first_event()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Start + "\n")).ToArray();
+        var r = Assert.Single(EventLogReader.Read(new MemoryStream(bytes), "bom.jsonl"));
+        Assert.Equal(LogRecordKind.Event, r.Kind);
+    }
+
+    [Fact]
     public void Unknown_types_are_counted_separately_and_unknown_fields_kept()
     {
         var records = Read("""{"type":"heartbeat","sessionId":"s"}""" + "\n" + Start.Replace("}", ",\"extra\":{\"k\":1}}", StringComparison.Ordinal));
@@ -98,13 +106,13 @@ public class ReplayAnalyzerTests
         var analyzer = new ReplayAnalyzer(Pacts);
         var evaluated = EventLogReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(log)), "l").Select(analyzer.Process).Where(c => c is not null).ToList();
         var r = analyzer.Report();
-        Assert.Equal(3, evaluated.Count);
-        Assert.Equal([2L, 3L, 5L], evaluated.Select(c => c!.Line));
-        Assert.Equal(new ToolCallCounts(6, 3, 2, 1, 2, 1), r.ToolCalls);
+        Assert.Equal(4, evaluated.Count);
+        Assert.Equal([2L, 3L, 5L, 9L], evaluated.Select(c => c!.Line));
+        Assert.Equal(new ToolCallCounts(6, 4, 3, 1, 1, 1), r.ToolCalls);
         Assert.Equal(8, r.Events);
         Assert.Equal(1, r.Malformed);
         Assert.Equal(1, r.Sessions);
-        Assert.Equal(2.0 / 3, r.ComplianceRate);
+        Assert.Equal(3.0 / 4, r.ComplianceRate);
         Assert.Equal(new SeverityCounts(1, 0, 0), r.InvalidBySeverity);
         var agent = Assert.Single(r.Agents);
         Assert.Equal(new Percentiles(3500, 3500, 3500), agent.SessionDurationMs);

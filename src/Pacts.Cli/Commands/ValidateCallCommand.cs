@@ -56,7 +56,13 @@ internal static class ValidateCallCommand
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
+            var json = bytes.AsMemory();
+            if (json.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                json = json[3..]; // a byte order mark from an editor is not part of the params
+            }
+
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {

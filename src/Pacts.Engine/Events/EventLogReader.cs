@@ -35,6 +35,11 @@ public static class EventLogReader
                 continue;
             }
 
+            if (lineNo == 1 && line.Span.StartsWith("\uFEFF"u8))
+            {
+                line = line[3..]; // a UTF-8 byte order mark is not part of the first event
+            }
+
             if (IsBlank(line.Span))
             {
                 continue;

@@ -45,7 +45,8 @@ public sealed record EvaluatedCall(string File, long Line, string SessionId, str
 /// call uses its own <c>pactId</c>, else the <c>pactId</c> of the latest earlier <c>session_start</c> of its
 /// session, else it is unevaluated; an id that names no loaded pact is counted as unknown, never passed.
 /// Memory is bounded by open sessions and distinct agents/pacts/paths, not by the number of events:
-/// sessions are forgotten at <c>session_end</c>; distinct sessions are counted by 64-bit hashes.
+/// sessions leave the open set at <c>session_end</c> (the last <see cref="RecentlyEndedCapacity"/> ended
+/// ones keep their pact id, so late tool calls still bind); distinct sessions are counted by 64-bit hashes.
 /// </summary>
 public sealed class ReplayAnalyzer(PactSet pacts)
 {
@@ -55,7 +56,12 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// <summary>At most this many invalid calls are listed with their violations (all are counted).</summary>
     public const int MaxListedInvalid = 100;
 
+    /// <summary>How many ended sessions keep their pact binding for late tool calls.</summary>
+    public const int RecentlyEndedCapacity = 65_536;
+
     private readonly List<InvalidCall> _invalidCalls = [];
+    private readonly Dictionary<string, string?> _recentlyEnded = new(StringComparer.Ordinal);
+    private readonly Queue<string> _endedOrder = new();
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> _seenSessions = [];
@@ -108,6 +114,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             case EventType.SessionEnd:
                 if (_open.Remove(ev.SessionId, out var open))
                 {
+                    RememberEnded(ev.SessionId, open.PactId);
                     var owner = Agent(open.AgentId);
                     var ms = (long)Math.Floor((ev.Timestamp - open.StartedAt).TotalMilliseconds);
                     owner.Durations.Add(ms);
@@ -133,7 +140,9 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             agent.ToolErrors++;
         }
 
-        var pactId = ev.PactId ?? (_open.TryGetValue(ev.SessionId, out var s) ? s.PactId : null);
+        // SPEC §6: its own pactId, else its session's latest session_start. A call logged after its
+        // session ended still binds, as long as the session is among the recently ended ones.
+        var pactId = ev.PactId ?? (_open.TryGetValue(ev.SessionId, out var s) ? s.PactId : _recentlyEnded.GetValueOrDefault(ev.SessionId));
         if (pactId is null)
         {
             _unevaluated++;
@@ -176,6 +185,22 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         }
 
         return new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict);
+    }
+
+    private void RememberEnded(string sessionId, string? pactId)
+    {
+        if (_recentlyEnded.TryAdd(sessionId, pactId))
+        {
+            _endedOrder.Enqueue(sessionId);
+            if (_endedOrder.Count > RecentlyEndedCapacity)
+            {
+                _recentlyEnded.Remove(_endedOrder.Dequeue());
+            }
+        }
+        else
+        {
+            _recentlyEnded[sessionId] = pactId;
+        }
     }
 
     /// <summary>The report so far.</summary>
