@@ -1,0 +1,261 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Data.Sqlite;
+using Pacts.Events;
+using Pacts.Evaluating;
+
+namespace Pacts.Server;
+
+/// <summary>The HTTP API of SPEC §9. Every endpoint but health needs a live <c>X-Pact-Key</c>.</summary>
+public static class Api
+{
+    public static void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/health", (PactRegistry pacts) => Results.Json(new
+        {
+            status = "ok",
+            pacts = pacts.Current.Pacts.Select(p => new { id = p.Id, version = p.Version }),
+        }));
+
+        var secured = api.MapGroup("").AddEndpointFilter(async (ctx, next) =>
+        {
+            var keys = ctx.HttpContext.RequestServices.GetRequiredService<KeyStore>();
+            return keys.IsValid(ctx.HttpContext.Request.Headers["X-Pact-Key"].ToString())
+                ? await next(ctx).ConfigureAwait(false)
+                : Results.Problem(statusCode: 401, title: "missing or invalid X-Pact-Key", detail: "create a key with `pacts keys add --data DIR` and send it in the X-Pact-Key header");
+        });
+        secured.MapPost("/pacts/{pactId}/validate-call", ValidateCall);
+        secured.MapPost("/telemetry/events", Ingest);
+        secured.MapGet("/trust/{agentId}", Trust);
+    }
+
+    private static async Task<IResult> ValidateCall(string pactId, HttpRequest request, PactRegistry pacts, ServerOptions options)
+    {
+        var pact = pacts.Current.Find(pactId);
+        if (pact is null)
+        {
+            return Results.Problem(statusCode: 404, title: $"unknown pact `{pactId}`", detail: "loaded: " + string.Join(", ", pacts.Current.Pacts.Select(p => p.Id)));
+        }
+
+        var (doc, problem) = await ReadBody(request, options).ConfigureAwait(false);
+        if (doc is null)
+        {
+            return problem!;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tool", out var tool) || tool.ValueKind != JsonValueKind.String)
+            {
+                return BadRequest("the body needs `tool` (a string)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
+            }
+
+            if (!root.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            {
+                return BadRequest("the body needs `params` (an object)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
+            }
+
+            if (Depth(parameters) > options.MaxParamDepth)
+            {
+                return BadRequest($"params nest deeper than {options.MaxParamDepth} levels", null);
+            }
+
+            return Results.Text(pact.Validate(tool.GetString()!, parameters).ToJson(), "application/json", Encoding.UTF8);
+        }
+    }
+
+    private static async Task<IResult> Ingest(HttpRequest request, PactRegistry pacts, Ledger ledger, ServerOptions options, CancellationToken ct)
+    {
+        var (doc, problem) = await ReadBody(request, options).ConfigureAwait(false);
+        if (doc is null)
+        {
+            return problem!;
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+            {
+                return BadRequest("the body must be {\"events\": [...]}", null);
+            }
+
+            if (events.GetArrayLength() > options.MaxEventsPerBatch)
+            {
+                return Results.Problem(statusCode: 413, title: $"{events.GetArrayLength()} events in one batch; the limit is {options.MaxEventsPerBatch}", detail: "send smaller batches");
+            }
+
+            var set = pacts.Current;
+            var entries = new List<LedgerEntry>();
+            var indexes = new List<int>();
+            var rejected = new List<object>();
+            var verdicts = new List<(int Index, string PactId, Verdict Verdict)>();
+            var batchSessions = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var index = -1;
+            foreach (var item in events.EnumerateArray())
+            {
+                index++;
+                var kind = EventParser.Parse(item, out var ev, out var reason);
+                if (kind != LogRecordKind.Event)
+                {
+                    rejected.Add(new { index, reason = kind == LogRecordKind.Unknown ? $"unknown event type `{reason}`" : reason });
+                    continue;
+                }
+
+                if (ev!.Type == EventType.ToolCall && Depth(ev.Params) > options.MaxParamDepth)
+                {
+                    rejected.Add(new { index, reason = $"params nest deeper than {options.MaxParamDepth} levels" });
+                    continue;
+                }
+
+                string? verdictJson = null;
+                bool? valid = null;
+                string? severity = null;
+                string? pactId = ev.PactId;
+                if (ev.Type == EventType.SessionStart)
+                {
+                    batchSessions[ev.SessionId] = ev.PactId;
+                }
+                else if (ev.Type == EventType.ToolCall)
+                {
+                    pactId ??= batchSessions.TryGetValue(ev.SessionId, out var p) ? p : SessionPact(ledger, ev.SessionId);
+                    if (pactId is not null && set.Find(pactId) is { } pact)
+                    {
+                        var verdict = pact.Validate(ev.Tool!, ev.Params);
+                        verdictJson = verdict.ToJson();
+                        valid = verdict.Valid;
+                        severity = verdict.HighestSeverity?.ToName();
+                        verdicts.Add((index, pactId, verdict));
+                    }
+                }
+
+                entries.Add(new LedgerEntry(item.GetProperty("type").GetString()!, ev.AgentId, ev.SessionId, ev.Tool, pactId,
+                    CanonicalJson.Write(item), verdictJson, valid, severity, ev.Timestamp));
+                indexes.Add(index);
+            }
+
+            var stored = await ledger.AppendAsync(entries, ct).ConfigureAwait(false);
+            var body = new
+            {
+                accepted = entries.Count,
+                duplicates = stored.Count(s => !s.Stored),
+                rejected,
+                verdicts = verdicts.Select(v => new { index = v.Index, pactId = v.PactId, verdict = JsonDocument.Parse(v.Verdict.ToJson()).RootElement }),
+                head = ledger.Head() is var (seq, hash) ? new { seq, hash } : null,
+            };
+            return Results.Json(body);
+        }
+    }
+
+    private static IResult Trust(string agentId, Ledger ledger)
+    {
+        using var c = ledger.Open();
+        long toolCalls = 0, evaluated = 0, valid = 0;
+        var bySeverity = new Dictionary<string, long> { ["critical"] = 0, ["major"] = 0, ["minor"] = 0 };
+        var paths = new Dictionary<string, long>(StringComparer.Ordinal);
+        string? last = null;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT type, valid, severity, verdict, ts FROM events WHERE agent_id = $a ORDER BY seq";
+            cmd.Parameters.AddWithValue("$a", agentId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                last = r.GetString(4);
+                if (r.GetString(0) != "tool_call")
+                {
+                    continue;
+                }
+
+                toolCalls++;
+                if (r.IsDBNull(1))
+                {
+                    continue;
+                }
+
+                evaluated++;
+                if (r.GetInt64(1) == 1)
+                {
+                    valid++;
+                    continue;
+                }
+
+                bySeverity[r.GetString(2)]++;
+                using var verdict = JsonDocument.Parse(r.GetString(3));
+                foreach (var v in verdict.RootElement.GetProperty("violations").EnumerateArray())
+                {
+                    var p = v.GetProperty("paramPath").GetString()!;
+                    paths[p] = paths.GetValueOrDefault(p) + 1;
+                }
+            }
+        }
+
+        if (last is null)
+        {
+            return Results.Problem(statusCode: 404, title: $"no events recorded for agent `{agentId}`");
+        }
+
+        var (seq, hash) = ledger.Head();
+        return Results.Json(new
+        {
+            agentId,
+            toolCalls,
+            evaluated,
+            valid,
+            complianceRate = evaluated == 0 ? (double?)null : (double)valid / evaluated,
+            invalidBySeverity = bySeverity,
+            topParamPaths = paths.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => new { paramPath = p.Key, count = p.Value }),
+            lastEventAt = last,
+            ledgerHead = new { seq, hash },
+        });
+    }
+
+    private static string? SessionPact(Ledger ledger, string sessionId)
+    {
+        using var c = ledger.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT pact_id FROM events WHERE type = 'session_start' AND session_id = $s ORDER BY seq DESC LIMIT 1";
+        cmd.Parameters.AddWithValue("$s", sessionId);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    private static async Task<(JsonDocument?, IResult?)> ReadBody(HttpRequest request, ServerOptions options)
+    {
+        if (request.ContentLength > options.MaxBodyBytes)
+        {
+            return (null, Results.Problem(statusCode: 413, title: $"body of {request.ContentLength} bytes; the limit is {options.MaxBodyBytes}", detail: "send smaller batches"));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > options.MaxBodyBytes)
+            {
+                return (null, Results.Problem(statusCode: 413, title: $"body over {options.MaxBodyBytes} bytes", detail: "send smaller batches"));
+            }
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = options.MaxParamDepth + 8 }), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, BadRequest("the body is not valid JSON", $"line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}"));
+        }
+    }
+
+    private static IResult BadRequest(string title, string? detail) => Results.Problem(statusCode: 400, title: title, detail: detail);
+
+    private static int Depth(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => 1 + e.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonValueKind.Array => 1 + e.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
+        _ => 0,
+    };
+}

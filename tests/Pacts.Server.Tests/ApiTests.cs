@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pacts.Server.Tests;
+
+/// <summary>A service over the example pacts and a fresh data directory, with one API key.</summary>
+public sealed class ServiceFixture : IDisposable
+{
+    public ServiceFixture()
+    {
+        DataDir = Directory.CreateTempSubdirectory("pacts-serve-").FullName;
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "Pacts.sln")))
+        {
+            repo = repo.Parent!;
+        }
+
+        PactsDir = Path.Combine(repo.FullName, "examples", "pacts");
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("pacts", PactsDir);
+            b.UseSetting("data", DataDir);
+        });
+        Key = Factory.Services.GetRequiredService<KeyStore>().Add("tests").Key;
+    }
+
+    public string DataDir { get; }
+
+    public string PactsDir { get; }
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    public string Key { get; }
+
+    public HttpClient Client(bool withKey = true)
+    {
+        var c = Factory.CreateClient();
+        if (withKey)
+        {
+            c.DefaultRequestHeaders.Add("X-Pact-Key", Key);
+        }
+
+        return c;
+    }
+
+    public void Dispose()
+    {
+        Factory.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDir, true);
+    }
+}
+
+public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    private const string Transfer = """{"destination":"0xEEEE000000000000000000000000000000000666","amount":7500,"currency":"USDC"}""";
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Health_needs_no_key_and_lists_the_pacts()
+    {
+        var r = await service.Client(withKey: false).GetFromJsonAsync<JsonElement>("/api/v1/health");
+        Assert.Equal("ok", r.GetProperty("status").GetString());
+        Assert.Contains(r.GetProperty("pacts").EnumerateArray(), p => p.GetProperty("id").GetString() == "treasury-pact" && p.GetProperty("version").GetInt32() == 3);
+    }
+
+    [Fact]
+    public async Task Every_other_endpoint_needs_a_valid_key()
+    {
+        var anonymous = service.Client(withKey: false);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json("{}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/telemetry/events", Json("""{"events":[]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/trust/atlas")).StatusCode);
+        var forged = service.Client(withKey: false);
+        forged.DefaultRequestHeaders.Add("X-Pact-Key", service.Key[..^2] + "xx");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/v1/trust/atlas")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Validate_call_gives_the_engine_verdict_byte_for_byte()
+    {
+        var response = await service.Client().PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"transfer_funds","params":{{Transfer}}}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        var expected = PactSet.Load(service.PactsDir).Find("treasury-pact")!.Validate("transfer_funds", Transfer).ToJson();
+        Assert.Equal(expected, body);
+    }
+
+    [Theory]
+    [InlineData("not json", HttpStatusCode.BadRequest)]
+    [InlineData("""{"params":{}}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"tool":"t","params":[1]}""", HttpStatusCode.BadRequest)]
+    public async Task Bad_bodies_are_problem_json(string body, HttpStatusCode status)
+    {
+        var response = await service.Client().PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json(body));
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Unknown_pact_is_404()
+    {
+        var response = await service.Client().PostAsync("/api/v1/pacts/nope/validate-call", Json("""{"tool":"t","params":{}}"""));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_stores_valid_events_rejects_bad_ones_and_acknowledges_retries()
+    {
+        var session = $"s-{Guid.NewGuid():N}";
+        var batch = $$"""
+            {"events":[
+              {"type":"session_start","sessionId":"{{session}}","agentId":"ingest-agent","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},
+              {"type":"tool_call","sessionId":"{{session}}","agentId":"ingest-agent","tool":"transfer_funds","params":{{Transfer}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"},
+              {"type":"tool_call","sessionId":"{{session}}","agentId":"ingest-agent","tool":"transfer_funds","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"},
+              {"type":"session_end","sessionId":"{{session}}","agentId":"ingest-agent","endedAt":"2026-11-21T08:00:09Z","outcome":"success"}
+            ]}
+            """;
+        var client = service.Client();
+        var first = await (await client.PostAsync("/api/v1/telemetry/events", Json(batch))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, first.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(first.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(2, rejected.GetProperty("index").GetInt32());
+        Assert.Contains("params", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var verdict = Assert.Single(first.GetProperty("verdicts").EnumerateArray());
+        Assert.False(verdict.GetProperty("verdict").GetProperty("valid").GetBoolean());
+
+        var retry = await (await client.PostAsync("/api/v1/telemetry/events", Json(batch))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, retry.GetProperty("duplicates").GetInt32());
+        Assert.Equal(first.GetProperty("head").GetProperty("seq").GetInt64(), retry.GetProperty("head").GetProperty("seq").GetInt64());
+
+        var trust = await client.GetFromJsonAsync<JsonElement>("/api/v1/trust/ingest-agent");
+        Assert.Equal(1, trust.GetProperty("toolCalls").GetInt32());
+        Assert.Equal(0.0, trust.GetProperty("complianceRate").GetDouble());
+        Assert.Equal(1, trust.GetProperty("invalidBySeverity").GetProperty("critical").GetInt32());
+        Assert.True(service.Factory.Services.GetRequiredService<Ledger>().Verify().Ok);
+    }
+
+    [Fact]
+    public async Task Oversized_batches_are_413()
+    {
+        var events = string.Join(",", Enumerable.Repeat("{}", 1001));
+        var response = await service.Client().PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{{events}}]}"""));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Parallel_ingest_leaves_one_linear_chain_that_verifies()
+    {
+        var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+        var before = ledger.Head().Seq;
+        await Parallel.ForAsync(0, 16, async (i, ct) =>
+        {
+            var client = service.Client();
+            for (var b = 0; b < 5; b++)
+            {
+                var json = $$"""{"events":[{"type":"session_start","sessionId":"p{{i}}-{{b}}","agentId":"parallel","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}]}""";
+                var r = await client.PostAsync("/api/v1/telemetry/events", Json(json), ct);
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            }
+        });
+        Assert.Equal(before + 80, ledger.Head().Seq);
+        Assert.True(ledger.Verify().Ok);
+    }
+}
+
+public class LedgerTests
+{
+    [Theory]
+    [InlineData("UPDATE events SET body = replace(body, 'tamper-me', 'tampered') WHERE seq = 2", 2L, "altered")]
+    [InlineData("DELETE FROM events WHERE seq = 2", 2L, "removed")]
+    [InlineData("UPDATE events SET seq = seq + 100 WHERE seq = 2; UPDATE events SET seq = 2 WHERE seq = 3; UPDATE events SET seq = 3 WHERE seq = 102", 2L, "reordered")]
+    public async Task Verify_names_the_first_bad_record(string tamper, long seq, string problem)
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-ledger-").FullName;
+        try
+        {
+            using (var ledger = new Ledger(dir))
+            {
+                var entries = Enumerable.Range(1, 4).Select(i => new LedgerEntry("session_start", "a", $"s{i}", null, null, $$"""{"n":{{i}},"note":"tamper-me"}""", null, null, null, DateTimeOffset.UnixEpoch)).ToList();
+                await ledger.AppendAsync(entries);
+                Assert.True(ledger.Verify().Ok);
+                using (var c = ledger.Open())
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = tamper;
+                    cmd.ExecuteNonQuery();
+                }
+
+                var result = ledger.Verify();
+                Assert.False(result.Ok);
+                Assert.Equal(seq, result.FirstBadSeq);
+                Assert.Contains(problem, result.Problem, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, true);
+        }
+    }
+}
