@@ -144,6 +144,27 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task Exported_ledger_replays_to_the_recorded_verdicts()
+    {
+        var session = $"x-{Guid.NewGuid():N}";
+        var calls = new[] { Transfer, """{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"currency":"USDC"}""" };
+        var events = string.Join(",", calls.Select((c, i) =>
+            $$"""{"type":"tool_call","sessionId":"{{session}}","agentId":"export-agent","tool":"transfer_funds","params":{{c}},"outcome":"success","attemptedAt":"2026-11-21T08:00:0{{i}}Z"}"""));
+        var batch = $$"""{"events":[{"type":"session_start","sessionId":"{{session}}","agentId":"export-agent","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{{events}}]}""";
+        Assert.Equal(HttpStatusCode.OK, (await service.Client().PostAsync("/api/v1/telemetry/events", Json(batch))).StatusCode);
+
+        var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+        var records = ledger.Records().ToList();
+        var log = string.Join("\n", records.Select(r => r.Body));
+        var analyzer = new Replay.ReplayAnalyzer(PactSet.Load(service.PactsDir));
+        var replayed = Events.EventLogReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(log)), "export.jsonl")
+            .Select(analyzer.Process).Where(c => c is not null).Select(c => c!.Verdict.ToJson()).ToList();
+        var recorded = records.Where(r => r.Verdict is not null).Select(r => r.Verdict!).ToList();
+        Assert.Equal(recorded, replayed);
+        Assert.Equal(0, analyzer.Report().Malformed);
+    }
+
+    [Fact]
     public async Task Oversized_batches_are_413()
     {
         var events = string.Join(",", Enumerable.Repeat("{}", 1001));

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Pacts.Cli.Tests;
+
+/// <summary>The real `pacts serve` process on a loopback port: driven over HTTP, killed with SIGKILL mid-ingest, restarted.</summary>
+public class ServeEndToEndTests
+{
+    [Fact]
+    public async Task Serve_ingests_over_http_and_survives_sigkill_with_every_acknowledged_event()
+    {
+        var data = Directory.CreateTempSubdirectory("pacts-e2e-").FullName;
+        try
+        {
+            var key = CliRunner.Run("keys", "add", "--data", data, "--description", "e2e").Out.Trim();
+            Assert.StartsWith("pk_", key, StringComparison.Ordinal);
+            var acknowledged = new List<string>();
+            var port = FreePort();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Add("X-Pact-Key", key);
+
+            var server = Start(data, port);
+            try
+            {
+                await WaitHealthy(http);
+                var call = """{"tool":"transfer_funds","params":{"destination":"0xEVIL","amount":1,"currency":"USDC"}}""";
+                var verdict = await http.PostAsync("/api/v1/pacts/treasury-pact/validate-call", new StringContent(call, Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, verdict.StatusCode);
+
+                // Ingest until the process is killed under us; remember every batch that got its 200.
+                var killer = Task.Run(async () =>
+                {
+                    await Task.Delay(400);
+                    server.Kill(entireProcessTree: true);
+                });
+                for (var i = 0; i < 10_000 && !killer.IsCompleted; i++)
+                {
+                    var sid = $"e2e-{i}";
+                    var body = $$"""{"events":[{"type":"session_start","sessionId":"{{sid}}","agentId":"e2e","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{"type":"tool_call","sessionId":"{{sid}}","agentId":"e2e","tool":"get_balance","params":{"wallet":"0xA11A000000000000000000000000000000000001"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}]}""";
+                    try
+                    {
+                        var r = await http.PostAsync("/api/v1/telemetry/events", new StringContent(body, Encoding.UTF8, "application/json"));
+                        if (r.StatusCode == HttpStatusCode.OK)
+                        {
+                            acknowledged.Add(sid);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        break;
+                    }
+                    catch (TaskCanceledException)
+                    {
+                        break;
+                    }
+                }
+
+                await killer;
+                server.WaitForExit(10_000);
+            }
+            finally
+            {
+                if (!server.HasExited)
+                {
+                    server.Kill(entireProcessTree: true);
+                }
+            }
+
+            Assert.NotEmpty(acknowledged);
+            var verify = CliRunner.Run("ledger", "verify", "--data", data);
+            Assert.Equal(0, verify.Exit);
+            var export = CliRunner.Run("ledger", "export", "--data", data).Out;
+            foreach (var sid in acknowledged)
+            {
+                Assert.Contains($"\"sessionId\":\"{sid}\"", export, StringComparison.Ordinal);
+            }
+
+            // And it starts again on the same data.
+            var again = Start(data, port);
+            try
+            {
+                await WaitHealthy(http);
+                var trust = JsonDocument.Parse(await http.GetStringAsync("/api/v1/trust/e2e"));
+                Assert.True(trust.RootElement.GetProperty("toolCalls").GetInt32() >= acknowledged.Count);
+            }
+            finally
+            {
+                again.Kill(entireProcessTree: true);
+                again.WaitForExit(10_000);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, true);
+        }
+    }
+
+    private static Process Start(string data, int port)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "pacts.dll");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "serve", "--pacts", Path.Combine(CliRunner.RepoRoot, "examples", "pacts"), "--data", data, "--urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static async Task WaitHealthy(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/v1/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("pacts serve did not become healthy in 30 s");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
