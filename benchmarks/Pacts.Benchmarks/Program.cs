@@ -6,6 +6,12 @@ internal static class Program
 {
     private static void Main(string[] args)
     {
+        if (args is ["--load", ..])
+        {
+            ServiceLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3000).GetAwaiter().GetResult();
+            return;
+        }
+
         if (args is ["--probe"])
         {
             Probe.Run();

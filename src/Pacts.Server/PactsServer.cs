@@ -8,6 +8,7 @@ public static class PactsServer
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no log line per request on the hot path
         var urls = builder.Configuration["urls"] ?? Environment.GetEnvironmentVariable("PACTS_URLS");
         if (urls is not null)
         {
