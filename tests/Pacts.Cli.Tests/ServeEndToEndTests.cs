@@ -85,12 +85,26 @@ public class ServeEndToEndTests
                 await WaitHealthy(http);
                 var trust = JsonDocument.Parse(await http.GetStringAsync("/api/v1/trust/e2e"));
                 Assert.True(trust.RootElement.GetProperty("toolCalls").GetInt32() >= acknowledged.Count);
+
+                // SIGTERM is a graceful stop: the host drains and the process exits 0.
+                using (var term = Process.Start("kill", ["-TERM", again.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    term.WaitForExit();
+                }
+
+                Assert.True(again.WaitForExit(30_000), "pacts serve did not stop within 30 s of SIGTERM");
+                Assert.Equal(0, again.ExitCode);
             }
             finally
             {
-                again.Kill(entireProcessTree: true);
-                again.WaitForExit(10_000);
+                if (!again.HasExited)
+                {
+                    again.Kill(entireProcessTree: true);
+                    again.WaitForExit(10_000);
+                }
             }
+
+            Assert.Equal(0, CliRunner.Run("ledger", "verify", "--data", data).Exit);
         }
         finally
         {
