@@ -69,35 +69,20 @@ internal sealed class SimplePattern
     }
 
     /// <summary>Whole-input match over ASCII bytes (each byte one UTF-16 code unit).</summary>
-    public bool IsMatchAscii(ReadOnlySpan<byte> input)
-    {
-        var pos = 0;
-        foreach (var atom in _atoms)
-        {
-            var n = 0;
-            while (n < atom.Max && pos < input.Length && atom.Class.Contains(input[pos]))
-            {
-                n++;
-                pos++;
-            }
-
-            if (n < atom.Min)
-            {
-                return false;
-            }
-        }
-
-        return pos == input.Length;
-    }
+    public bool IsMatchAscii(ReadOnlySpan<byte> input) => IsMatch<byte>(input);
 
     /// <summary>Whole-input match over UTF-16 code units.</summary>
-    public bool IsMatch(ReadOnlySpan<char> input)
+    public bool IsMatch(ReadOnlySpan<char> input) => IsMatch<char>(input);
+
+    /// <summary>The greedy scan: each atom takes as many units as it may, then the next atom starts.</summary>
+    private bool IsMatch<T>(ReadOnlySpan<T> input)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var pos = 0;
         foreach (var atom in _atoms)
         {
             var n = 0;
-            while (n < atom.Max && pos < input.Length && atom.Class.Contains(input[pos]))
+            while (n < atom.Max && pos < input.Length && atom.Class.Contains(int.CreateTruncating(input[pos])))
             {
                 n++;
                 pos++;
