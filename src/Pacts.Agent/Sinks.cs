@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Pacts.Agent;
+
+/// <summary>How a send went, in the terms the retry policy needs.</summary>
+public enum SendOutcome
+{
+    /// <summary>Delivered.</summary>
+    Delivered,
+
+    /// <summary>Worth retrying: a network error, a timeout, a 5xx or a 429.</summary>
+    Transient,
+
+    /// <summary>Never worth retrying (any other 4xx): the batch is dropped.</summary>
+    Permanent,
+}
+
+/// <summary>Where telemetry batches go.</summary>
+public interface ITelemetrySink
+{
+    /// <summary>Sends one batch of events (each a complete JSON object) and says how it went. Must not throw.</summary>
+    Task<(SendOutcome Outcome, string? Detail)> SendAsync(IReadOnlyList<string> events, CancellationToken cancellationToken);
+}
+
+/// <summary>The ingest endpoint of <c>pacts serve</c>: <c>POST /api/v1/telemetry/events</c> with <c>X-Pact-Key</c>.</summary>
+public sealed class HttpTelemetrySink(HttpClient http, string apiKey) : ITelemetrySink
+{
+    /// <inheritdoc/>
+    public async Task<(SendOutcome Outcome, string? Detail)> SendAsync(IReadOnlyList<string> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/telemetry/events")
+        {
+            Content = new StringContent("{\"events\":[" + string.Join(",", events) + "]}", Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+        };
+        request.Headers.Add("X-Pact-Key", apiKey);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return status switch
+            {
+                >= 200 and < 300 => (SendOutcome.Delivered, null),
+                429 or >= 500 => (SendOutcome.Transient, $"HTTP {status}"),
+                _ => (SendOutcome.Permanent, $"HTTP {status}"),
+            };
+        }
+        catch (HttpRequestException ex)
+        {
+            return (SendOutcome.Transient, ex.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (SendOutcome.Transient, "timeout");
+        }
+    }
+}
+
+/// <summary>A JSONL file that <c>pacts replay</c> reads: one event per line, appended.</summary>
+public sealed class JsonlFileSink(string path) : ITelemetrySink, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <inheritdoc/>
+    public async Task<(SendOutcome Outcome, string? Detail)> SendAsync(IReadOnlyList<string> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await File.AppendAllLinesAsync(path, events, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+            return (SendOutcome.Delivered, null);
+        }
+        catch (IOException ex)
+        {
+            return (SendOutcome.Transient, ex.Message);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return (SendOutcome.Permanent, ex.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _gate.Dispose();
+}

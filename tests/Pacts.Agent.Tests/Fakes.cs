@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Pacts.Agent.Tests;
+
+/// <summary>A clock the test moves by hand: timers fire when <see cref="Advance"/> passes their due time.</summary>
+internal sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly List<ManualTimer> _timers = [];
+    private readonly Lock _lock = new();
+    private long _ticks = DateTimeOffset.Parse("2026-11-21T08:00:00Z", global::System.Globalization.CultureInfo.InvariantCulture).UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public TimeSpan Elapsed(DateTimeOffset since) => GetUtcNow() - since;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var t = new ManualTimer(this, callback, state);
+        t.Change(dueTime, period);
+        return t;
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        Interlocked.Add(ref _ticks, by.Ticks);
+        List<ManualTimer> due;
+        lock (_lock)
+        {
+            due = [.. _timers.Where(t => t.Due <= _ticks)];
+        }
+
+        foreach (var t in due)
+        {
+            t.Fire();
+        }
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public long Due { get; private set; } = long.MaxValue;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._lock)
+            {
+                owner._timers.Remove(this);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    Due = owner._ticks + dueTime.Ticks;
+                    owner._timers.Add(this);
+                }
+            }
+
+            return true;
+        }
+
+        public void Fire()
+        {
+            lock (owner._lock)
+            {
+                owner._timers.Remove(this);
+            }
+
+            callback(state);
+        }
+
+        public void Dispose()
+        {
+            lock (owner._lock)
+            {
+                owner._timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>A sink that answers from a script and records when (in virtual time) it was called.</summary>
+internal sealed class ScriptedSink(ManualTimeProvider time, params SendOutcome[] script) : ITelemetrySink
+{
+    private int _calls;
+
+    public ConcurrentQueue<(DateTimeOffset At, int Count)> Calls { get; } = new();
+
+    public ConcurrentQueue<string> Delivered { get; } = new();
+
+    public Func<Task>? Gate { get; set; }
+
+    public async Task<(SendOutcome Outcome, string? Detail)> SendAsync(IReadOnlyList<string> events, CancellationToken cancellationToken)
+    {
+        if (Gate is not null)
+        {
+            await Gate();
+        }
+
+        var i = Interlocked.Increment(ref _calls) - 1;
+        Calls.Enqueue((time.GetUtcNow(), events.Count));
+        var outcome = i < script.Length ? script[i] : script.Length > 0 ? script[^1] : SendOutcome.Delivered;
+        if (outcome == SendOutcome.Delivered)
+        {
+            foreach (var e in events)
+            {
+                Delivered.Enqueue(e);
+            }
+        }
+
+        return (outcome, outcome == SendOutcome.Delivered ? null : $"scripted {outcome}");
+    }
+}
+
+/// <summary>Collects log lines.</summary>
+internal sealed class ListLogger<T> : ILogger<T>
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+}
