@@ -244,6 +244,10 @@ public static class Api
         {
             return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = options.MaxParamDepth + 8 }), null);
         }
+        catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, BadRequest($"the body nests deeper than {options.MaxParamDepth + 8} levels (params may nest {options.MaxParamDepth})", null));
+        }
         catch (JsonException ex)
         {
             return (null, BadRequest("the body is not valid JSON", $"line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}"));

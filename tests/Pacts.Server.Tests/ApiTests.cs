@@ -173,6 +173,26 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task Oversized_bodies_are_413_and_deep_params_are_refused_with_a_reason()
+    {
+        var client = service.Client();
+        var huge = new string('x', 5 * 1024 * 1024);
+        var big = await client.PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{"type":"x","pad":"{{huge}}"}]}"""));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+
+        var deep = new string('[', 40) + new string(']', 40);
+        var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$$"""{"tool":"transfer_funds","params":{"a":{{{deep}}}}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, call.StatusCode);
+        Assert.Contains("deeper", await call.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var nested = new string('[', 33) + new string(']', 33);
+        var events = $$$"""{"events":[{"type":"tool_call","sessionId":"d","agentId":"deep","tool":"t","params":{"a":{{{nested}}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}]}""";
+        var ingest = await (await client.PostAsync("/api/v1/telemetry/events", Json(events))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, ingest.GetProperty("accepted").GetInt32());
+        Assert.Contains("deeper", Assert.Single(ingest.GetProperty("rejected").EnumerateArray()).GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Parallel_ingest_leaves_one_linear_chain_that_verifies()
     {
         var ledger = service.Factory.Services.GetRequiredService<Ledger>();
