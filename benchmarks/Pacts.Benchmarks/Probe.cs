@@ -8,6 +8,26 @@ internal static class Probe
 {
     public static void Run()
     {
+        if (File.Exists("/tmp/r200k.jsonl"))
+        {
+            var bytes = File.ReadAllBytes("/tmp/r200k.jsonl");
+            var set = PactSet.Load(Path.Combine(Workload.Dir, "treasury.pact.yaml"));
+            for (var round = 0; round < 3; round++)
+            {
+                var sw1 = Stopwatch.StartNew();
+                var n1 = Events.EventLogReader.Read(new MemoryStream(bytes), "x").Count();
+                var t1 = sw1.Elapsed;
+                sw1.Restart();
+                var analyzer = new Replay.ReplayAnalyzer(set);
+                foreach (var r in Events.EventLogReader.Read(new MemoryStream(bytes), "x"))
+                {
+                    _ = analyzer.Process(r);
+                }
+
+                Console.WriteLine($"read+parse {n1 / t1.TotalSeconds:F0} ev/s; read+parse+analyze {n1 / sw1.Elapsed.TotalSeconds:F0} ev/s");
+            }
+        }
+
         var wide = WidePactBenchmarks.BuildPact(200, 10);
         var sw0 = Stopwatch.StartNew();
         var compiled = Pact.CompileUncached(wide, "wide.json", Reading.PactFormat.Json);

@@ -70,6 +70,20 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_directory_with_no_pacts()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-empty-").FullName;
+        try
+        {
+            AssertOneClearError(CliRunner.Run("validate", dir), "no pact files");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Missing_log() => AssertOneClearError(CliRunner.Run("replay", "no/such.jsonl", "--pacts", "examples/pacts"), "no/such.jsonl");
 
     [Fact]

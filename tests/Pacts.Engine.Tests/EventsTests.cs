@@ -38,6 +38,15 @@ public class EventLogReaderTests
     }
 
     [Fact]
+    public void A_first_line_too_deep_to_parse_is_malformed_not_a_crash()
+    {
+        var deep = "{\"type\":\"tool_call\",\"params\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
+        var records = Read(deep + "\n" + Start + "\n");
+        Assert.Equal([LogRecordKind.Malformed, LogRecordKind.Event], records.Select(r => r.Kind));
+        Assert.Equal([1L, 2L], records.Select(r => r.Line));
+    }
+
+    [Fact]
     public void A_byte_order_mark_is_not_part_of_the_first_event()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Start + "\n")).ToArray();

@@ -42,6 +42,11 @@ internal static class ValidateCommand
             return ExitCode.Error;
         }
 
+        if (files.Count == 0)
+        {
+            return context.Fail($"no pact files under {string.Join(", ", paths)}; pacts are .yaml, .yml or .json files (*.test.yaml and *.schema.json are skipped)");
+        }
+
         var set = PactSet.FromCompilations([.. files.Select(Pact.Load)]);
         if (set.Diagnostics.Any(d => d.Code == DiagnosticCodes.Io))
         {

@@ -20,7 +20,9 @@ public static class EventLogReader
     }
 
     /// <summary>Reads every record of <paramref name="stream"/>; I/O and gzip errors propagate to the caller.</summary>
-    public static IEnumerable<LogRecord> Read(Stream stream, string file)
+    public static IEnumerable<LogRecord> Read(Stream stream, string file) => Read(stream, file, detectEnvelope: true);
+
+    private static IEnumerable<LogRecord> Read(Stream stream, string file, bool detectEnvelope)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var lines = new LineReader(stream);
@@ -56,7 +58,7 @@ public static class EventLogReader
                 error = "invalid JSON: " + Clean(ex);
             }
 
-            if (first)
+            if (first && detectEnvelope)
             {
                 first = false;
                 if (doc is not null && IsEventsEnvelope(doc.RootElement))
@@ -93,8 +95,9 @@ public static class EventLogReader
                         yield break;
                     }
 
+                    // Not an envelope after all: report the file line by line, without trying again.
                     whole?.Dispose();
-                    foreach (var r in Read(new MemoryStream(rest), file))
+                    foreach (var r in Read(new MemoryStream(rest), file, detectEnvelope: false))
                     {
                         yield return r;
                     }
