@@ -41,6 +41,10 @@ public class ParamPathTests
     public void Rejects_malformed(string text) => Assert.False(ParamPath.TryParse(text, out _, out _));
 
     [Fact]
+    public void Absurdly_long_paths_are_rejected() =>
+        Assert.False(ParamPath.TryParse(string.Join(".", Enumerable.Repeat("a", 100_000)), out _, out _));
+
+    [Fact]
     public void Keys_that_are_not_identifiers_render_quoted()
     {
         var pact = TestPacts.Condition("['a b'][*]['c.d']", "required: true");

@@ -57,6 +57,9 @@ public sealed class ParamPath
         WildcardCount = segments.Count(s => s.Kind == SegmentKind.Wildcard);
     }
 
+    /// <summary>The most segments a path may have: params nest at most 64 levels, so a longer path can never resolve.</summary>
+    public const int MaxSegments = 128;
+
     /// <summary>The path as written in the pact.</summary>
     public string Text { get; }
 
@@ -173,6 +176,12 @@ public sealed class ParamPath
                     : $"unexpected `{c}` at position {i + 1}";
                 return false;
             }
+        }
+
+        if (segments.Count > MaxSegments)
+        {
+            error = $"the path has {segments.Count} segments; the limit is {MaxSegments}";
+            return false;
         }
 
         error = null;
