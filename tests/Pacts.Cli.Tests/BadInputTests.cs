@@ -95,6 +95,18 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Control_characters_from_a_log_never_reach_the_terminal()
+    {
+        var log = """
+            {"type":"tool_call","sessionId":"s","agentId":"evil\u001b[2J\u001b[31m","tool":"get_balance","params":{"wallet":"x\u001b]0;pwned\u0007"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z","pactId":"treasury-pact"}
+            """;
+        var (_, stdout, _) = CliRunner.RunWithStdin(log, "replay", "-", "--pacts", "examples/pacts");
+        Assert.DoesNotContain('\u001b', stdout);
+        Assert.DoesNotContain('\u0007', stdout);
+        Assert.Contains("evil\\u001b[2J", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_lines_never_stop_a_replay_or_change_the_exit_code()
     {
         var log = string.Join("\n",

@@ -33,8 +33,8 @@ internal static class ReportRenderer
             w.WriteLine(r.InvalidCalls.Count < r.ToolCalls.Invalid ? $"invalid calls (first {r.InvalidCalls.Count} of {r.ToolCalls.Invalid}):" : "invalid calls:");
             foreach (var c in r.InvalidCalls)
             {
-                w.WriteLine($"  {c.File}:{c.Line}  {c.Tool}  session {c.SessionId}  agent {c.AgentId}  pact {c.PactId}");
-                var rows = c.Violations.Select(v => new[] { v.Severity.ToName(), v.ParamPath.Length == 0 ? "(call)" : v.ParamPath, v.Rule, VerdictRenderer.Shorten(v.Value ?? "-"), v.Message }).ToList();
+                w.WriteLine($"  {TerminalText.Safe(c.File)}:{c.Line}  {TerminalText.Safe(c.Tool)}  session {TerminalText.Safe(c.SessionId)}  agent {TerminalText.Safe(c.AgentId)}  pact {TerminalText.Safe(c.PactId)}");
+                var rows = c.Violations.Select(v => new[] { v.Severity.ToName(), v.ParamPath.Length == 0 ? "(call)" : TerminalText.Safe(v.ParamPath), v.Rule, TerminalText.Safe(VerdictRenderer.Shorten(v.Value ?? "-")), TerminalText.Safe(v.Message) }).ToList();
                 var widths = Enumerable.Range(0, 4).Select(i => rows.Max(x => x[i].Length)).ToArray();
                 foreach (var row in rows)
                 {
@@ -49,7 +49,7 @@ internal static class ReportRenderer
             w.WriteLine("unknown pact ids (calls not evaluated):");
             foreach (var u in r.UnknownPacts)
             {
-                w.WriteLine($"  {u.PactId}: {u.Calls} call(s)");
+                w.WriteLine($"  {TerminalText.Safe(u.PactId)}: {u.Calls} call(s)");
             }
         }
 
@@ -59,7 +59,7 @@ internal static class ReportRenderer
             w.WriteLine($"malformed lines ({r.Malformed}):");
             foreach (var m in r.MalformedLines)
             {
-                w.WriteLine($"  {m.File}:{m.Line}: {m.Reason}");
+                w.WriteLine($"  {TerminalText.Safe(m.File)}:{m.Line}: {TerminalText.Safe(m.Reason)}");
             }
 
             if (r.MalformedLinesTruncated)
@@ -153,7 +153,7 @@ internal static class ReportRenderer
     {
         var all = new List<string[]>();
         all.Add([.. header.Select(h => h.ToUpperInvariant())]);
-        all.AddRange(rows);
+        all.AddRange(rows.Select(r => r.Select(TerminalText.Safe).ToArray()));
         var widths = Enumerable.Range(0, header.Length).Select(i => all.Max(r => r[i].Length)).ToArray();
         foreach (var row in all)
         {
@@ -174,7 +174,7 @@ internal static class ReportRenderer
 
     private static bool IsNumeric(string s) => s.Length > 0 && (char.IsAsciiDigit(s[0]) || s == "-");
 
-    private static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
+    private static string Escape(string s) => TerminalText.Safe(s).Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -13,14 +13,14 @@ internal static class VerdictRenderer
         var bound = verdict.Bound ? "" : " (tool not bound)";
         var count = verdict.Violations.Count == 1 ? "1 violation" : $"{verdict.Violations.Count} violations";
         w.WriteLine(verdict.Valid
-            ? $"{head}  {verdict.Tool} under {verdict.PactId} v{verdict.PactVersion}{bound}"
-            : $"{head}  {verdict.Tool} under {verdict.PactId} v{verdict.PactVersion}{bound}: {count}, highest {verdict.HighestSeverity!.Value.ToName()}");
+            ? $"{head}  {TerminalText.Safe(verdict.Tool)} under {verdict.PactId} v{verdict.PactVersion}{bound}"
+            : $"{head}  {TerminalText.Safe(verdict.Tool)} under {verdict.PactId} v{verdict.PactVersion}{bound}: {count}, highest {verdict.HighestSeverity!.Value.ToName()}");
         if (verdict.Valid)
         {
             return;
         }
 
-        var rows = verdict.Violations.Select(v => new[] { v.Severity.ToName(), v.ParamPath.Length == 0 ? "(call)" : v.ParamPath, v.Rule, Shorten(v.Value ?? "-"), v.Message }).ToList();
+        var rows = verdict.Violations.Select(v => new[] { v.Severity.ToName(), v.ParamPath.Length == 0 ? "(call)" : TerminalText.Safe(v.ParamPath), v.Rule, TerminalText.Safe(Shorten(v.Value ?? "-")), TerminalText.Safe(v.Message) }).ToList();
         var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var r in rows)
         {
