@@ -30,13 +30,10 @@ public class ServeEndToEndTests
                 var verdict = await http.PostAsync("/api/v1/pacts/treasury-pact/validate-call", new StringContent(call, Encoding.UTF8, "application/json"));
                 Assert.Equal(HttpStatusCode.OK, verdict.StatusCode);
 
-                // Ingest until the process is killed under us; remember every batch that got its 200.
-                var killer = Task.Run(async () =>
-                {
-                    await Task.Delay(400);
-                    server.Kill(entireProcessTree: true);
-                });
-                for (var i = 0; i < 10_000 && !killer.IsCompleted; i++)
+                // Ingest until the process is killed under us (SIGKILL 300 ms after the first acknowledged
+                // batch, so a slow machine still gets some in); remember every batch that got its 200.
+                Task? killer = null;
+                for (var i = 0; i < 100_000 && killer?.IsCompleted != true; i++)
                 {
                     var sid = $"e2e-{i}";
                     var body = $$"""{"events":[{"type":"session_start","sessionId":"{{sid}}","agentId":"e2e","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{"type":"tool_call","sessionId":"{{sid}}","agentId":"e2e","tool":"get_balance","params":{"wallet":"0xA11A000000000000000000000000000000000001"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}]}""";
@@ -46,6 +43,11 @@ public class ServeEndToEndTests
                         if (r.StatusCode == HttpStatusCode.OK)
                         {
                             acknowledged.Add(sid);
+                            killer ??= Task.Run(async () =>
+                            {
+                                await Task.Delay(300);
+                                server.Kill(entireProcessTree: true);
+                            });
                         }
                     }
                     catch (HttpRequestException)
@@ -58,7 +60,7 @@ public class ServeEndToEndTests
                     }
                 }
 
-                await killer;
+                await killer!;
                 server.WaitForExit(10_000);
             }
             finally
