@@ -117,6 +117,17 @@ public class CommandTests
     }
 
     [Fact]
+    public void Verdicts_on_stdout_leave_stdout_pure_jsonl()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("replay", "examples/events/atlas.jsonl", "--pacts", "examples/pacts", "--verdicts", "-");
+        Assert.Equal(1, exit);
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal(25, lines.Length);
+        Assert.All(lines, l => Assert.StartsWith("{\"line\":", l, StringComparison.Ordinal));
+        Assert.Contains("compliance 96.0%", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_writes_verdict_lines_for_evaluated_calls()
     {
         var file = Path.GetTempFileName();

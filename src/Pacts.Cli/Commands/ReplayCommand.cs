@@ -105,7 +105,8 @@ internal static class ReplayCommand
         }
 
         var report = analyzer.Report();
-        var output = format == "json" && verdictsPath == "-" ? context.Err : context.Out;
+        // With --verdicts - the verdict lines own stdout (a pipe to jq, say); the report goes to stderr.
+        var output = verdictsPath == "-" ? context.Err : context.Out;
         switch (format)
         {
             case "json":
