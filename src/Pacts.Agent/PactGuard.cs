@@ -135,9 +135,9 @@ public sealed class PactGuard(ICallValidator validator, TelemetryClient? telemet
         {
             verdict = await validator.ValidateAsync(toolName, json, cancellationToken).ConfigureAwait(false);
         }
-        catch (PactUnavailableException ex) when (options.FailOpen)
+        catch (PactUnavailableException) when (options.FailOpen)
         {
-            _ = ex; // fail open: run without a verdict; the tool_call records none
+            // Fail open: run without a verdict; the tool_call records none.
         }
         catch (PactUnavailableException ex)
         {

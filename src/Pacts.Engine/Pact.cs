@@ -24,8 +24,9 @@ public sealed class Pact
 {
     private readonly FrozenDictionary<string, CompiledBinding> _bindings;
 
-    internal Pact(string id, int version, string? description, bool denyUnboundTools, FrozenDictionary<string, CompiledBinding> bindings, string[] tools)
+    internal Pact(string id, int version, string? description, bool denyUnboundTools, FrozenDictionary<string, CompiledBinding> bindings, string[] tools, SourceSpan idSpan)
     {
+        IdSpan = idSpan;
         Id = id;
         Version = version;
         Description = description;
@@ -33,6 +34,9 @@ public sealed class Pact
         _bindings = bindings;
         Tools = tools;
     }
+
+    /// <summary>Where the id is written (line and column; the file is whichever file compiled to this pact).</summary>
+    internal SourceSpan IdSpan { get; }
 
     /// <summary>The pact id (<c>pact:</c>).</summary>
     public string Id { get; }
@@ -48,8 +52,6 @@ public sealed class Pact
 
     /// <summary>The bound tool names, in file order.</summary>
     public IReadOnlyList<string> Tools { get; }
-
-    internal IEnumerable<CompiledBinding> Bindings => Tools.Select(t => _bindings[t]);
 
     /// <summary>Compiles pact text. Results are cached by content: compiling the same text again is a lookup.</summary>
     /// <param name="text">The pact document.</param>

@@ -122,18 +122,5 @@ public sealed class PactSet
         return new PactSet(pacts, compilations, diagnostics);
     }
 
-    private static SourceSpan IdSpan(PactCompilation c)
-    {
-        // The id's line is found again from the text: compiled pacts keep no syntax tree.
-        try
-        {
-            var lines = File.ReadLines(c.File).Select((l, i) => (l, i)).FirstOrDefault(x => x.l.TrimStart().StartsWith("pact", StringComparison.Ordinal)
-                || x.l.TrimStart().StartsWith("\"pact\"", StringComparison.Ordinal));
-            return new SourceSpan(c.File, lines.l is null ? 1 : lines.i + 1, 1);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return new SourceSpan(c.File, 1, 1);
-        }
-    }
+    private static SourceSpan IdSpan(PactCompilation c) => c.Pact!.IdSpan with { File = c.File };
 }

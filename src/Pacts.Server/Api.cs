@@ -90,8 +90,8 @@ public static class Api
             var set = pacts.Current;
             var entries = new List<LedgerEntry>();
             var indexes = new List<int>();
-            var rejected = new List<object>();
-            var verdicts = new List<(int Index, string PactId, Verdict Verdict)>();
+            var rejected = new List<(int Index, string Reason)>();
+            var verdicts = new List<(int Index, string PactId, string VerdictJson)>();
             var batchSessions = new Dictionary<string, string?>(StringComparer.Ordinal);
             var index = -1;
             foreach (var item in events.EnumerateArray())
@@ -100,13 +100,13 @@ public static class Api
                 var kind = EventParser.Parse(item, out var ev, out var reason);
                 if (kind != LogRecordKind.Event)
                 {
-                    rejected.Add(new { index, reason = kind == LogRecordKind.Unknown ? $"unknown event type `{reason}`" : reason });
+                    rejected.Add((index, kind == LogRecordKind.Unknown ? $"unknown event type `{reason}`" : reason ?? "malformed"));
                     continue;
                 }
 
                 if (ev!.Type == EventType.ToolCall && Depth(ev.Params) > options.MaxParamDepth)
                 {
-                    rejected.Add(new { index, reason = $"params nest deeper than {options.MaxParamDepth} levels" });
+                    rejected.Add((index, $"params nest deeper than {options.MaxParamDepth} levels"));
                     continue;
                 }
 
@@ -127,7 +127,7 @@ public static class Api
                         verdictJson = verdict.ToJson();
                         valid = verdict.Valid;
                         severity = verdict.HighestSeverity?.ToName();
-                        verdicts.Add((index, pactId, verdict));
+                        verdicts.Add((index, pactId, verdictJson));
                     }
                 }
 
@@ -136,16 +136,45 @@ public static class Api
                 indexes.Add(index);
             }
 
-            var stored = await ledger.AppendAsync(entries, ct).ConfigureAwait(false);
-            var body = new
+            var (stored, head) = await ledger.AppendAsync(entries, ct).ConfigureAwait(false);
+
+            // Written by hand so each verdict goes out as the exact JSON stored in the ledger, not re-parsed.
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
-                accepted = entries.Count,
-                duplicates = stored.Count(s => !s.Stored),
-                rejected,
-                verdicts = verdicts.Select(v => new { index = v.Index, pactId = v.PactId, verdict = JsonDocument.Parse(v.Verdict.ToJson()).RootElement }),
-                head = ledger.Head() is var (seq, hash) ? new { seq, hash } : null,
-            };
-            return Results.Json(body);
+                w.WriteStartObject();
+                w.WriteNumber("accepted", entries.Count);
+                w.WriteNumber("duplicates", stored.Count(s => !s.Stored));
+                w.WriteStartArray("rejected");
+                foreach (var (i, why) in rejected)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("index", i);
+                    w.WriteString("reason", why);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("verdicts");
+                foreach (var (i, pact, verdict) in verdicts)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("index", i);
+                    w.WriteString("pactId", pact);
+                    w.WritePropertyName("verdict");
+                    w.WriteRawValue(verdict, skipInputValidation: true);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartObject("head");
+                w.WriteNumber("seq", head.Seq);
+                w.WriteString("hash", head.Hash);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
         }
     }
 

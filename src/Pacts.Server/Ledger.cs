@@ -54,8 +54,8 @@ public sealed class Ledger : IDisposable
         return c;
     }
 
-    /// <summary>Appends entries in order; returns for each its sequence number and whether it was new.</summary>
-    public async Task<IReadOnlyList<(long Seq, bool Stored)>> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default)
+    /// <summary>Appends entries in order; returns for each its sequence number and whether it was new, and the chain head after the batch.</summary>
+    public async Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default)
     {
         await _writer.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -107,7 +107,7 @@ public sealed class Ledger : IDisposable
             }
 
             tx.Commit();
-            return results;
+            return (results, (seq, prev));
         }
         finally
         {

@@ -46,13 +46,13 @@ internal static class PactLinter
     /// <summary>PACT104: an allow-list value that a regex on the same path rejects can never pass.</summary>
     private static void AllowedButRejectedByRegex(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
     {
-        var regexes = rules.Where(r => r.Rule.Definition is RegexRule).ToList();
+        var regexes = rules.Where(r => r.Rule is RegexRule.Compiled).ToList();
         foreach (var allow in rules.Where(r => r.Rule is AllowListRule.Compiled))
         {
             foreach (var regex in regexes)
             {
-                var compiled = RegexRule.TryBuild(regex.Rule.Source.Text, out _);
-                var dead = allow.Rule.Source.Items.Where(i => i.Kind != PactNodeKind.String || compiled?.IsMatch(i.Text) == false).ToList();
+                var compiled = (RegexRule.Compiled)regex.Rule;
+                var dead = allow.Rule.Source.Items.Where(i => i.Kind != PactNodeKind.String || !compiled.Matches(i.Text)).ToList();
                 foreach (var item in dead)
                 {
                     diagnostics.Warning(DiagnosticCodes.UnsatisfiableRequired, item.Span,

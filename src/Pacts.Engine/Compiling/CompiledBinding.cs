@@ -14,13 +14,12 @@ internal sealed class CompiledBinding
     private readonly byte[][] _knownKeys;
     private readonly CompiledCondition[][] _byKey;
 
-    public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict, int line)
+    public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict)
     {
         Tool = tool;
         DenyAdditionalParams = denyAdditional;
         Conditions = conditions;
         ValidVerdict = validVerdict;
-        Line = line;
         _knownKeys = [.. conditions.Select(c => c.Path.Segments[0].Utf8Key).Distinct(ByteArrayComparer.Instance)];
         _byKey = [.. _knownKeys.Select(k => conditions.Where(c => c.Path.Segments[0].Utf8Key.AsSpan().SequenceEqual(k)).ToArray())];
         for (var i = 0; i < conditions.Length; i++)
@@ -38,8 +37,6 @@ internal sealed class CompiledBinding
     /// <summary>The verdict every passing call to this tool returns: built once, so passing allocates nothing.</summary>
     public Verdict ValidVerdict { get; }
 
-    /// <summary>The source line of the binding's <c>tool</c> key.</summary>
-    public int Line { get; }
 
     /// <summary>
     /// The fast path: one pass over the top-level params. Each key is matched once against the distinct first

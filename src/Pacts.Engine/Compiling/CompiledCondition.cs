@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Pacts.Evaluating;
 using Pacts.Paths;
-using Pacts.Reading;
 using Pacts.Rules;
 
 namespace Pacts.Compiling;
@@ -21,7 +20,7 @@ internal sealed class CompiledCondition
     private readonly string? _plainPath;
     private int _orderBase;
 
-    public CompiledCondition(ParamPath path, Severity severity, string? message, CompiledRule? required, CompiledRule[] rules, PactNode source)
+    public CompiledCondition(ParamPath path, Severity severity, string? message, CompiledRule? required, CompiledRule[] rules)
     {
         _orderBase = 0;
         Path = path;
@@ -29,7 +28,6 @@ internal sealed class CompiledCondition
         _message = message;
         _required = required;
         _rules = rules;
-        Source = source;
         _plainPath = path.WildcardCount == 0 ? path.Render([], path.Segments.Count) : null;
     }
 
@@ -37,7 +35,6 @@ internal sealed class CompiledCondition
 
     public Severity Severity { get; }
 
-    public PactNode Source { get; }
 
     /// <summary>The rules in SPEC order, <c>required</c> first when present.</summary>
     public IEnumerable<CompiledRule> Rules => _required is null ? _rules : [_required, .. _rules];

@@ -21,8 +21,6 @@ internal sealed class PactCache
 
     public static PactCache Shared { get; } = new();
 
-    public int Count => _entries.Count;
-
     public PactCompilation GetOrCompile(string text, string file, PactFormat format)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -37,6 +37,7 @@ internal sealed partial class PactCompiler
         }
 
         string? id = null;
+        var idSpan = root.Span;
         var version = 1;
         string? description = null;
         var denyUnbound = false;
@@ -47,6 +48,7 @@ internal sealed partial class PactCompiler
             {
                 case "pact":
                     id = ReadId(value);
+                    idSpan = value.Span;
                     break;
                 case "version":
                     version = ReadVersion(value);
@@ -104,7 +106,7 @@ internal sealed partial class PactCompiler
             return null;
         }
 
-        return new Pact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)]);
+        return new Pact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)], idSpan);
     }
 
     private CompiledBinding? CompileBinding(PactNode node, string pactId, int version, Dictionary<string, PactNode> tools)
@@ -119,14 +121,12 @@ internal sealed partial class PactCompiler
         string? tool = null;
         var denyAdditional = false;
         PactNode? conditionsNode = null;
-        var toolLine = node.Span.Line;
         foreach (var (key, value) in node.Entries)
         {
             switch (key.Text)
             {
                 case "tool":
                     tool = ReadString(value, "tool");
-                    toolLine = value.Span.Line;
                     if (tool is { Length: 0 })
                     {
                         _diagnostics.Error(DiagnosticCodes.WrongType, value.Span, "`tool` cannot be empty");
@@ -184,7 +184,7 @@ internal sealed partial class PactCompiler
         }
 
         Checking.PactLinter.CheckBinding(conditions, _diagnostics);
-        return tool is null ? null : new CompiledBinding(tool, denyAdditional, [.. conditions], new Verdict(pactId, version, tool, true, []), toolLine);
+        return tool is null ? null : new CompiledBinding(tool, denyAdditional, [.. conditions], new Verdict(pactId, version, tool, true, []));
     }
 
     private CompiledCondition? CompileCondition(PactNode node)
@@ -270,7 +270,7 @@ internal sealed partial class PactCompiler
         }
 
         var required = compiled.FirstOrDefault(c => c.Definition is RequiredRule);
-        return new CompiledCondition(path, severity, message, required, [.. compiled.Where(c => c != required)], node);
+        return new CompiledCondition(path, severity, message, required, [.. compiled.Where(c => c != required)]);
     }
 
     private ParamPath? ReadPath(PactNode value)

@@ -147,8 +147,11 @@ internal sealed partial class RegexRule : RuleDefinition
     /// The compiled check: the <see cref="SimplePattern"/> fast path when the pattern allows it (ASCII input
     /// matched from its bytes), else the NonBacktracking regex over the decoded string.
     /// </summary>
-    private sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex? regex, SimplePattern? simple) : CompiledRule(d, s, m)
+    internal sealed class Compiled(RuleDefinition d, PactNode s, string m, Regex? regex, SimplePattern? simple) : CompiledRule(d, s, m)
     {
+        /// <summary>Whole-string match of a plain string (compile-time checks such as the linter's).</summary>
+        public bool Matches(string text) => simple?.IsMatch(text) ?? regex!.IsMatch(text);
+
         public override bool Fails(ref LocationValue value)
         {
             if (value.Kind != JsonValueKind.String)

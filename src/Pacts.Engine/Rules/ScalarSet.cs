@@ -20,7 +20,7 @@ internal sealed class ScalarSet
 
     private readonly byte[][] _strings;
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
-    private readonly byte[][] _numbers;
+    private readonly DecimalBound[] _numbers;
     private readonly FrozenSet<string>? _numberKeys;
     private readonly bool _true;
     private readonly bool _false;
@@ -37,19 +37,17 @@ internal sealed class ScalarSet
             _stringLookup = strings.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
-        _numbers = [.. numbers.Select(Encoding.UTF8.GetBytes)];
+        // Members are normalised once here; a lookup never re-parses them.
+        _numbers = [.. numbers.Select(n => new DecimalBound(Encoding.UTF8.GetBytes(n)))];
         if (numbers.Length > LinearLimit)
         {
-            _numberKeys = _numbers.Select(Key).ToFrozenSet(StringComparer.Ordinal);
+            _numberKeys = _numbers.Select(n => Key(n.Text)).ToFrozenSet(StringComparer.Ordinal);
         }
 
         _true = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "true");
         _false = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "false");
-        Count = items.Count;
         _items = items;
     }
-
-    public int Count { get; }
 
     /// <summary>True when <paramref name="node"/> equals a member (compile-time use: overlap checks).</summary>
     public bool Contains(PactNode node)
@@ -143,9 +141,8 @@ internal sealed class ScalarSet
             return _numberKeys.Contains(ExactDecimal.CanonicalKey(parts));
         }
 
-        foreach (var n in _numbers)
+        foreach (var member in _numbers)
         {
-            var member = ExactDecimal.ParseTrusted(n);
             if (ExactDecimal.Compare(parts, member) == 0)
             {
                 return true;

@@ -141,10 +141,10 @@ internal sealed class SimplePattern
         }
 
         var set = default(CharClass);
-        var first = true;
-        while (i < p.Length && (p[i] != ']' || first && false))
+        var empty = true;
+        while (i < p.Length && p[i] != ']')
         {
-            first = false;
+            empty = false;
             if (!TryReadClassChar(p, ref i, out var lo))
             {
                 return false;
@@ -166,7 +166,7 @@ internal sealed class SimplePattern
             }
         }
 
-        if (i >= p.Length || first)
+        if (i >= p.Length || empty)
         {
             return false; // unclosed, or `[]`
         }
