@@ -10,16 +10,7 @@ public class PactGuardTests
 {
     private static readonly Pact Treasury = PactSet.Load(Path.Combine(RepoRoot(), "examples", "pacts")).Find("treasury-pact")!;
 
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "Pacts.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir.FullName;
-    }
+    internal static string RepoRoot() => Pacts.Testing.Shared.RepoPaths.Root;
 
     private static readonly Transfer Allowed = new("0xA11A000000000000000000000000000000000001", 100, "USDC");
     private static readonly Transfer Forbidden = new("0xEEEE000000000000000000000000000000000666", 7500, "USDC");

@@ -7,7 +7,7 @@ namespace Pacts.Cli.Tests;
 /// <summary>Runs the CLI in-process from the repository root, capturing stdout and stderr.</summary>
 internal static class CliRunner
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Pacts.Testing.Shared.RepoPaths.Root;
 
     public static (int Exit, string Out, string Err) RunWithStdin(string stdin, params string[] args)
     {
@@ -40,16 +40,5 @@ internal static class CliRunner
 
         Assert.True(File.Exists(path), $"missing golden file {path}; run the tests once with PACTS_UPDATE_GOLDEN=1");
         Assert.Equal(File.ReadAllText(path), actual);
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pacts.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find Pacts.sln");
     }
 }

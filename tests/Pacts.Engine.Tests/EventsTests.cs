@@ -172,7 +172,7 @@ public class PactSetTests
 
             File.WriteAllText(Path.Combine(dir, "sub", "c.yml"), "pact: a\nbindings: []\n");
             var dup = PactSet.Load(dir);
-            Assert.Contains(dup.Diagnostics, d => d.Code == "PACT018" && d.Span.File.EndsWith("c.yml", StringComparison.Ordinal));
+            Assert.Contains(dup.Diagnostics, d => d.Code == "PACT018" && d.Span.File.EndsWith("c.yml", StringComparison.Ordinal) && d.Span.Line == 1 && d.Span.Column == 7);
         }
         finally
         {

@@ -32,7 +32,6 @@ public class RequiredTests
     public void Wildcard_reports_each_element_and_early_stops()
     {
         var pact = TestPacts.Condition("orders[*].lines[*].amount", "required: true");
-        Assert.Equal(["orders"], pact.Validate("""{"orders":[]}""").Summary().Select(s => s.Split(':')[0]).Take(0).DefaultIfEmpty("orders"));
         Assert.Empty(pact.Validate("""{"orders":[]}""").Violations);
         Assert.Equal(["orders[*].lines[*].amount:required"], pact.Validate("""{}""").Summary());
         Assert.Equal(["orders[*].lines[*].amount:required"], pact.Validate("""{"orders":5}""").Summary());

@@ -15,13 +15,7 @@ public sealed class ServiceFixture : IDisposable
     public ServiceFixture()
     {
         DataDir = Directory.CreateTempSubdirectory("pacts-serve-").FullName;
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repo.FullName, "Pacts.sln")))
-        {
-            repo = repo.Parent!;
-        }
-
-        PactsDir = Path.Combine(repo.FullName, "examples", "pacts");
+        PactsDir = Pacts.Testing.Shared.RepoPaths.ExamplePacts;
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("pacts", PactsDir);
