@@ -39,6 +39,7 @@ public sealed class Ledger : IDisposable
               session_id TEXT, tool TEXT, pact_id TEXT, body TEXT NOT NULL, verdict TEXT, valid INTEGER, severity TEXT,
               ts TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS events_agent ON events(agent_id);
+            CREATE INDEX IF NOT EXISTS events_session ON events(session_id, type);
             CREATE TABLE IF NOT EXISTS keys (
               id TEXT PRIMARY KEY, hash BLOB NOT NULL, description TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT);
             """);
