@@ -74,17 +74,15 @@ internal static class ReplayCommand
                 try
                 {
                     using var stream = EventLogReader.Open(log, context.OpenStdin);
-                    foreach (var record in EventLogReader.Read(stream, log))
-                    {
-                        var call = analyzer.Process(record);
-                        if (call is not null)
+                    analyzer.ProcessLog(
+                        stream,
+                        log,
+                        call =>
                         {
                             verdictWriter?.WriteLine(call.ToJsonLine());
                             findings |= Options.Fails(call.Verdict.HighestSeverity, failOn);
-                        }
-
-                        progress?.Tick(log, stream);
-                    }
+                        },
+                        records => progress?.Tick(log, stream, records));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
                 {
@@ -130,10 +128,10 @@ internal static class ReplayCommand
         private long _records;
         private long _lastDraw;
 
-        public void Tick(string log, Stream stream)
+        public void Tick(string log, Stream stream, int records)
         {
-            _records++;
-            if ((_records & 1023) != 0 || _clock.ElapsedMilliseconds - _lastDraw < 100)
+            _records += records;
+            if (_clock.ElapsedMilliseconds - _lastDraw < 100)
             {
                 return;
             }

@@ -52,6 +52,12 @@ public sealed class AgentEvent
 
     /// <summary>The whole event as read.</summary>
     public JsonElement Raw { get; init; }
+
+    /// <summary>
+    /// Replay's fast path (<see cref="EventScanner"/>): the params as raw UTF-8, with <see cref="Params"/> and
+    /// <see cref="Raw"/> left undefined. Empty for events read the general way.
+    /// </summary>
+    internal ReadOnlyMemory<byte> ParamsUtf8 { get; init; }
 }
 
 /// <summary>What one line (or array element) of a log turned out to be.</summary>

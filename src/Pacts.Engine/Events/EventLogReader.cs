@@ -20,118 +20,143 @@ public static class EventLogReader
     }
 
     /// <summary>Reads every record of <paramref name="stream"/>; I/O and gzip errors propagate to the caller.</summary>
-    public static IEnumerable<LogRecord> Read(Stream stream, string file) => Read(stream, file, detectEnvelope: true);
+    public static IEnumerable<LogRecord> Read(Stream stream, string file)
+    {
+        foreach (var batch in ReadBatches(stream, file))
+        {
+            using (batch)
+            {
+                batch.Parse();
+                foreach (var record in batch.Records)
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
 
-    private static IEnumerable<LogRecord> Read(Stream stream, string file, bool detectEnvelope)
+    /// <summary>
+    /// The log as batches of consecutive records, in order, each still to be <see cref="RecordBatch.Parse"/>d:
+    /// the line splitting, blank lines, byte order mark and envelope detection happen here, on the caller's
+    /// thread; the JSON parsing happens wherever the batch goes.
+    /// </summary>
+    internal static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file) => ReadBatches(stream, file, detectEnvelope: true, lineOffset: 0);
+
+    private static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file, bool detectEnvelope, long lineOffset)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var lines = new LineReader(stream);
-        long lineNo = 0;
+        var lineNo = lineOffset;
         var first = true;
+        var batch = new RecordBatch(file);
         while (lines.TryReadLine(out var line, out var tooLong))
         {
             lineNo++;
             if (tooLong)
             {
-                yield return new LogRecord(file, lineNo, LogRecordKind.Malformed, null, $"line longer than {LineReader.MaxLineBytes} bytes");
-                continue;
+                batch.AddRecord(new LogRecord(file, lineNo, LogRecordKind.Malformed, null, $"line longer than {LineReader.MaxLineBytes} bytes"));
             }
-
-            if (lineNo == 1 && line.Span.StartsWith("\uFEFF"u8))
+            else
             {
-                line = line[3..]; // a UTF-8 byte order mark is not part of the first event
-            }
-
-            if (IsBlank(line.Span))
-            {
-                continue;
-            }
-
-            JsonDocument? doc = null;
-            string? error = null;
-            try
-            {
-                doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 128 });
-            }
-            catch (JsonException ex)
-            {
-                error = "invalid JSON: " + Clean(ex);
-            }
-
-            if (first && detectEnvelope)
-            {
-                first = false;
-                if (doc is not null && IsEventsEnvelope(doc.RootElement))
+                if (lineNo == 1 && line.Span.StartsWith("\uFEFF"u8))
                 {
-                    foreach (var r in ReadEnvelope(doc, file))
-                    {
-                        yield return r;
-                    }
+                    line = line[3..]; // a UTF-8 byte order mark is not part of the first event
+                }
 
-                    // One envelope per file; anything after it is reported line by line.
+                if (IsBlank(line.Span))
+                {
                     continue;
                 }
 
-                if (doc is null && line.Span.TrimStart(" \t"u8).StartsWith("{"u8))
+                if (first && detectEnvelope)
                 {
-                    // A pretty-printed envelope spans lines: read the file whole (it is one request body).
-                    var rest = Rest(line, lines);
-                    JsonDocument? whole = null;
-                    try
+                    first = false;
+                    RecordBatch? envelope = null;
+                    var doc = RecordBatch.TryParseJson(line, out _);
+                    if (doc is not null && IsEventsEnvelope(doc.RootElement))
                     {
-                        whole = JsonDocument.Parse(rest, new JsonDocumentOptions { MaxDepth = 128 });
+                        // One envelope per file; anything after it is reported line by line. The line's bytes
+                        // are about to be overwritten, so the envelope is parsed again over its own copy.
+                        doc.Dispose();
+                        envelope = Envelope(RecordBatch.TryParseJson(line.ToArray(), out _)!, file);
                     }
-                    catch (JsonException)
+                    else if (doc is null && line.Span.TrimStart(" \t"u8).StartsWith("{"u8))
                     {
-                    }
-
-                    if (whole is not null && IsEventsEnvelope(whole.RootElement))
-                    {
-                        foreach (var r in ReadEnvelope(whole, file))
+                        // A pretty-printed envelope spans lines: read the file whole (it is one request body).
+                        var rest = Rest(line, lines);
+                        var whole = RecordBatch.TryParseJson(rest, out _);
+                        if (whole is not null && IsEventsEnvelope(whole.RootElement))
                         {
-                            yield return r;
+                            envelope = Envelope(whole, file);
+                        }
+                        else
+                        {
+                            // Not an envelope after all: report the file line by line, without trying again.
+                            whole?.Dispose();
+                            foreach (var b in ReadBatches(new MemoryStream(rest), file, detectEnvelope: false, lineOffset: lineNo - 1))
+                            {
+                                yield return b;
+                            }
+                        }
+
+                        if (envelope is not null)
+                        {
+                            yield return envelope;
                         }
 
                         yield break;
                     }
-
-                    // Not an envelope after all: report the file line by line, without trying again.
-                    whole?.Dispose();
-                    foreach (var r in Read(new MemoryStream(rest), file, detectEnvelope: false))
+                    else
                     {
-                        yield return r;
+                        doc?.Dispose();
                     }
 
-                    yield break;
+                    if (envelope is not null)
+                    {
+                        if (batch.Count > 0)
+                        {
+                            yield return batch;
+                            batch = new RecordBatch(file);
+                        }
+
+                        yield return envelope;
+                        continue;
+                    }
                 }
+
+                batch.AddLine(lineNo, line.Span);
             }
 
-            if (doc is null)
+            if (batch.IsFull)
             {
-                yield return new LogRecord(file, lineNo, LogRecordKind.Malformed, null, error);
-                continue;
+                yield return batch;
+                batch = new RecordBatch(file);
             }
+        }
 
-            using (doc)
-            {
-                var kind = EventParser.Parse(doc.RootElement, out var ev, out var reason);
-                yield return new LogRecord(file, lineNo, kind, ev, reason);
-            }
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+        else
+        {
+            batch.Dispose();
         }
     }
 
-    private static IEnumerable<LogRecord> ReadEnvelope(JsonDocument doc, string file)
+    private static RecordBatch Envelope(JsonDocument doc, string file)
     {
-        using (doc)
+        var batch = new RecordBatch(file);
+        long index = 0;
+        foreach (var item in doc.RootElement.GetProperty("events").EnumerateArray())
         {
-            long index = 0;
-            foreach (var item in doc.RootElement.GetProperty("events").EnumerateArray())
-            {
-                index++;
-                var kind = EventParser.Parse(item, out var ev, out var reason);
-                yield return new LogRecord(file, index, kind, ev, reason);
-            }
+            index++;
+            var kind = EventParser.Parse(item, out var ev, out var reason);
+            batch.AddRecord(new LogRecord(file, index, kind, ev, reason));
         }
+
+        batch.Own(doc);
+        return batch;
     }
 
     private static bool IsEventsEnvelope(JsonElement root) =>
@@ -152,13 +177,4 @@ public static class EventLogReader
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
-
-    private static string Clean(JsonException ex)
-    {
-        var m = ex.Message;
-        var cut = m.IndexOf(" LineNumber", StringComparison.Ordinal);
-        m = (cut > 0 ? m[..cut] : m).Trim().TrimEnd('.');
-        var col = ex.BytePositionInLine is { } b ? $" at byte {b + 1}" : "";
-        return (m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m) + col;
-    }
 }

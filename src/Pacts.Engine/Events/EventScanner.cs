@@ -1,0 +1,238 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Pacts.Events;
+
+/// <summary>
+/// Replay's fast path for one JSONL line: a single <see cref="Utf8JsonReader"/> pass that lifts out the
+/// fields of a well-formed event and leaves <c>params</c> as raw UTF-8 for the engine's raw-bytes validator,
+/// so no <see cref="JsonDocument"/> is built. It only ever says yes to an event that
+/// <see cref="EventParser"/> would accept with the same fields; anything unusual (invalid JSON, an escaped
+/// name or value, a missing or mistyped field, an unknown type or outcome, a timestamp outside the common
+/// shape, params nested deeper than the raw validator reads) answers false, and the caller parses the line
+/// the general way, which also produces the exact reason. The result's strings are exact copies; runs of
+/// events of one session reuse the previous event's strings instead of allocating new ones.
+/// </summary>
+internal sealed class EventScanner
+{
+    /// <summary>Params nested deeper than this are left to the general path (the raw validator reads 64 levels).</summary>
+    private const int MaxParamsDepth = 60;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+
+    private readonly Recent _session = new();
+    private readonly Recent _agent = new();
+    private readonly Recent _pact = new();
+    private readonly Recent _tool = new();
+
+    /// <summary>Scans <paramref name="line"/>; the event's <see cref="AgentEvent.ParamsUtf8"/> points into it.</summary>
+    public bool TryScan(ReadOnlyMemory<byte> line, out AgentEvent? ev)
+    {
+        ev = null;
+        var f = default(Spans);
+        try
+        {
+            if (!Collect(line.Span, ref f))
+            {
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        var s = line.Span;
+        EventType kind;
+        Range time;
+        string[]? outcomes;
+        var type = s[f.Type];
+        if (type.SequenceEqual("tool_call"u8))
+        {
+            (kind, time, outcomes) = (EventType.ToolCall, f.AttemptedAt, EventParser.ToolOutcomes);
+        }
+        else if (type.SequenceEqual("session_start"u8))
+        {
+            (kind, time, outcomes) = (EventType.SessionStart, f.StartedAt, null);
+        }
+        else if (type.SequenceEqual("response"u8))
+        {
+            (kind, time, outcomes) = (EventType.Response, f.EmittedAt, EventParser.ResponseOutcomes);
+        }
+        else if (type.SequenceEqual("session_end"u8))
+        {
+            (kind, time, outcomes) = (EventType.SessionEnd, f.EndedAt, EventParser.SessionOutcomes);
+        }
+        else
+        {
+            return false;
+        }
+
+        if (Spans.Missing(f.SessionId) || Spans.Missing(f.AgentId) || Spans.Missing(time) || !Iso8601.TryParse(s[time], out var timestamp))
+        {
+            return false;
+        }
+
+        string? outcome = null;
+        if (outcomes is not null)
+        {
+            if (Spans.Missing(f.Outcome) || (outcome = Among(s[f.Outcome], outcomes)) is null)
+            {
+                return false;
+            }
+        }
+
+        if (kind == EventType.ToolCall && (Spans.Missing(f.Tool) || Spans.Missing(f.Params)))
+        {
+            return false;
+        }
+
+        if (kind == EventType.Response && !(f.HasInput && f.HasOutput))
+        {
+            return false;
+        }
+
+        ev = new AgentEvent
+        {
+            Type = kind,
+            SessionId = _session.Get(s[f.SessionId]),
+            AgentId = _agent.Get(s[f.AgentId]),
+            Timestamp = timestamp,
+            Outcome = outcome,
+            PactId = (kind is EventType.SessionStart or EventType.ToolCall) && !Spans.Missing(f.PactId) ? _pact.Get(s[f.PactId]) : null,
+            Tool = kind == EventType.ToolCall ? _tool.Get(s[f.Tool]) : null,
+            ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
+        };
+        return true;
+    }
+
+    /// <summary>One pass over the line; false as soon as it needs the general path.</summary>
+    private static bool Collect(ReadOnlySpan<byte> line, ref Spans f)
+    {
+        var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(ReaderOptions));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueIsEscaped)
+            {
+                return false;
+            }
+
+            var field = EventParser.Identify(reader.ValueSpan);
+            reader.Read();
+            var ok = field switch
+            {
+                EventField.Type => String(ref reader, out f.Type),
+                EventField.SessionId => String(ref reader, out f.SessionId),
+                EventField.AgentId => String(ref reader, out f.AgentId),
+                EventField.StartedAt => String(ref reader, out f.StartedAt),
+                EventField.AttemptedAt => String(ref reader, out f.AttemptedAt),
+                EventField.EmittedAt => String(ref reader, out f.EmittedAt),
+                EventField.EndedAt => String(ref reader, out f.EndedAt),
+                EventField.Outcome => String(ref reader, out f.Outcome),
+                EventField.Tool => String(ref reader, out f.Tool),
+                EventField.PactId => reader.TokenType == JsonTokenType.Null ? Absent(out f.PactId) : String(ref reader, out f.PactId),
+                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, out f.Params),
+                EventField.Input => Present(ref reader, out f.HasInput),
+                EventField.Output => Present(ref reader, out f.HasOutput),
+                _ => Skip(ref reader),
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        // The object must have ended, with nothing after it (the reader throws on trailing tokens).
+        return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && !Spans.Missing(f.Type);
+    }
+
+    private static bool Absent(out Range value)
+    {
+        value = default;
+        return true;
+    }
+
+    private static bool Present(ref Utf8JsonReader reader, out bool present)
+    {
+        present = reader.TokenType != JsonTokenType.Null;
+        return Skip(ref reader);
+    }
+
+    private static bool Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return true;
+    }
+
+    private static bool String(ref Utf8JsonReader reader, out Range value)
+    {
+        value = default;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+        {
+            return false;
+        }
+
+        var start = (int)reader.TokenStartIndex + 1;
+        value = new Range(start, start + reader.ValueSpan.Length);
+        return true;
+    }
+
+    private static bool Params(ref Utf8JsonReader reader, out Range value)
+    {
+        var start = (int)reader.TokenStartIndex;
+        var depth = reader.CurrentDepth;
+        var deepest = depth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            deepest = Math.Max(deepest, reader.CurrentDepth);
+        }
+
+        value = new Range(start, (int)reader.BytesConsumed);
+        return deepest - depth <= MaxParamsDepth;
+    }
+
+    private static string? Among(ReadOnlySpan<byte> value, string[] candidates)
+    {
+        foreach (var c in candidates)
+        {
+            if (Ascii.Equals(value, c))
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Field value positions in the line; an absent field is the empty range at 0 (a present one never starts at 0).</summary>
+    private struct Spans
+    {
+        public Range Type, SessionId, AgentId, StartedAt, AttemptedAt, EmittedAt, EndedAt, Outcome, PactId, Tool, Params;
+        public bool HasInput, HasOutput;
+
+        public static bool Missing(Range r) => r.End.Value == 0;
+    }
+
+    /// <summary>The last string made for a field, reused while the bytes repeat.</summary>
+    private sealed class Recent
+    {
+        private byte[] _bytes = [];
+        private string _value = "";
+
+        public string Get(ReadOnlySpan<byte> utf8)
+        {
+            if (!utf8.SequenceEqual(_bytes))
+            {
+                _value = Encoding.UTF8.GetString(utf8);
+                _bytes = utf8.ToArray();
+            }
+
+            return _value;
+        }
+    }
+}

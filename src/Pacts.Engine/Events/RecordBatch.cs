@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Pacts.Events;
+
+/// <summary>
+/// A run of consecutive log records, in log order: raw JSONL lines copied into one pooled buffer (parsed by
+/// <see cref="Parse"/>, on whichever thread holds the batch), and records the reader already settled (an
+/// over-long line, an envelope's events). The batch owns the documents its events point into, so an event's
+/// <see cref="AgentEvent.Params"/> stays valid until the batch is disposed; parsing many batches at once is
+/// how replay uses every core while the records still come out in order.
+/// </summary>
+internal sealed class RecordBatch : IDisposable
+{
+    /// <summary>A batch closes at this many records...</summary>
+    public const int MaxRecords = 1024;
+
+    /// <summary>... or when its raw lines reach this many bytes.</summary>
+    public const int TargetBytes = 256 * 1024;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+
+    private readonly List<Item> _items = new(MaxRecords);
+    private readonly List<IDisposable> _owned = [];
+    private byte[]? _data;
+    private int _used;
+    private LogRecord[] _records = [];
+
+    public string File { get; }
+
+    public RecordBatch(string file) => File = file;
+
+    public int Count => _items.Count;
+
+    public bool IsFull => _items.Count >= MaxRecords || _used >= TargetBytes;
+
+    /// <summary>The records, after <see cref="Parse"/>.</summary>
+    public LogRecord[] Records => _records;
+
+    /// <summary>Copies one raw line in, to be parsed later.</summary>
+    public void AddLine(long line, ReadOnlySpan<byte> bytes)
+    {
+        if (_data is null || _data.Length - _used < bytes.Length)
+        {
+            Grow(bytes.Length);
+        }
+
+        bytes.CopyTo(_data.AsSpan(_used));
+        _items.Add(new Item(line, _used, bytes.Length, null));
+        _used += bytes.Length;
+    }
+
+    /// <summary>Adds a record the reader settled itself.</summary>
+    public void AddRecord(LogRecord record) => _items.Add(new Item(record.Line, 0, 0, record));
+
+    /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
+    public void Own(IDisposable owned) => _owned.Add(owned);
+
+    /// <summary>
+    /// Parses every raw line into its record. Call once. With a <paramref name="scanner"/> (replay), well-formed
+    /// events take its fast path and carry raw params instead of JSON elements; the rest are parsed the
+    /// general way, so every record comes out exactly as without it.
+    /// </summary>
+    public void Parse(EventScanner? scanner = null)
+    {
+        var records = new LogRecord[_items.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            var item = _items[i];
+            records[i] = item.Ready ?? ParseLine(item.Line, _data.AsMemory(item.Start, item.Length), scanner);
+        }
+
+        _records = records;
+    }
+
+    private LogRecord ParseLine(long lineNo, ReadOnlyMemory<byte> line, EventScanner? scanner)
+    {
+        if (scanner is not null && scanner.TryScan(line, out var fast))
+        {
+            return new LogRecord(File, lineNo, LogRecordKind.Event, fast, null);
+        }
+
+        var doc = TryParseJson(line, out var error);
+        if (doc is null)
+        {
+            return new LogRecord(File, lineNo, LogRecordKind.Malformed, null, error);
+        }
+
+        var kind = EventParser.Parse(doc.RootElement, out var ev, out var reason);
+        if (kind == LogRecordKind.Event)
+        {
+            _owned.Add(doc);
+        }
+        else
+        {
+            doc.Dispose();
+        }
+
+        return new LogRecord(File, lineNo, kind, ev, reason);
+    }
+
+    /// <summary>Parses a document over <paramref name="utf8"/> (not copied: it must outlive the document).</summary>
+    public static JsonDocument? TryParseJson(ReadOnlyMemory<byte> utf8, out string? error)
+    {
+        try
+        {
+            error = null;
+            return JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            error = "invalid JSON: " + Clean(ex);
+            return null;
+        }
+    }
+
+    private void Grow(int atLeast)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(TargetBytes + (64 * 1024), _used + atLeast));
+        if (_data is not null)
+        {
+            // Nothing points into the old buffer yet: documents are only made by Parse, after the last add.
+            _data.AsSpan(0, _used).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_data);
+        }
+
+        _data = bigger;
+    }
+
+    public void Dispose()
+    {
+        foreach (var o in _owned)
+        {
+            o.Dispose();
+        }
+
+        _owned.Clear();
+        if (_data is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = null;
+        }
+    }
+
+    private static string Clean(JsonException ex)
+    {
+        var m = ex.Message;
+        var cut = m.IndexOf(" LineNumber", StringComparison.Ordinal);
+        m = (cut > 0 ? m[..cut] : m).Trim().TrimEnd('.');
+        var col = ex.BytePositionInLine is { } b ? $" at byte {b + 1}" : "";
+        return (m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m) + col;
+    }
+
+    private readonly record struct Item(long Line, int Start, int Length, LogRecord? Ready);
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using Pacts.Events;
+using Pacts.Replay;
+
+namespace Pacts.Tests;
+
+/// <summary>
+/// Replay's fast path (<see cref="EventScanner"/>, <see cref="Iso8601"/>, raw-params validation) must give
+/// exactly what the general path gives: the same report, the same verdict lines, on any log.
+/// </summary>
+public class ReplayFastPathTests
+{
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(200);
+
+    private static readonly PactSet Pacts = PactSet.FromCompilations([Pact.Compile("""
+        pact: p
+        bindings:
+          - tool: t
+            conditions:
+              - paramPath: v
+                maxAmount: 10
+                severity: critical
+              - paramPath: items[*].sku
+                regex: "SKU-[0-9]{4}"
+                severity: major
+              - paramPath: memo
+                maxLength: 8
+                severity: minor
+        """)]);
+
+    [Fact]
+    public void ProcessLog_agrees_with_processing_each_record_of_the_general_reader()
+    {
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var log = string.Join(rng.Next(3) == 0 ? "\r\n" : "\n", Enumerable.Range(0, rng.Next(1, 40)).Select(_ => RandomLine(rng)));
+            var bytes = Encoding.UTF8.GetBytes(log);
+
+            var general = new ReplayAnalyzer(Pacts);
+            var generalCalls = EventLogReader.Read(new MemoryStream(bytes), "l").Select(general.Process).Where(c => c is not null).Select(c => c!.ToJsonLine()).ToList();
+            var fast = new ReplayAnalyzer(Pacts);
+            var fastCalls = new List<string>();
+            fast.ProcessLog(new MemoryStream(bytes), "l", c => fastCalls.Add(c.ToJsonLine()));
+
+            Assert.Equal(generalCalls, fastCalls);
+            Assert.Equal(general.Report().ToJson(), fast.Report().ToJson());
+        });
+        Check.One(Config, prop);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""", true)]
+    [InlineData("""{"type":"session_start","sessionId":"s1","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":null}""", true)]
+    [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"} x""", false)]
+    [InlineData("""{"typ\u0065":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""", false)]
+    [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"maybe","attemptedAt":"2026-11-21T08:00:01Z"}""", false)]
+    public void Well_formed_events_take_the_fast_path_and_nothing_else_does(string line, bool fast)
+    {
+        Assert.Equal(fast, new EventScanner().TryScan(Encoding.UTF8.GetBytes(line), out var ev));
+        Assert.Equal(fast, ev is not null);
+    }
+
+    [Fact]
+    public void The_fast_timestamp_parser_answers_exactly_as_DateTimeOffset_TryParse()
+    {
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            for (var i = 0; i < 50; i++)
+            {
+                var text = RandomTimestamp(rng);
+                if (Iso8601.TryParse(Encoding.UTF8.GetBytes(text), out var fast))
+                {
+                    Assert.True(DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind | DateTimeStyles.AssumeUniversal, out var general), text);
+                    Assert.True(fast.EqualsExact(general), $"{text}: {fast:O} vs {general:O}");
+                }
+            }
+        });
+        Check.One(Config, prop);
+    }
+
+    [Theory]
+    [InlineData("2026-11-21T08:00:01Z")]
+    [InlineData("2026-11-21T08:00:01.5Z")]
+    [InlineData("2026-11-21T08:00:01.1234567+05:30")]
+    [InlineData("2024-02-29T23:59:59-14:00")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    public void Common_timestamps_take_the_fast_path(string text) =>
+        Assert.True(Iso8601.TryParse(Encoding.UTF8.GetBytes(text), out _));
+
+    [Theory]
+    [InlineData("2025-02-29T00:00:00Z")]
+    [InlineData("2026-11-21T24:00:00Z")]
+    [InlineData("2026-11-21T08:00:60Z")]
+    [InlineData("2026-11-21T08:00:01.12345678Z")]
+    [InlineData("2026-11-21T08:00:01+15:00")]
+    [InlineData("2026-11-21 08:00:01Z")]
+    [InlineData("2026-11-21T08:00:01")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    public void Anything_unusual_is_left_to_the_general_parser(string text) =>
+        Assert.False(Iso8601.TryParse(Encoding.UTF8.GetBytes(text), out _));
+
+    private static string RandomTimestamp(Random rng)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{rng.Next(0, 10000):D4}-{rng.Next(0, 14):D2}-{rng.Next(0, 32):D2}");
+        sb.Append(Pick(rng, "T", "T", "T", "t", " "));
+        sb.Append(CultureInfo.InvariantCulture, $"{rng.Next(0, 25):D2}:{rng.Next(0, 61):D2}:{rng.Next(0, 61):D2}");
+        if (rng.Next(2) == 0)
+        {
+            sb.Append('.').Append(new string('7', rng.Next(0, 10)).Select(_ => (char)('0' + rng.Next(10))).ToArray());
+        }
+
+        sb.Append(rng.Next(4) switch
+        {
+            0 => "Z",
+            1 => "",
+            _ => $"{Pick(rng, "+", "-")}{rng.Next(0, 16):D2}:{rng.Next(0, 61):D2}",
+        });
+        return sb.ToString();
+    }
+
+    /// <summary>A log line: mostly well-formed events, with every kind of damage the general path words a reason for.</summary>
+    private static string RandomLine(Random rng)
+    {
+        switch (rng.Next(30))
+        {
+            case 0: return "not json";
+            case 1: return "";
+            case 2: return "[1,2]";
+            case 3: return """{"type":"tool_call"} trailing""";
+        }
+
+        var session = Pick(rng, "s1", "s2", "s3");
+        var type = Pick(rng, "session_start", "tool_call", "tool_call", "tool_call", "response", "session_end", "mystery");
+        var fields = new List<(string Name, string Json)>
+        {
+            ("type", Quote(type)),
+            ("sessionId", Quote(session)),
+            ("agentId", Quote(Pick(rng, "a", "b", "agent-é"))),
+        };
+        var time = Quote(Pick(rng, "2026-11-21T08:00:01Z", "2026-11-21T08:00:03.250Z", "2026-11-21T10:00:04+02:00", "2026-11-21 08:00:05Z", "yesterday", "2026-11-21T08:00:06"));
+        switch (type)
+        {
+            case "session_start":
+                fields.Add(("startedAt", time));
+                fields.Add(("pactId", Pick(rng, "\"p\"", "\"p\"", "\"nope\"", "null", "7")));
+                break;
+            case "tool_call":
+                fields.Add(("attemptedAt", time));
+                fields.Add(("tool", Pick(rng, "\"t\"", "\"t\"", "\"t\"", "\"other\"", "3")));
+                fields.Add(("params", RandomParams(rng)));
+                fields.Add(("outcome", Pick(rng, "\"success\"", "\"error\"", "\"refused\"", "\"maybe\"", "null")));
+                if (rng.Next(4) == 0)
+                {
+                    fields.Add(("pactId", Pick(rng, "\"p\"", "\"nope\"", "null")));
+                }
+
+                break;
+            case "response":
+                fields.Add(("emittedAt", time));
+                fields.Add(("input", Pick(rng, "\"q\"", "{\"x\":[1]}", "null")));
+                fields.Add(("output", Pick(rng, "\"a\"", "[]", "null")));
+                fields.Add(("outcome", Pick(rng, "\"success\"", "\"partial\"", "\"denied\"")));
+                break;
+            case "session_end":
+                fields.Add(("endedAt", time));
+                fields.Add(("outcome", Pick(rng, "\"success\"", "\"timeout\"", "\"error\"")));
+                break;
+        }
+
+        fields.Add(("latencyMs", "42"));
+        // Damage: drop a field, retype one, duplicate one, escape a name or a value.
+        switch (rng.Next(12))
+        {
+            case 0: fields.RemoveAt(rng.Next(fields.Count)); break;
+            case 1: fields[rng.Next(fields.Count)] = (fields[rng.Next(fields.Count)].Name, Pick(rng, "null", "1", "[]", "{}", "true")); break;
+            case 2: fields.Add(fields[rng.Next(fields.Count)] with { Json = Pick(rng, "null", "\"s2\"", "{\"v\":99}") }); break;
+            case 3: var i = rng.Next(fields.Count); fields[i] = (fields[i].Name.Length > 1 ? "\\u00" + ((int)fields[i].Name[0]).ToString("x2", CultureInfo.InvariantCulture) + fields[i].Name[1..] : fields[i].Name, fields[i].Json); break;
+            case 4: fields[0] = ("type", Quote(type).Replace("_", "\\u005f", StringComparison.Ordinal)); break;
+        }
+
+        var shuffled = fields.OrderBy(_ => rng.Next()).Select(f => $"\"{f.Name}\":{f.Json}");
+        return "{" + string.Join(Pick(rng, ",", ", "), shuffled) + "}";
+    }
+
+    private static string RandomParams(Random rng) => rng.Next(8) switch
+    {
+        0 => Pick(rng, "[]", "\"x\"", "null"),
+        1 => new string('[', 70) + new string(']', 70) is var deep ? $"{{\"v\":1,\"d\":{deep}}}" : "",
+        _ => "{" + string.Join(",", new[]
+        {
+            $"\"v\":{Pick(rng, "1", "10", "10.000", "11", "1e1", "1e400", "-5", "\"7\"")}",
+            $"\"items\":[{{\"sku\":\"{Pick(rng, "SKU-1234", "SKU-12", "sku-1234")}\"}}]",
+            $"\"memo\":\"{Pick(rng, "ok", "far too long a memo", "\\u00e9t\\u00e9")}\"",
+        }.Where(_ => rng.Next(4) != 0)) + "}",
+    };
+
+    private static string Quote(string s) => "\"" + s + "\"";
+
+    private static string Pick(Random rng, params string[] options) => options[rng.Next(options.Length)];
+}
