@@ -45,11 +45,98 @@ internal static class Probe
         Time("enumerate props x5", () => { foreach (var e in els) { for (var k = 0; k < 5; k++) { foreach (var p in e.EnumerateObject()) { _ = p.NameEquals("amount"u8); } } } });
     }
 
+    /// <summary>Runs one implementation over treasury-v1 for ten seconds, for a profiler (perf) to sample.</summary>
+    public static void Spin(string what)
+    {
+        if (what.StartsWith("compile", StringComparison.Ordinal))
+        {
+            var text = WidePactBenchmarks.BuildPact(200, what == "compile1000" ? 1000 : 10);
+            var clock = Stopwatch.StartNew();
+            var times = 0;
+            while (clock.ElapsedMilliseconds < 10_000)
+            {
+                _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+                times++;
+            }
+
+            using (var sampler = new AllocationSampler())
+            {
+                for (var k = 0; k < 20; k++)
+                {
+                    _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+                }
+
+                lock (sampler.ByType)
+                {
+                    foreach (var (type, count) in sampler.ByType.OrderByDescending(x => x.Value).Take(25))
+                    {
+                        Console.WriteLine($"  {count,6} x100KB  {type}");
+                    }
+                }
+            }
+
+            var readClock = Stopwatch.StartNew();
+            for (var k = 0; k < 50; k++)
+            {
+                _ = Reading.PactDocumentReader.Read(text, "wide.json", Reading.PactFormat.Json, new Diagnostics.DiagnosticBag());
+            }
+
+            Console.WriteLine($"read only: {readClock.Elapsed.TotalMilliseconds / 50:F1} ms");
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Console.WriteLine($"{what}: {clock.Elapsed.TotalMilliseconds / times:F1} ms per compile, {allocated / 1e6:F1} MB allocated, text {text.Length / 1e6:F2} MB, gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} over {times}");
+            return;
+        }
+
+        var pact = Workload.Pact;
+        var els = Workload.Elements;
+        var sw = Stopwatch.StartNew();
+        long n = 0;
+        while (sw.ElapsedMilliseconds < 10_000)
+        {
+            foreach (var e in els)
+            {
+                _ = what == "engine" ? pact.Validate("transfer_funds", e).Valid : HandWritten.OnePass(e).Item1;
+            }
+
+            n += els.Length;
+        }
+
+        Console.WriteLine($"{what}: {sw.Elapsed.TotalNanoseconds / n:F0} ns per call");
+    }
+
     private static void Time(string name, Action a)
     {
         for (var i = 0; i < 5; i++) { a(); }
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < 20; i++) { a(); }
         Console.WriteLine($"{name}: {sw.Elapsed.TotalNanoseconds / 20 / 10000:F0} ns per call");
+    }
+}
+
+/// <summary>Samples allocations (one event per ~100 KB) by type, for finding what a piece of code allocates.</summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    public readonly Dictionary<string, long> ByType = [];
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && e.Payload is { } p)
+        {
+            var name = p[e.PayloadNames!.IndexOf("TypeName")]?.ToString() ?? "?";
+            lock (ByType)
+            {
+                ByType[name] = ByType.GetValueOrDefault(name) + 1;
+            }
+        }
     }
 }

@@ -18,6 +18,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--spin", var what])
+        {
+            Probe.Spin(what);
+            return;
+        }
+
         if (args is ["--verify"])
         {
             TreasuryBenchmarks.VerifyAll();

@@ -153,12 +153,16 @@ public class AllowDenyTests
     public void List_compile_errors(string rules, string code) =>
         Assert.Contains(TestPacts.Errors($"pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        {rules}\n"), e => e.Code == code);
 
-    [Fact]
-    public void Duplicate_list_values_warn()
+    [Theory]
+    [InlineData("[a, b, a, 1, 1.0]", 2)]
+    [InlineData("[true, false, true, 1e2, 100, 100.00]", 3)]
+    [InlineData("['1', 1, 'true', true]", 0)]
+    [InlineData("[a, b, c, d, e, f, g, h, i, j, k, a]", 1)]
+    public void Duplicate_list_values_warn(string list, int repeats)
     {
-        var result = Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowList: [a, b, a, 1, 1.0]\n");
+        var result = Pact.Compile($"pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowList: {list}\n");
         Assert.True(result.Success);
-        Assert.Equal(2, result.Diagnostics.Count(d => d.Code == "PACT101"));
+        Assert.Equal(repeats, result.Diagnostics.Count(d => d.Code == "PACT101"));
     }
 }
 

@@ -18,11 +18,34 @@ internal static class PactLinter
         // Conditions are grouped by the path as rendered, so `a.b` and `['a']['b']` meet.
         foreach (var group in conditions.GroupBy(c => c.Path.Render([], 0), StringComparer.Ordinal))
         {
+            if (!MayConflict(group))
+            {
+                continue; // the common case, and a pact can hold thousands of conditions: no lists to build
+            }
+
             var rules = group.SelectMany(c => c.Rules.Select(r => (Condition: c, Rule: r))).ToList();
             AllowedButDenied(rules, diagnostics);
             AllowedButRejectedByRegex(rules, diagnostics);
             TypeExcludesStringRules(rules, diagnostics);
         }
+    }
+
+    /// <summary>False when no check below can fire: no allow list meets a deny list or regex, no non-string type meets a string rule.</summary>
+    private static bool MayConflict(IEnumerable<CompiledCondition> group)
+    {
+        bool allow = false, denyOrRegex = false, type = false, stringOnly = false;
+        foreach (var c in group)
+        {
+            foreach (var r in c.Rules)
+            {
+                allow |= r is AllowListRule.Compiled;
+                denyOrRegex |= r.Definition is DenyListRule || r is RegexRule.Compiled;
+                type |= r.Definition is TypeRule;
+                stringOnly |= StringOnlyRules.Contains(r.Name);
+            }
+        }
+
+        return (allow && denyOrRegex) || (type && stringOnly);
     }
 
     /// <summary>PACT103: a value one condition allows and another on the same path denies.</summary>

@@ -115,13 +115,13 @@ internal sealed class JsonPactReader
             case JsonTokenType.StartObject:
                 {
                     var entries = new List<KeyValuePair<PactNode, PactNode>>();
-                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    HashSet<string>? seen = null; // pact objects are small: a hash set only past a handful of keys
                     while (json.Read() && json.TokenType != JsonTokenType.EndObject)
                     {
                         var key = PactNode.Scalar(PactNodeKind.String, json.GetString()!, Span(json.TokenStartIndex));
                         json.Read();
                         var value = ReadValue(ref json);
-                        if (!seen.Add(key.Text))
+                        if (IsDuplicate(entries, ref seen, key.Text))
                         {
                             _diagnostics.Error(DiagnosticCodes.DuplicateKey, key.Span, $"duplicate key `{key.Text}`", "give each key once");
                             continue;
@@ -155,5 +155,25 @@ internal sealed class JsonPactReader
             default:
                 return PactNode.Scalar(PactNodeKind.Null, "", span);
         }
+    }
+
+    private static bool IsDuplicate(List<KeyValuePair<PactNode, PactNode>> entries, ref HashSet<string>? seen, string key)
+    {
+        const int LinearLimit = 8;
+        if (seen is null && entries.Count < LinearLimit)
+        {
+            foreach (var e in entries)
+            {
+                if (e.Key.Text == key)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        seen ??= new HashSet<string>(entries.Select(e => e.Key.Text), StringComparer.Ordinal);
+        return !seen.Add(key);
     }
 }

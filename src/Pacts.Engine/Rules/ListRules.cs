@@ -39,17 +39,8 @@ internal static class ListRules
             return null;
         }
 
-        var set = new ScalarSet(value.Items);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in value.Items)
-        {
-            if (!seen.Add(ScalarSet.KeyOf(item)))
-            {
-                context.Warning(DiagnosticCodes.DuplicateListValue, item, $"`{name}` lists `{item.Text}` more than once", "remove the repeat");
-            }
-        }
-
-        return set;
+        return new ScalarSet(value.Items, repeat =>
+            context.Warning(DiagnosticCodes.DuplicateListValue, repeat, $"`{name}` lists `{repeat.Text}` more than once", "remove the repeat"));
     }
 
     public static string Describe(PactNode list)

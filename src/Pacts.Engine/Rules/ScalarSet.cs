@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,34 +18,65 @@ internal sealed class ScalarSet
     private const int LinearLimit = 8;
 
     private readonly byte[][] _strings;
-    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
     private readonly DecimalBound[] _numbers;
-    private readonly FrozenSet<string>? _numberKeys;
+    private readonly HashSet<string>? _numberKeys;
     private readonly bool _true;
     private readonly bool _false;
     private readonly IReadOnlyList<PactNode> _items;
     private HashSet<string>? _keys;
 
-    public ScalarSet(IReadOnlyList<PactNode> items)
+    /// <summary>Builds the set; <paramref name="onRepeat"/> hears of every item equal to an earlier one (SPEC §4 equality).</summary>
+    public ScalarSet(IReadOnlyList<PactNode> items, Action<PactNode>? onRepeat = null)
     {
-        var strings = items.Where(i => i.Kind == PactNodeKind.String).Select(i => i.Text).Distinct(StringComparer.Ordinal).ToArray();
-        var numbers = items.Where(i => i.Kind == PactNodeKind.Number).Select(i => i.Text).ToArray();
-        _strings = [.. strings.Select(Encoding.UTF8.GetBytes)];
-        if (strings.Length > LinearLimit)
+        var strings = new HashSet<string>(items.Count, StringComparer.Ordinal);
+        var numbers = new List<string>();
+        HashSet<string>? numberKeys = null;
+        HashSet<string>? otherKeys = null;
+        foreach (var item in items)
         {
-            _stringLookup = strings.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            var repeat = item.Kind switch
+            {
+                PactNodeKind.String => !strings.Add(item.Text),
+                PactNodeKind.Number => AddNumber(numbers, ref numberKeys, item.Text),
+                _ => !(otherKeys ??= new(StringComparer.Ordinal)).Add(KeyOf(item)),
+            };
+            if (repeat)
+            {
+                onRepeat?.Invoke(item);
+            }
+        }
+
+        _strings = [.. strings.Select(Encoding.UTF8.GetBytes)];
+        if (strings.Count > LinearLimit)
+        {
+            // A plain hash set, not a frozen one: as fast to probe at these sizes and far cheaper to build,
+            // which is what a pact with thousands of lists pays at compile time.
+            _stringLookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         // Members are normalised once here; a lookup never re-parses them.
         _numbers = [.. numbers.Select(n => new DecimalBound(Encoding.UTF8.GetBytes(n)))];
-        if (numbers.Length > LinearLimit)
+        if (numbers.Count > LinearLimit)
         {
-            _numberKeys = _numbers.Select(n => Key(n.Text)).ToFrozenSet(StringComparer.Ordinal);
+            _numberKeys = new HashSet<string>(_numbers.Select(n => Key(n.Text)), StringComparer.Ordinal);
         }
 
         _true = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "true");
         _false = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "false");
         _items = items;
+    }
+
+    /// <summary>Adds a number unless an equal one (by exact value) is listed already; true when it was a repeat.</summary>
+    private static bool AddNumber(List<string> numbers, ref HashSet<string>? keys, string text)
+    {
+        if (!(keys ??= new(StringComparer.Ordinal)).Add(Key(Encoding.UTF8.GetBytes(text))))
+        {
+            return true;
+        }
+
+        numbers.Add(text);
+        return false;
     }
 
     /// <summary>True when <paramref name="node"/> equals a member (compile-time use: overlap checks).</summary>
