@@ -45,6 +45,42 @@ internal static class Probe
         Time("enumerate props x5", () => { foreach (var e in els) { for (var k = 0; k < 5; k++) { foreach (var p in e.EnumerateObject()) { _ = p.NameEquals("amount"u8); } } } });
     }
 
+    /// <summary>Engine against the hand-written pass, alternating short rounds, for a quick median ratio while tuning.</summary>
+    public static void AB(bool raw)
+    {
+        var pact = Workload.Pact;
+        var els = Workload.Elements;
+        var bytes = Workload.RawParams;
+        var engine = new List<double>();
+        var hand = new List<double>();
+        for (var round = 0; round < 40; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var k = 0; k < 5; k++)
+            {
+                for (var i = 0; i < els.Length; i++)
+                {
+                    _ = raw ? pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)bytes[i]).Valid : pact.Validate("transfer_funds", els[i]).Valid;
+                }
+            }
+
+            engine.Add(sw.Elapsed.TotalNanoseconds / (5.0 * els.Length));
+            sw.Restart();
+            for (var k = 0; k < 5; k++)
+            {
+                for (var i = 0; i < els.Length; i++)
+                {
+                    _ = raw ? HandWritten.Reader(bytes[i]).Item1 : HandWritten.OnePass(els[i]).Item1;
+                }
+            }
+
+            hand.Add(sw.Elapsed.TotalNanoseconds / (5.0 * els.Length));
+        }
+
+        // The fastest round of each: on a shared VM, noise only ever adds time.
+        Console.WriteLine($"{(raw ? "raw" : "pre-parsed")}: engine {engine.Skip(5).Min():F0} ns, hand-written {hand.Skip(5).Min():F0} ns, ratio {engine.Skip(5).Min() / hand.Skip(5).Min():F2}");
+    }
+
     /// <summary>Runs one implementation over treasury-v1 for ten seconds, for a profiler (perf) to sample.</summary>
     public static void Spin(string what)
     {
@@ -61,7 +97,7 @@ internal static class Probe
 
             using (var sampler = new AllocationSampler())
             {
-                for (var k = 0; k < 20; k++)
+                for (var k = 0; k < 5; k++)
                 {
                     _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
                 }

@@ -15,6 +15,7 @@ internal sealed class CompiledCondition
     private const int StackChars = 256;
 
     private readonly CompiledRule[] _rules;
+    private readonly PathSegment[] _segments; // an array, not the path's IReadOnlyList: no interface calls in the walk
     private readonly CompiledRule? _required;
     private readonly string? _message;
     private readonly string? _plainPath;
@@ -28,6 +29,7 @@ internal sealed class CompiledCondition
         _message = message;
         _required = required;
         _rules = rules;
+        _segments = [.. path.Segments];
         _plainPath = path.WildcardCount == 0 ? path.Render([], path.Segments.Count) : null;
     }
 
@@ -61,7 +63,15 @@ internal sealed class CompiledCondition
         where TObj : struct
         where TArr : struct
     {
-        Span<int> trail = Path.WildcardCount <= 16 ? stackalloc int[Path.WildcardCount] : new int[Path.WildcardCount];
+        var wildcards = Path.WildcardCount;
+        if (wildcards == 0)
+        {
+            Walk<TNav, TNode, TObj, TArr>(value, seg, default, 0, sink);
+            return;
+        }
+
+        // A constant-size stack buffer: cheaper than one sized at run time, and paths rarely hold more.
+        Span<int> trail = wildcards <= 8 ? stackalloc int[8] : new int[wildcards];
         Walk<TNav, TNode, TObj, TArr>(value, seg, trail, 0, sink);
     }
 
@@ -74,9 +84,9 @@ internal sealed class CompiledCondition
         where TObj : struct
         where TArr : struct
     {
-        var segments = Path.Segments;
+        var segments = _segments;
         var kind = TNav.Kind(current);
-        if (seg == segments.Count)
+        if (seg == segments.Length)
         {
             if (kind == JsonValueKind.Null)
             {
@@ -173,7 +183,7 @@ internal sealed class CompiledCondition
                 if (rule.Fails(ref value))
                 {
                     sink.Add(
-                        new Violation(Render(trail, Path.Segments.Count), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message, Path.Text),
+                        new Violation(Render(trail, _segments.Length), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message, Path.Text),
                         _orderBase + rule.Definition.Order);
                 }
             }
