@@ -136,6 +136,22 @@ public sealed class Pact
         return Evaluate<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(tool, binding, root);
     }
 
+    /// <summary>
+    /// Replay's path: params the event scanner already indexed into this thread's <see cref="ParamsDom"/> at
+    /// <paramref name="generation"/>; if the table has moved on since, the bytes are indexed again.
+    /// </summary>
+    internal Verdict ValidateScanned(string tool, ReadOnlyMemory<byte> utf8Parameters, int generation)
+    {
+        var dom = ParamsDom.Rent();
+        var root = dom.Generation == generation ? dom.Root : dom.Load(utf8Parameters);
+        if (!_bindings.TryGetValue(tool, out var binding))
+        {
+            return Unbound(tool);
+        }
+
+        return Evaluate<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(tool, binding, root);
+    }
+
     private Verdict Evaluate<TNav, TNode, TObj, TArr>(string tool, CompiledBinding binding, TNode parameters)
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct

@@ -65,6 +65,20 @@ public class ReplayFastPathTests
     }
 
     [Fact]
+    public void Params_indexed_by_the_scanner_are_read_again_once_the_table_has_moved_on()
+    {
+        var scanner = new EventScanner();
+        const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":99,"memo":"far too long"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        const string Other = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Call), out var first));
+        var pact = Pacts.Find("p")!;
+        var expected = pact.Validate("t", """{"v":99,"memo":"far too long"}""").ToJson();
+        Assert.Equal(expected, pact.ValidateScanned("t", first!.ParamsUtf8, first.ParamsGeneration).ToJson());
+        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Other), out _));
+        Assert.Equal(expected, pact.ValidateScanned("t", first.ParamsUtf8, first.ParamsGeneration).ToJson());
+    }
+
+    [Fact]
     public void The_fast_timestamp_parser_answers_exactly_as_DateTimeOffset_TryParse()
     {
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>

@@ -92,14 +92,50 @@ internal sealed class ParamsDom
 
     public static ParamsDom Rent() => s_current ??= new ParamsDom();
 
+    /// <summary>Counts loads, so a holder of an index can tell whether it still describes the bytes it loaded.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>The root of what was loaded last.</summary>
+    public DomNode Root => new(this, 0);
+
     /// <summary>Indexes <paramref name="utf8"/>; throws <see cref="JsonException"/> for invalid JSON, as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> would.</summary>
     public DomNode Load(ReadOnlyMemory<byte> utf8)
     {
+        var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = 64 });
+        reader.Read();
+        Begin(utf8);
+        ReadTokens(ref reader, int.MaxValue);
+        while (reader.Read())
+        {
+            // Only whitespace may follow; the reader throws on anything else.
+        }
+
+        return Root;
+    }
+
+    /// <summary>
+    /// Indexes the value at <paramref name="reader"/>'s current token, the reader being over <paramref name="utf8"/>
+    /// (replay reads an event's params this way, in the same pass as the event). False when the value nests more
+    /// than <paramref name="maxDepth"/> levels; the reader is then somewhere inside it.
+    /// </summary>
+    public bool TryLoadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8, int maxDepth)
+    {
+        Begin(utf8);
+        return ReadTokens(ref reader, maxDepth);
+    }
+
+    private void Begin(ReadOnlyMemory<byte> utf8)
+    {
         _utf8 = utf8;
         _count = 0;
-        var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = 64 });
+        Generation++;
+    }
+
+    /// <summary>Reads from the current token to the end of its value.</summary>
+    private bool ReadTokens(ref Utf8JsonReader reader, int maxDepth)
+    {
         var depth = 0;
-        while (reader.Read())
+        do
         {
             var start = (int)reader.TokenStartIndex;
             switch (reader.TokenType)
@@ -107,9 +143,14 @@ internal sealed class ParamsDom
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
                     {
+                        if (depth == maxDepth)
+                        {
+                            return false;
+                        }
+
                         var i = Add(reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array, start, 0, false, depth);
                         Push(ref depth, i);
-                        break;
+                        continue;
                     }
 
                 case JsonTokenType.EndObject:
@@ -123,7 +164,7 @@ internal sealed class ParamsDom
 
                 case JsonTokenType.PropertyName:
                     Add(JsonValueKind.Undefined, start + 1, reader.ValueSpan.Length, reader.ValueIsEscaped, depth);
-                    break;
+                    continue;
                 case JsonTokenType.String:
                     AddValue(JsonValueKind.String, start, reader.ValueSpan.Length + 2, depth);
                     break;
@@ -140,9 +181,15 @@ internal sealed class ParamsDom
                     AddValue(JsonValueKind.Null, start, 4, depth);
                     break;
             }
-        }
 
-        return new DomNode(this, 0);
+            if (depth == 0)
+            {
+                return true; // the value is complete
+            }
+        }
+        while (reader.Read());
+
+        return true;
     }
 
     internal JsonValueKind KindOf(int i) => _kinds[i];

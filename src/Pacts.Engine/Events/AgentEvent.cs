@@ -58,6 +58,12 @@ public sealed class AgentEvent
     /// <see cref="Raw"/> left undefined. Empty for events read the general way.
     /// </summary>
     internal ReadOnlyMemory<byte> ParamsUtf8 { get; init; }
+
+    /// <summary>
+    /// The <see cref="Evaluating.ParamsDom.Generation"/> at which the scanner indexed these params into its
+    /// thread's token table; while the table is still at it, validation skips reading the bytes again.
+    /// </summary>
+    internal int ParamsGeneration { get; init; }
 }
 
 /// <summary>What one line (or array element) of a log turned out to be.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Pacts.Evaluating;
 
 namespace Pacts.Events;
 
@@ -7,7 +8,8 @@ namespace Pacts.Events;
 /// Replay's fast path for one JSONL line: a single <see cref="Utf8JsonReader"/> pass that lifts out the
 /// fields of a well-formed event and leaves <c>params</c> as raw UTF-8 for the engine's raw-bytes validator,
 /// so no <see cref="JsonDocument"/> is built. It only ever says yes to an event that
-/// <see cref="EventParser"/> would accept with the same fields; anything unusual (invalid JSON, an escaped
+/// <see cref="EventParser"/> would accept with the same fields (the params are indexed for the engine in the
+/// same pass); anything unusual (invalid JSON, an escaped
 /// name or value, a missing or mistyped field, an unknown type or outcome, a timestamp outside the common
 /// shape, params nested deeper than the raw validator reads) answers false, and the caller parses the line
 /// the general way, which also produces the exact reason. The result's strings are exact copies; runs of
@@ -32,7 +34,7 @@ internal sealed class EventScanner
         var f = default(Spans);
         try
         {
-            if (!Collect(line.Span, ref f))
+            if (!Collect(line, ref f))
             {
                 return false;
             }
@@ -102,14 +104,15 @@ internal sealed class EventScanner
             PactId = (kind is EventType.SessionStart or EventType.ToolCall) && !Spans.Missing(f.PactId) ? _pact.Get(s[f.PactId]) : null,
             Tool = kind == EventType.ToolCall ? _tool.Get(s[f.Tool]) : null,
             ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
+            ParamsGeneration = kind == EventType.ToolCall ? f.ParamsGeneration : 0,
         };
         return true;
     }
 
     /// <summary>One pass over the line; false as soon as it needs the general path.</summary>
-    private static bool Collect(ReadOnlySpan<byte> line, ref Spans f)
+    private static bool Collect(ReadOnlyMemory<byte> line, ref Spans f)
     {
-        var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(ReaderOptions));
+        var reader = new Utf8JsonReader(line.Span, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -136,7 +139,7 @@ internal sealed class EventScanner
                 EventField.Outcome => String(ref reader, out f.Outcome),
                 EventField.Tool => String(ref reader, out f.Tool),
                 EventField.PactId => reader.TokenType == JsonTokenType.Null ? Absent(out f.PactId) : String(ref reader, out f.PactId),
-                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, out f.Params),
+                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, line, out f.Params, out f.ParamsGeneration),
                 EventField.Input => Present(ref reader, out f.HasInput),
                 EventField.Output => Present(ref reader, out f.HasOutput),
                 _ => Skip(ref reader),
@@ -182,18 +185,18 @@ internal sealed class EventScanner
         return true;
     }
 
-    private static bool Params(ref Utf8JsonReader reader, out Range value)
+    /// <summary>
+    /// Indexes the params into this thread's <see cref="ParamsDom"/> in the same reader pass, so the engine
+    /// validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
+    /// </summary>
+    private static bool Params(ref Utf8JsonReader reader, ReadOnlyMemory<byte> line, out Range value, out int generation)
     {
         var start = (int)reader.TokenStartIndex;
-        var depth = reader.CurrentDepth;
-        var deepest = depth;
-        while (reader.Read() && reader.CurrentDepth > depth)
-        {
-            deepest = Math.Max(deepest, reader.CurrentDepth);
-        }
-
-        value = new Range(start, (int)reader.BytesConsumed);
-        return deepest - depth <= MaxParamsDepth;
+        var dom = ParamsDom.Rent();
+        var ok = dom.TryLoadValue(ref reader, line, MaxParamsDepth);
+        value = ok ? new Range(start, (int)reader.BytesConsumed) : default;
+        generation = dom.Generation;
+        return ok;
     }
 
     private static string? Among(ReadOnlySpan<byte> value, string[] candidates)
@@ -214,6 +217,7 @@ internal sealed class EventScanner
     {
         public Range Type, SessionId, AgentId, StartedAt, AttemptedAt, EmittedAt, EndedAt, Outcome, PactId, Tool, Params;
         public bool HasInput, HasOutput;
+        public int ParamsGeneration;
 
         public static bool Missing(Range r) => r.End.Value == 0;
     }

@@ -5,7 +5,7 @@ namespace Pacts.Events;
 
 /// <summary>
 /// A run of consecutive log records, in log order: raw JSONL lines copied into one pooled buffer (parsed by
-/// <see cref="Parse"/>, on whichever thread holds the batch), and records the reader already settled (an
+/// <see cref="Parse(EventScanner?)"/>, on whichever thread holds the batch), and records the reader already settled (an
 /// over-long line, an envelope's events). The batch owns the documents its events point into, so an event's
 /// <see cref="AgentEvent.Params"/> stays valid until the batch is disposed; parsing many batches at once is
 /// how replay uses every core while the records still come out in order.
@@ -34,7 +34,7 @@ internal sealed class RecordBatch : IDisposable
 
     public bool IsFull => _items.Count >= MaxRecords || _used >= TargetBytes;
 
-    /// <summary>The records, after <see cref="Parse"/>.</summary>
+    /// <summary>The records, after <see cref="Parse(EventScanner?)"/>.</summary>
     public LogRecord[] Records => _records;
 
     /// <summary>Copies one raw line in, to be parsed later.</summary>
@@ -66,11 +66,17 @@ internal sealed class RecordBatch : IDisposable
         var records = new LogRecord[_items.Count];
         for (var i = 0; i < records.Length; i++)
         {
-            var item = _items[i];
-            records[i] = item.Ready ?? ParseLine(item.Line, _data.AsMemory(item.Start, item.Length), scanner);
+            records[i] = Parse(i, scanner);
         }
 
         _records = records;
+    }
+
+    /// <summary>Parses record <paramref name="index"/> alone (replay handles each before scanning the next).</summary>
+    public LogRecord Parse(int index, EventScanner? scanner)
+    {
+        var item = _items[index];
+        return item.Ready ?? ParseLine(item.Line, _data.AsMemory(item.Start, item.Length), scanner);
     }
 
     private LogRecord ParseLine(long lineNo, ReadOnlyMemory<byte> line, EventScanner? scanner)

@@ -113,9 +113,11 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         {
             using (batch)
             {
-                batch.Parse(scanner);
-                foreach (var record in batch.Records)
+                // Record by record: each is validated before the next is scanned, while the params the
+                // scanner indexed are still in this thread's token table.
+                for (var i = 0; i < batch.Count; i++)
                 {
+                    var record = batch.Parse(i, scanner);
                     var binding = Bind(record);
                     Evaluate(record, ref binding);
                     var call = Tally(record, binding);
@@ -125,7 +127,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
                     }
                 }
 
-                onBatch?.Invoke(batch.Records.Length);
+                onBatch?.Invoke(batch.Count);
             }
         }
     }
@@ -175,7 +177,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         if (binding.Pact is not null)
         {
             var ev = record.Event!;
-            binding.Verdict = ev.ParamsUtf8.IsEmpty ? binding.Pact.Validate(ev.Tool!, ev.Params) : binding.Pact.Validate(ev.Tool!, ev.ParamsUtf8);
+            binding.Verdict = ev.ParamsUtf8.IsEmpty ? binding.Pact.Validate(ev.Tool!, ev.Params) : binding.Pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
         }
     }
 
@@ -333,16 +335,36 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         return h;
     }
 
+    // Runs of events share agent and pact strings (the replay scanner reuses the previous event's string
+    // while the bytes repeat), so the last lookups are remembered by reference before any hashing.
+    private string? _lastAgentId;
+    private AgentStats? _lastAgent;
+    private (string? Agent, string? Pact, PactStats? Stats) _lastPactStats;
+
     private AgentStats Agent(string id)
     {
+        if (ReferenceEquals(id, _lastAgentId))
+        {
+            return _lastAgent!;
+        }
+
         ref var a = ref CollectionsMarshal.GetValueRefOrAddDefault(_agents, id, out _);
-        return a ??= new AgentStats();
+        a ??= new AgentStats();
+        (_lastAgentId, _lastAgent) = (id, a);
+        return a;
     }
 
     private PactStats PactStatsFor(string agent, string pact)
     {
+        if (ReferenceEquals(agent, _lastPactStats.Agent) && ReferenceEquals(pact, _lastPactStats.Pact))
+        {
+            return _lastPactStats.Stats!;
+        }
+
         ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_pactStats, (agent, pact), out _);
-        return p ??= new PactStats();
+        p ??= new PactStats();
+        _lastPactStats = (agent, pact, p);
+        return p;
     }
 
     /// <summary>What binding found for one record, and (for a bound tool call) its verdict.</summary>
