@@ -81,6 +81,46 @@ internal static class Probe
         Console.WriteLine($"{(raw ? "raw" : "pre-parsed")}: engine {engine.Skip(5).Min():F0} ns, hand-written {hand.Skip(5).Min():F0} ns, ratio {engine.Skip(5).Min() / hand.Skip(5).Min():F2}");
     }
 
+    /// <summary>The engine's time per condition of the treasury pact: each alone, against a binding with none.</summary>
+    public static void PerCondition()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Workload.Dir, "treasury.pact.yaml"));
+        var head = yaml[..yaml.IndexOf("    conditions:", StringComparison.Ordinal)];
+        var conditions = yaml[(yaml.IndexOf("    conditions:", StringComparison.Ordinal) + "    conditions:".Length)..]
+            .Split("\n      - ", StringSplitOptions.RemoveEmptyEntries).Where(c => c.Contains("paramPath", StringComparison.Ordinal)).ToArray();
+        var els = Workload.Elements;
+        double Time(Pact pact)
+        {
+            var best = double.MaxValue;
+            for (var round = 0; round < 30; round++)
+            {
+                var sw = Stopwatch.StartNew();
+                for (var k = 0; k < 3; k++)
+                {
+                    foreach (var e in els)
+                    {
+                        _ = pact.Validate("transfer_funds", e).Valid;
+                    }
+                }
+
+                best = Math.Min(best, sw.Elapsed.TotalNanoseconds / (3.0 * els.Length));
+            }
+
+            return best;
+        }
+
+        var none = Pact.Compile(head + "    conditions:\n      - paramPath: zzz\n        maxLength: 1\n").Pact!;
+        var baseline = Time(none);
+        Console.WriteLine($"binding with one unused condition: {baseline:F0} ns");
+        foreach (var c in conditions)
+        {
+            var pact = Pact.Compile(head + "    conditions:\n      - " + c.TrimEnd() + "\n").Pact!;
+            Console.WriteLine($"+ {c.Split('\n')[0].Trim(),-28} {Time(pact) - baseline,6:F0} ns");
+        }
+
+        Console.WriteLine($"all: {Time(Workload.Pact):F0} ns");
+    }
+
     /// <summary>Runs one implementation over treasury-v1 for ten seconds, for a profiler (perf) to sample.</summary>
     public static void Spin(string what)
     {

@@ -18,6 +18,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--per-condition"])
+        {
+            Probe.PerCondition();
+            return;
+        }
+
         if (args is ["--ab", ..])
         {
             Probe.AB(args.Length > 1 && args[1] == "raw");

@@ -12,9 +12,17 @@ namespace Pacts.Rules;
 /// </summary>
 internal sealed class SimplePattern
 {
-    private readonly Atom[] _atoms;
+    /// <summary>Runs up to this long are matched byte by byte; longer ones with a vector search.</summary>
+    private const int ShortRun = 8;
 
-    private SimplePattern(Atom[] atoms) => _atoms = atoms;
+    private readonly Atom[] _atoms;
+    private readonly System.Buffers.SearchValues<byte>[] _asciiSets;
+
+    private SimplePattern(Atom[] atoms)
+    {
+        _atoms = atoms;
+        _asciiSets = [.. atoms.Select(a => System.Buffers.SearchValues.Create(a.Class.AsciiMembers()))];
+    }
 
     /// <summary>Parses <paramref name="pattern"/> into the fast form, or returns null when it is outside the subset.</summary>
     public static SimplePattern? TryCreate(string pattern)
@@ -68,8 +76,48 @@ internal sealed class SimplePattern
         return new SimplePattern([.. atoms]);
     }
 
-    /// <summary>Whole-input match over ASCII bytes (each byte one UTF-16 code unit).</summary>
-    public bool IsMatchAscii(ReadOnlySpan<byte> input) => IsMatch<byte>(input);
+    /// <summary>
+    /// Whole-input match over ASCII bytes (each byte one UTF-16 code unit): the same greedy scan, but each
+    /// atom that may take more than a few bytes finds its run with one vectorised <see cref="MemoryExtensions.IndexOfAnyExcept{T}(ReadOnlySpan{T}, System.Buffers.SearchValues{T})"/>
+    /// over its class's members instead of a test per byte.
+    /// </summary>
+    public bool IsMatchAscii(ReadOnlySpan<byte> input)
+    {
+        var pos = 0;
+        var atoms = _atoms;
+        for (var a = 0; a < atoms.Length; a++)
+        {
+            var rest = input[pos..];
+            var limit = Math.Min(atoms[a].Max, rest.Length);
+            int run;
+            if (limit <= ShortRun)
+            {
+                // A literal or a short run: a bitmap test per byte beats setting up a vector search.
+                run = 0;
+                while (run < limit && atoms[a].Class.Contains(rest[run]))
+                {
+                    run++;
+                }
+            }
+            else
+            {
+                run = rest[..limit].IndexOfAnyExcept(_asciiSets[a]);
+                if (run < 0)
+                {
+                    run = limit;
+                }
+            }
+
+            if (run < atoms[a].Min)
+            {
+                return false;
+            }
+
+            pos += run;
+        }
+
+        return pos == input.Length;
+    }
 
     /// <summary>Whole-input match over UTF-16 code units.</summary>
     public bool IsMatch(ReadOnlySpan<char> input) => IsMatch<char>(input);
@@ -258,6 +306,21 @@ internal sealed class SimplePattern
         public CharClass Negate() => new(~Low, ~High, !MatchesNonAscii);
 
         public bool Contains(int c) => c < 64 ? (Low >> c & 1) != 0 : c < 128 ? (High >> (c - 64) & 1) != 0 : MatchesNonAscii;
+
+        /// <summary>The ASCII characters in the class, as bytes.</summary>
+        public byte[] AsciiMembers()
+        {
+            var members = new List<byte>();
+            for (var c = 0; c < 128; c++)
+            {
+                if (Contains(c))
+                {
+                    members.Add((byte)c);
+                }
+            }
+
+            return [.. members];
+        }
 
         public bool Overlaps(CharClass other) => (Low & other.Low) != 0 || (High & other.High) != 0 || MatchesNonAscii && other.MatchesNonAscii;
     }
