@@ -76,7 +76,7 @@ internal sealed class CompiledBinding
                 seen |= 1UL << k;
                 foreach (var condition in _byKey[k])
                 {
-                    condition.EvaluateFrom<TNav, TNode, TObj, TArr>(value, 1, sink);
+                    condition.EvaluateFrom<TNav, TNode, TObj, TArr>(in value, 1, sink);
                 }
             }
 

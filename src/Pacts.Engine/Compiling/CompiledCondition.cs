@@ -12,8 +12,6 @@ namespace Pacts.Compiling;
 /// </summary>
 internal sealed class CompiledCondition
 {
-    private const int StackChars = 256;
-
     private readonly CompiledRule[] _rules;
     private readonly PathSegment[] _segments; // an array, not the path's IReadOnlyList: no interface calls in the walk
     private readonly CompiledRule? _required;
@@ -54,10 +52,10 @@ internal sealed class CompiledCondition
         where TNode : struct
         where TObj : struct
         where TArr : struct =>
-        EvaluateFrom<TNav, TNode, TObj, TArr>(parameters, 0, sink);
+        EvaluateFrom<TNav, TNode, TObj, TArr>(in parameters, 0, sink);
 
     /// <summary>Walks the path from segment <paramref name="seg"/>, given the value the earlier segments led to.</summary>
-    public void EvaluateFrom<TNav, TNode, TObj, TArr>(TNode value, int seg, ViolationSink sink)
+    public void EvaluateFrom<TNav, TNode, TObj, TArr>(in TNode value, int seg, ViolationSink sink)
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct
         where TObj : struct
@@ -66,19 +64,19 @@ internal sealed class CompiledCondition
         var wildcards = Path.WildcardCount;
         if (wildcards == 0)
         {
-            Walk<TNav, TNode, TObj, TArr>(value, seg, default, 0, sink);
+            Walk<TNav, TNode, TObj, TArr>(in value, seg, default, 0, sink);
             return;
         }
 
         // A constant-size stack buffer: cheaper than one sized at run time, and paths rarely hold more.
         Span<int> trail = wildcards <= 8 ? stackalloc int[8] : new int[wildcards];
-        Walk<TNav, TNode, TObj, TArr>(value, seg, trail, 0, sink);
+        Walk<TNav, TNode, TObj, TArr>(in value, seg, trail, 0, sink);
     }
 
     /// <summary>The first key is absent from the params: only <c>required</c> has something to say.</summary>
     public void ReportRootMissing(ViolationSink sink) => Missing([], 0, sink);
 
-    private void Walk<TNav, TNode, TObj, TArr>(TNode current, int seg, Span<int> trail, int w, ViolationSink sink)
+    private void Walk<TNav, TNode, TObj, TArr>(in TNode current, int seg, Span<int> trail, int w, ViolationSink sink)
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct
         where TObj : struct
@@ -174,8 +172,7 @@ internal sealed class CompiledCondition
 
     private void Present(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, ReadOnlySpan<int> trail, ViolationSink sink)
     {
-        Span<char> buffer = stackalloc char[StackChars];
-        var value = new LocationValue(kind, verbatim, arrayLength, buffer);
+        var value = new LocationValue(kind, verbatim, arrayLength, sink.Scratch);
         try
         {
             foreach (var rule in _rules)

@@ -15,6 +15,13 @@ internal sealed class ViolationSink
 
     public int Count => _items.Count;
 
+    /// <summary>
+    /// Where a location's string decodes (<see cref="LocationValue.Chars"/>), reused: the sink is per thread and
+    /// one location is judged at a time. A heap buffer, not a stack one, because a method that allocates on the
+    /// stack is compiled without tiering and so without the profile that turns rule calls into direct calls.
+    /// </summary>
+    public char[] Scratch { get; } = new char[256];
+
     public static ViolationSink Rent()
     {
         var sink = s_current ??= new ViolationSink();

@@ -40,13 +40,10 @@ internal sealed class MaxAmountRule : RuleDefinition
     {
         public override bool Fails(ref LocationValue value)
         {
-            ExactDecimal.Parts amount;
             if (value.Kind == JsonValueKind.Number)
             {
-                if (!value.TryGetNumber(out amount))
-                {
-                    return true;
-                }
+                // Read in place (see LocationValue.CompareNumber): negative amounts fail, as in FailsCap.
+                return !value.IsNumber || value.NumberIsNegative || value.CompareNumber(cap) > 0;
             }
             else if (value.Kind == JsonValueKind.String)
             {
@@ -55,27 +52,33 @@ internal sealed class MaxAmountRule : RuleDefinition
                     return IsNotAmountString(value.Raw) || FailsCap(value.Raw);
                 }
 
-                // `"\u0032\u0035\u0030"` is the string 250: decode before judging. Only ASCII can be an amount.
-                var chars = value.Chars;
-                Span<byte> ascii = chars.Length <= 128 ? stackalloc byte[chars.Length] : new byte[chars.Length];
-                for (var i = 0; i < chars.Length; i++)
-                {
-                    if (chars[i] > 127)
-                    {
-                        return true;
-                    }
-
-                    ascii[i] = (byte)chars[i];
-                }
-
-                return IsNotAmountString(ascii) || FailsCap(ascii);
+                return FailsEscaped(value.Chars);
             }
             else
             {
                 return true;
             }
+        }
 
-            return FailsCap(amount);
+        /// <summary>
+        /// `"\u0032\u0035\u0030"` is the string 250: decode before judging. Only ASCII can be an amount. Out of
+        /// line, so its stack buffer does not weigh on the common case.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private bool FailsEscaped(ReadOnlySpan<char> chars)
+        {
+            Span<byte> ascii = chars.Length <= 128 ? stackalloc byte[chars.Length] : new byte[chars.Length];
+            for (var i = 0; i < chars.Length; i++)
+            {
+                if (chars[i] > 127)
+                {
+                    return true;
+                }
+
+                ascii[i] = (byte)chars[i];
+            }
+
+            return IsNotAmountString(ascii) || FailsCap(ascii);
         }
 
         private static bool IsNotAmountString(ReadOnlySpan<byte> text) => text.IndexOfAny((byte)'e', (byte)'E') >= 0;

@@ -57,7 +57,7 @@ internal sealed class TypeRule : RuleDefinition
                 return true;
             }
 
-            return _integer && !(value.TryGetNumber(out var parts) && ExactDecimal.IsInteger(parts));
+            return _integer && !(value.IsNumber && value.NumberIsInteger);
         }
     }
 }

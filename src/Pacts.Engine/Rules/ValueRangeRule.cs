@@ -89,12 +89,12 @@ internal sealed class ValueRangeRule : RuleDefinition
     {
         public override bool Fails(ref LocationValue value)
         {
-            if (value.Kind != JsonValueKind.Number || !value.TryGetNumber(out var v))
+            if (value.Kind != JsonValueKind.Number || !value.IsNumber)
             {
                 return true;
             }
 
-            return (min is not null && ExactDecimal.Compare(v, min) < 0) || (max is not null && ExactDecimal.Compare(v, max) > 0);
+            return (min is not null && value.CompareNumber(min) < 0) || (max is not null && value.CompareNumber(max) > 0);
         }
     }
 }
