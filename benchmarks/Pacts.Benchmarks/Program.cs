@@ -30,6 +30,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--spin", "raw"])
+        {
+            Probe.SpinRaw();
+            return;
+        }
+
         if (args is ["--spin", var what])
         {
             Probe.Spin(what);

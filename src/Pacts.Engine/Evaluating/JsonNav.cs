@@ -307,11 +307,13 @@ internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCur
     public static bool NameEquals(ref DomObjectCursor cursor, ReadOnlySpan<byte> utf8Name)
     {
         var raw = cursor.Dom.RawOf(cursor.Current);
-        if (!cursor.Dom.IsEscaped(cursor.Current))
-        {
-            return raw.SequenceEqual(utf8Name);
-        }
+        return cursor.Dom.IsEscaped(cursor.Current) ? EscapedNameEquals(raw, utf8Name) : raw.SequenceEqual(utf8Name);
+    }
 
+    /// <summary>Out of line: its stack buffers would keep the common case above from being inlined.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool EscapedNameEquals(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> utf8Name)
+    {
         Span<char> name = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
         var n = JsonStrings.Decode(raw, name);
         Span<char> expected = utf8Name.Length <= 256 ? stackalloc char[utf8Name.Length] : new char[utf8Name.Length];
