@@ -121,7 +121,7 @@ internal static class Probe
         Console.WriteLine($"all: {Time(Workload.Pact):F0} ns");
     }
 
-    /// <summary>Runs one implementation over treasury-v1 for ten seconds, for a profiler (perf) to sample.</summary>
+    /// <summary>Runs one implementation (engine, raw, hand-written; or a wide-pact compile) for ten seconds, for a profiler (perf) to sample.</summary>
     public static void Spin(string what)
     {
         if (what.StartsWith("compile", StringComparison.Ordinal))
@@ -167,39 +167,26 @@ internal static class Probe
 
         var pact = Workload.Pact;
         var els = Workload.Elements;
+        var raw = Workload.RawParams;
+        Action<int> one = what switch
+        {
+            "engine" => i => _ = pact.Validate("transfer_funds", els[i]).Valid,
+            "raw" => i => _ = pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)raw[i]).Valid,
+            _ => i => _ = HandWritten.OnePass(els[i]).Item1,
+        };
         var sw = Stopwatch.StartNew();
         long n = 0;
         while (sw.ElapsedMilliseconds < 10_000)
         {
-            foreach (var e in els)
+            for (var i = 0; i < els.Length; i++)
             {
-                _ = what == "engine" ? pact.Validate("transfer_funds", e).Valid : HandWritten.OnePass(e).Item1;
+                one(i);
             }
 
             n += els.Length;
         }
 
         Console.WriteLine($"{what}: {sw.Elapsed.TotalNanoseconds / n:F0} ns per call");
-    }
-
-    /// <summary>The raw UTF-8 path over treasury-v1 for ten seconds, for a profiler.</summary>
-    public static void SpinRaw()
-    {
-        var pact = Workload.Pact;
-        var raw = Workload.RawParams;
-        var sw = Stopwatch.StartNew();
-        long n = 0;
-        while (sw.ElapsedMilliseconds < 10_000)
-        {
-            foreach (var b in raw)
-            {
-                _ = pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)b).Valid;
-            }
-
-            n += raw.Length;
-        }
-
-        Console.WriteLine($"raw: {sw.Elapsed.TotalNanoseconds / n:F0} ns per call");
     }
 
     private static void Time(string name, Action a)

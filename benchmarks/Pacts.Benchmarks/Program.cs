@@ -30,12 +30,6 @@ internal static class Program
             return;
         }
 
-        if (args is ["--spin", "raw"])
-        {
-            Probe.SpinRaw();
-            return;
-        }
-
         if (args is ["--spin", var what])
         {
             Probe.Spin(what);
