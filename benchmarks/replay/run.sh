@@ -9,7 +9,10 @@ work=$(mktemp -d)
 bench=../shared/bench/treasury-v1
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-dotnet build src/Pacts.Cli -c Release -o "$work/bin" -v q -nologo >/dev/null
+# What `dotnet tool install pacts` puts on linux-x64: the ReadyToRun build (see src/Pacts.Cli/Pacts.Cli.csproj).
+dotnet publish src/Pacts.Cli -c Release -r linux-x64 -o "$work/bin" -v q -nologo >/dev/null
+# The portable build (every other platform), JIT-compiled at start-up, for comparison.
+dotnet build src/Pacts.Cli -c Release -o "$work/jit" -v q -nologo >/dev/null
 python3 benchmarks/replay/generate.py "$bench/calls.jsonl" "$work/log.jsonl" "$events"
 size=$(stat -c %s "$work/log.jsonl")
 
@@ -23,14 +26,17 @@ measure() { # name, command...
 
 echo "log: $events events, $(awk -v s="$size" 'BEGIN{printf "%.1f", s/1e6}') MB"
 measure "pacts replay" "$work/bin/pacts" replay "$work/log.jsonl" --pacts "$bench/treasury.pact.yaml" --format json --fail-on none
+measure "  (portable)" "$work/jit/pacts" replay "$work/log.jsonl" --pacts "$bench/treasury.pact.yaml" --format json --fail-on none
 measure "jq select" jq -c 'select(.type=="tool_call")' "$work/log.jsonl"
 "$work/bin/pacts" replay "$work/log.jsonl" --pacts "$bench/treasury.pact.yaml" --format json --fail-on none \
   | python3 -c 'import json,sys; r=json.load(sys.stdin); t=r["toolCalls"]; print("check: evaluated", t["evaluated"], "invalid", t["invalid"], "malformed", r["malformed"])'
 
-# Cold start of a one-shot pre-flight check (process start to exit), median of 20.
-for i in $(seq 20); do
-  /usr/bin/time -f "%e" -a -o "$work/cold" "$work/bin/pacts" validate-call --pacts "$bench/treasury.pact.yaml" --tool transfer_funds \
-    --params '{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"items":[{"sku":"SKU-0001"}]}' >/dev/null
+# Cold start of a one-shot pre-flight check (process start to exit), median of 20, per build.
+for build in bin jit; do
+  for i in $(seq 20); do
+    /usr/bin/time -f "%e" -a -o "$work/cold-$build" "$work/$build/pacts" validate-call --pacts "$bench/treasury.pact.yaml" --tool transfer_funds \
+      --params '{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"items":[{"sku":"SKU-0001"}]}' >/dev/null
+  done
+  sort -n "$work/cold-$build" | awk -v b="$build" '{a[NR]=$1} END {printf "validate-call cold start (%s): median %.0f ms (n=%d)\n", b == "bin" ? "ReadyToRun" : "portable", a[int((NR+1)/2)]*1000, NR}'
 done
-sort -n "$work/cold" | awk '{a[NR]=$1} END {printf "validate-call cold start: median %.0f ms (n=%d)\n", a[int((NR+1)/2)]*1000, NR}'
 rm -rf "$work"

@@ -113,21 +113,29 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         {
             using (batch)
             {
-                // Record by record: each is validated before the next is scanned, while the params the
-                // scanner indexed are still in this thread's token table.
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var record = batch.Parse(i, scanner);
-                    var binding = Bind(record);
-                    Evaluate(record, ref binding);
-                    var call = Tally(record, binding);
-                    if (call is not null)
-                    {
-                        onCall?.Invoke(call);
-                    }
-                }
-
+                ProcessBatch(batch, scanner, onCall);
                 onBatch?.Invoke(batch.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One batch, record by record: each is validated before the next is scanned, while the params the scanner
+    /// indexed are still in this thread's token table. A method of its own, called once a batch, so the
+    /// runtime re-compiles it at full optimisation early (a loop that never returns would keep running the
+    /// precompiled ReadyToRun code, which cannot inline across assemblies).
+    /// </summary>
+    private void ProcessBatch(RecordBatch batch, EventScanner scanner, Action<EvaluatedCall>? onCall)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch.Parse(i, scanner);
+            var binding = Bind(record);
+            Evaluate(record, ref binding);
+            var call = Tally(record, binding);
+            if (call is not null)
+            {
+                onCall?.Invoke(call);
             }
         }
     }
