@@ -80,12 +80,7 @@ internal sealed class ParamsDom
     [ThreadStatic]
     private static ParamsDom? s_current;
 
-    private JsonValueKind[] _kinds = new JsonValueKind[64];
-    private int[] _starts = new int[64];
-    private int[] _lengths = new int[64];
-    private int[] _ends = new int[64];
-    private int[] _counts = new int[64];
-    private bool[] _escaped = new bool[64];
+    private Token[] _tokens = new Token[64]; // one record per token: a token's facts share a cache line
     private int[] _stack = new int[64];
     private ReadOnlyMemory<byte> _utf8;
     private int _count;
@@ -157,8 +152,9 @@ internal sealed class ParamsDom
                 case JsonTokenType.EndArray:
                     {
                         var i = _stack[--depth];
-                        _lengths[i] = (int)reader.BytesConsumed - _starts[i];
-                        _ends[i] = _count;
+                        ref var t = ref _tokens[i];
+                        t.Length = (int)reader.BytesConsumed - t.Start;
+                        t.End = _count;
                         break;
                     }
 
@@ -192,50 +188,57 @@ internal sealed class ParamsDom
         return true;
     }
 
-    internal JsonValueKind KindOf(int i) => _kinds[i];
+    internal JsonValueKind KindOf(int i) => _tokens[i].Kind;
 
-    internal ReadOnlySpan<byte> RawOf(int i) => _utf8.Span.Slice(_starts[i], _lengths[i]);
+    internal ReadOnlySpan<byte> RawOf(int i)
+    {
+        ref readonly var t = ref _tokens[i];
+        return _utf8.Span.Slice(t.Start, t.Length);
+    }
 
-    internal int CountOf(int i) => _counts[i];
+    internal int CountOf(int i) => _tokens[i].Count;
 
-    internal int EndOf(int i) => _ends[i];
+    internal int EndOf(int i) => _tokens[i].End;
 
-    internal bool IsEscaped(int i) => _escaped[i];
+    internal bool IsEscaped(int i) => _tokens[i].Escaped;
 
     private void AddValue(JsonValueKind kind, int start, int length, int depth) => Add(kind, start, length, false, depth);
 
     private int Add(JsonValueKind kind, int start, int length, bool escaped, int depth)
     {
-        if (_count == _kinds.Length)
+        if (_count == _tokens.Length)
         {
-            var n = _count * 2;
-            Array.Resize(ref _kinds, n);
-            Array.Resize(ref _starts, n);
-            Array.Resize(ref _lengths, n);
-            Array.Resize(ref _ends, n);
-            Array.Resize(ref _counts, n);
-            Array.Resize(ref _escaped, n);
+            Array.Resize(ref _tokens, _count * 2);
         }
 
         var i = _count++;
-        _kinds[i] = kind;
-        _starts[i] = start;
-        _lengths[i] = length;
-        _escaped[i] = escaped;
-        _counts[i] = 0;
-        _ends[i] = i + 1;
+        _tokens[i] = new Token { Kind = kind, Start = start, Length = length, Escaped = escaped, Count = 0, End = i + 1 };
 
         // A property name, or a value directly inside an array, is a child of the open container.
         if (depth > 0)
         {
-            var parent = _stack[depth - 1];
-            if (_kinds[parent] == JsonValueKind.Array || kind == JsonValueKind.Undefined)
+            ref var parent = ref _tokens[_stack[depth - 1]];
+            if (parent.Kind == JsonValueKind.Array || kind == JsonValueKind.Undefined)
             {
-                _counts[parent]++;
+                parent.Count++;
             }
         }
 
         return i;
+    }
+
+    /// <summary>
+    /// A token: its kind, where its verbatim text is, whether a name holds escapes, how many children a
+    /// container has, and the index just past its subtree.
+    /// </summary>
+    private struct Token
+    {
+        public int Start;
+        public int Length;
+        public int End;
+        public int Count;
+        public JsonValueKind Kind;
+        public bool Escaped;
     }
 
     private void Push(ref int depth, int i)
