@@ -47,7 +47,8 @@ internal sealed class ScalarSet
             }
         }
 
-        _strings = [.. strings.Select(Encoding.UTF8.GetBytes)];
+        // Short lists compare raw bytes one by one; long ones only ever probe the hash set.
+        _strings = strings.Count > LinearLimit ? [] : [.. strings.Select(Encoding.UTF8.GetBytes)];
         if (strings.Count > LinearLimit)
         {
             // A plain hash set, not a frozen one: as fast to probe at these sizes and far cheaper to build,
