@@ -154,6 +154,33 @@ public class AllowDenyTests
         Assert.Contains(TestPacts.Errors($"pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        {rules}\n"), e => e.Code == code);
 
     [Theory]
+    [InlineData("\"USDC\"", true)]
+    [InlineData("\"\\u0055SDC\"", true)]
+    [InlineData("\"été\"", true)]
+    [InlineData("\"\\u00e9t\\u00e9\"", true)]
+    [InlineData("\"usdc\"", false)]
+    [InlineData("2.5", true)]
+    [InlineData("2.50000", true)]
+    [InlineData("100", true)]
+    [InlineData("1.00e2", true)]
+    [InlineData("100.0000000000000000000000001", false)]
+    [InlineData("\"100\"", false)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Long_lists_use_the_same_equality_as_short_ones(string value, bool member)
+    {
+        // Past eight values of a kind, membership goes through hash sets: the same SPEC §4 equality must hold.
+        var list = "[USDC, USDT, DAI, EURC, GBPT, été, a, b, c, d, 1, 2.50, 1e2, 4, 5, 6, 7, 8, 9, true]";
+        foreach (var pact in new[] { TestPacts.Condition("v", $"allowList: {list}"), TestPacts.Condition("v", $"denyList: {list}") })
+        {
+            var verdict = pact.Validate($$"""{"v":{{value}}}""");
+            var isAllow = pact.Validate("""{"v":"USDC"}""").Valid;
+            Assert.Equal(isAllow ? member : !member, verdict.Valid);
+            Assert.Equal(verdict.ToJson(), pact.Validate("t", (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes($$"""{"v":{{value}}}""")).ToJson());
+        }
+    }
+
+    [Theory]
     [InlineData("[a, b, a, 1, 1.0]", 2)]
     [InlineData("[true, false, true, 1e2, 100, 100.00]", 3)]
     [InlineData("['1', 1, 'true', true]", 0)]

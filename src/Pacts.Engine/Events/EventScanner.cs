@@ -6,14 +6,13 @@ namespace Pacts.Events;
 
 /// <summary>
 /// Replay's fast path for one JSONL line: a single <see cref="Utf8JsonReader"/> pass that lifts out the
-/// fields of a well-formed event and leaves <c>params</c> as raw UTF-8 for the engine's raw-bytes validator,
-/// so no <see cref="JsonDocument"/> is built. It only ever says yes to an event that
-/// <see cref="EventParser"/> would accept with the same fields (the params are indexed for the engine in the
-/// same pass); anything unusual (invalid JSON, an escaped
-/// name or value, a missing or mistyped field, an unknown type or outcome, a timestamp outside the common
-/// shape, params nested deeper than the raw validator reads) answers false, and the caller parses the line
-/// the general way, which also produces the exact reason. The result's strings are exact copies; runs of
-/// events of one session reuse the previous event's strings instead of allocating new ones.
+/// fields of a well-formed event and indexes its <c>params</c> into the engine's per-thread token table
+/// (<see cref="ParamsDom"/>), so no <see cref="JsonDocument"/> is built and the params are not read twice.
+/// It only ever says yes to an event that <see cref="EventParser"/> would accept with the same fields;
+/// anything unusual (invalid JSON, an escaped name or value, a missing or mistyped field, an unknown type or
+/// outcome, a timestamp outside the common shape, params nested deeper than the raw validator reads) answers
+/// false, and the caller parses the line the general way, which also words the exact reason. The result's
+/// strings are exact copies; runs of events of one session reuse the previous event's strings.
 /// </summary>
 internal sealed class EventScanner
 {

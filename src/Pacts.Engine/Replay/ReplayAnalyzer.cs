@@ -93,7 +93,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// events are scanned in one <see cref="System.Text.Json.Utf8JsonReader"/> pass and their params validated
     /// from the raw bytes, with no <see cref="System.Text.Json.JsonDocument"/> (lines that are anything but a
     /// well-formed event take the general path, which also words their reason). Lines are read in batches of
-    /// at most <see cref="RecordBatch.MaxRecords"/>, so memory stays flat however long the log is.
+    /// at most 1,024 (or 256 KiB), so memory stays flat however long the log is.
     /// </summary>
     /// <remarks>
     /// Single-threaded by choice: the steps are split so binding (the one step that needs the records before
