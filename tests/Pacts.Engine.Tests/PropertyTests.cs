@@ -56,6 +56,7 @@ public class PropertyTests
                 var second = pact.Validate(call);
                 var raw = pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(call));
                 Assert.Equal(first.ToJson(), raw.ToJson());
+                Assert.Equal(JsonSerializer.Serialize(first, PactsJsonContext.Relaxed.Verdict), first.ToJson());
                 Assert.Equal(first.Valid, first.Violations.Count == 0);
                 Assert.Equal(first.ToJson(), second.ToJson());
                 Assert.Equal(first.Valid, first.HighestSeverity is null);

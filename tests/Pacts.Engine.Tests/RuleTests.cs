@@ -406,6 +406,28 @@ public class PactLevelTests
 public class VerdictTests
 {
     [Fact]
+    public void The_hand_written_verdict_json_is_byte_for_byte_the_serializers()
+    {
+        var nasty = "q\"uo\\te\n\u0001 <tag>&'` é 👍 \u2028";
+        var verdicts = new[]
+        {
+            new Verdict("p", 3, nasty, true, []),
+            new Verdict(nasty, int.MaxValue, "t", false, [new Violation("", "unboundTool", Severity.Critical, null, nasty)]),
+            new Verdict("p", 1, "t", true,
+            [
+                new Violation("items[2]['x y']", "regex", Severity.Minor, "\"a\\u0041\\n👍\"", nasty),
+                new Violation("amount", "maxAmount", Severity.Major, "1e400", "m"),
+                new Violation("v", "type", Severity.Critical, "{\"k\": [1, true, null]}", "m"),
+                new Violation(nasty, "required", Severity.Minor, null, "m"),
+            ]),
+        };
+        foreach (var v in verdicts)
+        {
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(v, PactsJsonContext.Relaxed.Verdict), v.ToJson());
+        }
+    }
+
+    [Fact]
     public void Order_is_conditions_then_rule_table_then_locations()
     {
         var pact = TestPacts.Compile("""
