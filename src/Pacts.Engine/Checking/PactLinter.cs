@@ -23,7 +23,7 @@ internal static class PactLinter
                 continue; // the common case, and a pact can hold thousands of conditions: no lists to build
             }
 
-            var rules = group.SelectMany(c => c.Rules.Select(r => (Condition: c, Rule: r))).ToList();
+            var rules = group.SelectMany(c => c.Rules.Select(r => new RuleAt(c, r))).ToList();
             AllowedButDenied(rules, diagnostics);
             AllowedButRejectedByRegex(rules, diagnostics);
             TypeExcludesStringRules(rules, diagnostics);
@@ -49,7 +49,7 @@ internal static class PactLinter
     }
 
     /// <summary>PACT103: a value one condition allows and another on the same path denies.</summary>
-    private static void AllowedButDenied(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
+    private static void AllowedButDenied(List<RuleAt> rules, DiagnosticBag diagnostics)
     {
         foreach (var allow in rules.Where(r => r.Rule is AllowListRule.Compiled))
         {
@@ -67,7 +67,7 @@ internal static class PactLinter
     }
 
     /// <summary>PACT104: an allow-list value that a regex on the same path rejects can never pass.</summary>
-    private static void AllowedButRejectedByRegex(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
+    private static void AllowedButRejectedByRegex(List<RuleAt> rules, DiagnosticBag diagnostics)
     {
         var regexes = rules.Where(r => r.Rule is RegexRule.Compiled).ToList();
         foreach (var allow in rules.Where(r => r.Rule is AllowListRule.Compiled))
@@ -87,10 +87,10 @@ internal static class PactLinter
     }
 
     /// <summary>PACT104: a non-string <c>type</c> with a string-only rule on the same path: no value satisfies both.</summary>
-    private static void TypeExcludesStringRules(List<(CompiledCondition Condition, CompiledRule Rule)> rules, DiagnosticBag diagnostics)
+    private static void TypeExcludesStringRules(List<RuleAt> rules, DiagnosticBag diagnostics)
     {
         var type = rules.FirstOrDefault(r => r.Rule.Definition is TypeRule);
-        if (type.Rule is null || type.Rule.Source.Text == "string")
+        if (type is null || type.Rule.Source.Text == "string")
         {
             return;
         }
@@ -102,4 +102,8 @@ internal static class PactLinter
                 "no present value can satisfy both: drop one of the rules");
         }
     }
+
+    /// <summary>A rule and its condition. A class, not a value tuple: the list code then runs the framework's
+    /// precompiled shared instantiations instead of being JIT-compiled when a CLI starts.</summary>
+    private sealed record RuleAt(CompiledCondition Condition, CompiledRule Rule);
 }

@@ -13,7 +13,9 @@ internal sealed class PactCache
 {
     public const int Capacity = 4096;
 
-    private readonly ConcurrentDictionary<(PactFormat, UInt128, UInt128), PactCompilation> _entries = new();
+    // Keyed by a string (format + hex digest), not a tuple of integers: a dictionary over reference types runs
+    // the framework's precompiled shared code, where a value-tuple key made a cold start JIT-compile twenty methods.
+    private readonly ConcurrentDictionary<string, PactCompilation> _entries = new(StringComparer.Ordinal);
 
     // The same string instance asked again (a service re-validating the text it holds) skips even the hash.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, PactCompilation>[] _byInstance =
@@ -49,13 +51,11 @@ internal sealed class PactCache
         ? hit
         : hit with { File = file, Diagnostics = [.. hit.Diagnostics.Select(d => d with { Span = d.Span with { File = file } })] };
 
-    private static (PactFormat, UInt128, UInt128) Key(string text, PactFormat format)
+    private static string Key(string text, PactFormat format)
     {
         Span<byte> hash = stackalloc byte[32];
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan());
         SHA256.HashData(bytes, hash);
-        return (format,
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash[16..]));
+        return string.Concat(((int)format).ToString(System.Globalization.CultureInfo.InvariantCulture), ":", Convert.ToHexString(hash));
     }
 }

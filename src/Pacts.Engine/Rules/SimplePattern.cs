@@ -16,18 +16,26 @@ internal sealed class SimplePattern
     private const int ShortRun = 8;
 
     private readonly Atom[] _atoms;
-    private readonly System.Buffers.SearchValues<byte>[] _asciiSets;
+    private readonly System.Buffers.SearchValues<byte>?[] _asciiSets;
 
     private SimplePattern(Atom[] atoms)
     {
         _atoms = atoms;
-        _asciiSets = [.. atoms.Select(a => System.Buffers.SearchValues.Create(a.Class.AsciiMembers()))];
+        // Only atoms that can take more than a short run search with vectors (see IsMatchAscii).
+        _asciiSets = new System.Buffers.SearchValues<byte>?[atoms.Length];
+        for (var a = 0; a < atoms.Length; a++)
+        {
+            _asciiSets[a] = atoms[a].Max > ShortRun ? System.Buffers.SearchValues.Create(atoms[a].Class.AsciiMembers()) : null;
+        }
     }
 
     /// <summary>Parses <paramref name="pattern"/> into the fast form, or returns null when it is outside the subset.</summary>
     public static SimplePattern? TryCreate(string pattern)
     {
-        var atoms = new List<Atom>();
+        // A plain array, not a List<Atom>: a list of a struct of ours is generic code no image holds
+        // precompiled, and this runs while a CLI starts. A pattern has at most one atom per character.
+        var atoms = new Atom[pattern.Length];
+        var count = 0;
         var i = 0;
         while (i < pattern.Length)
         {
@@ -47,19 +55,19 @@ internal sealed class SimplePattern
                 return null; // lazy or possessive suffix
             }
 
-            atoms.Add(new Atom(cls, min, max));
+            atoms[count++] = new Atom(cls, min, max);
         }
 
         // Exactness condition: a variable atom must not share a char with any atom that could take the
         // next char (the following atoms up to and including the first one that must match something).
-        for (var a = 0; a < atoms.Count; a++)
+        for (var a = 0; a < count; a++)
         {
             if (atoms[a].Min == atoms[a].Max)
             {
                 continue;
             }
 
-            for (var b = a + 1; b < atoms.Count; b++)
+            for (var b = a + 1; b < count; b++)
             {
                 if (atoms[a].Class.Overlaps(atoms[b].Class))
                 {
@@ -73,7 +81,7 @@ internal sealed class SimplePattern
             }
         }
 
-        return new SimplePattern([.. atoms]);
+        return new SimplePattern(atoms[..count]);
     }
 
     /// <summary>
@@ -101,7 +109,7 @@ internal sealed class SimplePattern
             }
             else
             {
-                run = rest[..limit].IndexOfAnyExcept(_asciiSets[a]);
+                run = rest[..limit].IndexOfAnyExcept(_asciiSets[a]!);
                 if (run < 0)
                 {
                     run = limit;
