@@ -74,6 +74,32 @@ public class EventLogReaderTests
     }
 
     [Fact]
+    public void A_pretty_printed_object_that_is_not_an_envelope_keeps_its_physical_line_numbers()
+    {
+        // Read whole to look for an envelope, then reported line by line: numbering still counts the blank
+        // lines above it, and an event after it is read as usual.
+        var records = Read("\n\n{\n  \"type\": \"session_start\"\n}\n" + Start + "\n");
+        Assert.Equal([3L, 4L, 5L, 6L], records.Select(r => r.Line));
+        Assert.Equal([LogRecordKind.Malformed, LogRecordKind.Malformed, LogRecordKind.Malformed, LogRecordKind.Event], records.Select(r => r.Kind));
+    }
+
+    [Fact]
+    public void Replay_reads_an_envelope_and_the_lines_after_it_as_the_reader_does()
+    {
+        var analyzerA = new ReplayAnalyzer(PactSet.Empty);
+        var analyzerB = new ReplayAnalyzer(PactSet.Empty);
+        var log = Encoding.UTF8.GetBytes($$"""{"events":[{{Start}},{{Call}}]}""" + "\n" + Call + "\n");
+        foreach (var r in EventLogReader.Read(new MemoryStream(log), "l"))
+        {
+            analyzerA.Process(r);
+        }
+
+        analyzerB.ProcessLog(new MemoryStream(log), "l");
+        Assert.Equal(analyzerA.Report().ToJson(), analyzerB.Report().ToJson());
+        Assert.Equal(3, analyzerB.Report().Events);
+    }
+
+    [Fact]
     public void Gzip_logs_are_read_through_gzip()
     {
         var path = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl.gz");
