@@ -36,7 +36,7 @@ public static class EventLogReader
     }
 
     /// <summary>
-    /// The log as batches of consecutive records, in order, each still to be <see cref="RecordBatch.Parse(EventScanner?)"/>d:
+    /// The log as batches of consecutive records, in order, each still to be <see cref="RecordBatch.Parse()"/>d:
     /// the line splitting, blank lines, byte order mark and envelope detection happen here, on the caller's
     /// thread; the JSON parsing happens wherever the batch goes.
     /// </summary>

@@ -5,10 +5,10 @@ namespace Pacts.Events;
 
 /// <summary>
 /// A run of consecutive log records, in log order: raw JSONL lines copied into one pooled buffer (parsed by
-/// <see cref="Parse(EventScanner?)"/>, on whichever thread holds the batch), and records the reader already settled (an
-/// over-long line, an envelope's events). The batch owns the documents its events point into, so an event's
-/// <see cref="AgentEvent.Params"/> stays valid until the batch is disposed; parsing many batches at once is
-/// how replay uses every core while the records still come out in order.
+/// <see cref="Parse()"/> or one at a time by <see cref="Parse(int, EventScanner?)"/>), and records the reader
+/// already settled (an over-long line, an envelope's events). The batch owns the documents its events point
+/// into, so an event's <see cref="AgentEvent.Params"/> stays valid until the batch is disposed. Copying lines
+/// out of the reader's buffer is what lets a record outlive the next read.
 /// </summary>
 internal sealed class RecordBatch : IDisposable
 {
@@ -34,7 +34,7 @@ internal sealed class RecordBatch : IDisposable
 
     public bool IsFull => _items.Count >= MaxRecords || _used >= TargetBytes;
 
-    /// <summary>The records, after <see cref="Parse(EventScanner?)"/>.</summary>
+    /// <summary>The records, after <see cref="Parse()"/>.</summary>
     public LogRecord[] Records => _records;
 
     /// <summary>Copies one raw line in, to be parsed later.</summary>
@@ -56,23 +56,24 @@ internal sealed class RecordBatch : IDisposable
     /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
     public void Own(IDisposable owned) => _owned.Add(owned);
 
-    /// <summary>
-    /// Parses every raw line into its record. Call once. With a <paramref name="scanner"/> (replay), well-formed
-    /// events take its fast path and carry raw params instead of JSON elements; the rest are parsed the
-    /// general way, so every record comes out exactly as without it.
-    /// </summary>
-    public void Parse(EventScanner? scanner = null)
+    /// <summary>Parses every raw line into its record, the general way. Call once.</summary>
+    public void Parse()
     {
         var records = new LogRecord[_items.Count];
         for (var i = 0; i < records.Length; i++)
         {
-            records[i] = Parse(i, scanner);
+            records[i] = Parse(i, scanner: null);
         }
 
         _records = records;
     }
 
-    /// <summary>Parses record <paramref name="index"/> alone (replay handles each before scanning the next).</summary>
+    /// <summary>
+    /// Parses record <paramref name="index"/> alone (replay handles each before scanning the next). With a
+    /// <paramref name="scanner"/>, a well-formed event takes its fast path and carries indexed raw params instead
+    /// of JSON elements; any other line is parsed the general way, so the record is exactly what it would be
+    /// without it.
+    /// </summary>
     public LogRecord Parse(int index, EventScanner? scanner)
     {
         var item = _items[index];
