@@ -74,6 +74,16 @@ public class EventLogReaderTests
     }
 
     [Fact]
+    public void Escaped_field_names_and_duplicate_fields_read_as_json_says()
+    {
+        // `\u0074ype` is `type`; of a field given twice the last counts, as System.Text.Json's lookups do.
+        var records = Read("""{"\u0074ype":"session_start","sessionId":"s1","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"p","pactId":"q"}""");
+        var ev = Assert.Single(records).Event!;
+        Assert.Equal(EventType.SessionStart, ev.Type);
+        Assert.Equal("q", ev.PactId);
+    }
+
+    [Fact]
     public void A_pretty_printed_object_that_is_not_an_envelope_keeps_its_physical_line_numbers()
     {
         // Read whole to look for an envelope, then reported line by line: numbering still counts the blank

@@ -199,24 +199,9 @@ public static class EventParser
 
         public void Set(JsonProperty p)
         {
-            var name = JsonMarshal.GetRawUtf8PropertyName(p);
-            if (name.Contains((byte)'\\'))
-            {
-                SetEscaped(p);
-                return;
-            }
-
-            ref var slot = ref Slot(name);
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
-            {
-                slot = p.Value;
-            }
-        }
-
-        private void SetEscaped(JsonProperty p)
-        {
-            var name = System.Text.Encoding.UTF8.GetBytes(p.Name);
-            ref var slot = ref Slot(name);
+            // Names are matched as raw bytes; an escaped name (rare) is decoded first.
+            var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+            ref var slot = ref Slot(raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(p.Name) : raw);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
             {
                 slot = p.Value;
