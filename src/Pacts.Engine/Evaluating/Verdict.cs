@@ -86,10 +86,28 @@ public sealed class Verdict
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
+        WriteFields(writer, withIdentity: true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes the verdict's fields into an object the caller has open; without <paramref name="withIdentity"/>
+    /// the pact id and tool are left out, for a line that already names them (replay's <c>--verdicts</c>).
+    /// </summary>
+    internal void WriteFields(Utf8JsonWriter writer, bool withIdentity)
+    {
         writer.WriteBoolean("valid"u8, Valid);
-        writer.WriteString("pactId"u8, PactId);
+        if (withIdentity)
+        {
+            writer.WriteString("pactId"u8, PactId);
+        }
+
         writer.WriteNumber("pactVersion"u8, PactVersion);
-        writer.WriteString("tool"u8, Tool);
+        if (withIdentity)
+        {
+            writer.WriteString("tool"u8, Tool);
+        }
+
         writer.WriteBoolean("bound"u8, Bound);
         writer.WriteStartArray("violations"u8);
         foreach (var v in Violations)
@@ -109,10 +127,10 @@ public sealed class Verdict
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The options <see cref="ToJson"/> writes with: relaxed escaping, as the serializer context uses.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Reads a verdict written by <see cref="ToJson"/>.</summary>
     public static Verdict? FromJson(string json) => JsonSerializer.Deserialize(json, PactsJsonContext.Relaxed.Verdict);

@@ -16,13 +16,14 @@ namespace Pacts.Replay;
 public sealed record EvaluatedCall(string File, long Line, string SessionId, string AgentId, string PactId, string Tool, Verdict Verdict)
 {
     /// <summary>
-    /// The <c>--verdicts</c> line: <c>line</c>, <c>file</c>, <c>sessionId</c>, <c>agentId</c>, <c>pactId</c>,
-    /// <c>tool</c>, then the verdict's own fields exactly as <see cref="Verdict.ToJson"/> writes them.
+    /// The <c>--verdicts</c> line (SPEC §8): <c>line</c>, <c>file</c>, <c>sessionId</c>, <c>agentId</c>,
+    /// <c>pactId</c>, <c>tool</c>, then the verdict's other fields as <see cref="Verdict.ToJson"/> writes them
+    /// (its <c>pactId</c> and <c>tool</c> are the ones already named, so no key appears twice).
     /// </summary>
     public string ToJsonLine()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, Verdict.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteNumber("line", Line);
@@ -31,12 +32,11 @@ public sealed record EvaluatedCall(string File, long Line, string SessionId, str
             w.WriteString("agentId", AgentId);
             w.WriteString("pactId", PactId);
             w.WriteString("tool", Tool);
+            Verdict.WriteFields(w, withIdentity: false);
             w.WriteEndObject();
         }
 
-        var head = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        var verdict = Verdict.ToJson();
-        return string.Concat(head.AsSpan(0, head.Length - 1), ",", verdict.AsSpan(1));
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
 
