@@ -121,19 +121,7 @@ public sealed class Pact
     public Verdict Validate(string tool, ReadOnlyMemory<byte> utf8Parameters)
     {
         ArgumentNullException.ThrowIfNull(tool);
-        var root = ParamsDom.Rent().Load(utf8Parameters);
-        var kind = DomNav.Kind(root);
-        if (kind != JsonValueKind.Object)
-        {
-            throw new ArgumentException($"params must be a JSON object, not {Describe(kind)}", nameof(utf8Parameters));
-        }
-
-        if (!_bindings.TryGetValue(tool, out var binding))
-        {
-            return Unbound(tool);
-        }
-
-        return Evaluate<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(tool, binding, root);
+        return Validate(tool, ParamsDom.Rent().Load(utf8Parameters), nameof(utf8Parameters));
     }
 
     /// <summary>
@@ -143,7 +131,17 @@ public sealed class Pact
     internal Verdict ValidateScanned(string tool, ReadOnlyMemory<byte> utf8Parameters, int generation)
     {
         var dom = ParamsDom.Rent();
-        var root = dom.Generation == generation ? dom.Root : dom.Load(utf8Parameters);
+        return Validate(tool, dom.Generation == generation ? dom.Root : dom.Load(utf8Parameters), nameof(utf8Parameters));
+    }
+
+    private Verdict Validate(string tool, DomNode root, string paramName)
+    {
+        var kind = DomNav.Kind(root);
+        if (kind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"params must be a JSON object, not {Describe(kind)}", paramName);
+        }
+
         if (!_bindings.TryGetValue(tool, out var binding))
         {
             return Unbound(tool);

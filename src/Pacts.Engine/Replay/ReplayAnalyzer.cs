@@ -83,9 +83,109 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     public EvaluatedCall? Process(LogRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var binding = Bind(record);
-        Evaluate(record, ref binding);
-        return Tally(record, binding);
+        switch (record.Kind)
+        {
+            case LogRecordKind.Malformed:
+                _malformedCount++;
+                if (_malformed.Count < MaxListedMalformed)
+                {
+                    _malformed.Add(new MalformedLine(record.File, record.Line, record.Reason ?? "malformed"));
+                }
+
+                return null;
+            case LogRecordKind.Unknown:
+                _unknown++;
+                return null;
+        }
+
+        var ev = record.Event!;
+        _events++;
+        var agent = Agent(ev.AgentId);
+        switch (ev.Type)
+        {
+            case EventType.SessionStart:
+                _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
+                if (_seenSessions.Add(Hash(ev.SessionId)))
+                {
+                    agent.Sessions++;
+                }
+
+                return null;
+            case EventType.SessionEnd:
+                if (_open.Remove(ev.SessionId, out var open))
+                {
+                    RememberEnded(ev.SessionId, open.PactId);
+                    var owner = Agent(open.AgentId);
+                    var ms = (long)Math.Floor((ev.Timestamp - open.StartedAt).TotalMilliseconds);
+                    owner.Durations.Add(ms);
+                    if (ev.Outcome == "success")
+                    {
+                        owner.EndedSuccess++;
+                    }
+                }
+
+                return null;
+            case EventType.ToolCall:
+                return ToolCall(record, ev, agent);
+            default:
+                return null;
+        }
+    }
+
+    private EvaluatedCall? ToolCall(LogRecord record, AgentEvent ev, AgentStats agent)
+    {
+        agent.ToolCalls++;
+        if (ev.Outcome == "error")
+        {
+            agent.ToolErrors++;
+        }
+
+        // SPEC §6: its own pactId, else its session's latest session_start. A call logged after its
+        // session ended still binds, as long as the session is among the recently ended ones.
+        var pactId = ev.PactId ?? (_open.TryGetValue(ev.SessionId, out var s) ? s.PactId : _recentlyEnded.GetValueOrDefault(ev.SessionId));
+        if (pactId is null)
+        {
+            _unevaluated++;
+            return null;
+        }
+
+        var pact = pacts.Find(pactId);
+        if (pact is null)
+        {
+            _unknownPact++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_unknownPacts, pactId, out _)++;
+            return null;
+        }
+
+        // Replay's fast path hands over params already indexed from the raw line (see EventScanner).
+        var verdict = ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params) : pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
+        _evaluated++;
+        agent.Evaluated++;
+        var stats = PactStatsFor(ev.AgentId, pactId);
+        stats.Evaluated++;
+        if (verdict.Valid)
+        {
+            _valid++;
+            stats.Valid++;
+        }
+        else
+        {
+            agent.Invalid++;
+            if (_invalidCalls.Count < MaxListedInvalid)
+            {
+                _invalidCalls.Add(new InvalidCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict.Violations));
+            }
+
+            var severity = (int)verdict.HighestSeverity!.Value;
+            _bySeverity[severity]++;
+            stats.BySeverity[severity]++;
+            foreach (var v in verdict.Violations)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(stats.Paths, v.PactParamPath, out _)++;
+            }
+        }
+
+        return new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict);
     }
 
     /// <summary>
@@ -96,10 +196,10 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// at most 1,024 (or 256 KiB), so memory stays flat however long the log is.
     /// </summary>
     /// <remarks>
-    /// Single-threaded by choice: the steps are split so binding (the one step that needs the records before
-    /// it) could run in order between parallel parsing and validation, but on the 2-core machine the benchmark
-    /// runs on, two busy threads each ran 1.3–1.6× slower than one alone and the parallel replay came out
-    /// slower than this loop. Replaying several logs at once is the way to use more cores.
+    /// Single-threaded by choice: a pipeline that parsed and validated on the thread pool while binding and
+    /// tallying in order was built and measured; on the 2-core machine the benchmark runs on, two busy threads
+    /// each ran 1.3–1.6× slower than one alone and it came out slower than this loop. Replaying several logs
+    /// at once is the way to use more cores.
     /// </remarks>
     /// <param name="stream">The log (see <see cref="EventLogReader.Read"/>).</param>
     /// <param name="file">The log's name, for records and the report.</param>
@@ -129,164 +229,12 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     {
         for (var i = 0; i < batch.Count; i++)
         {
-            var record = batch.Parse(i, scanner);
-            var binding = Bind(record);
-            Evaluate(record, ref binding);
-            var call = Tally(record, binding);
+            var call = Process(batch.Parse(i, scanner));
             if (call is not null)
             {
                 onCall?.Invoke(call);
             }
         }
-    }
-
-    /// <summary>
-    /// Step one, in log order: the session bookkeeping that binds tool calls to pacts (SPEC §6). Touches only
-    /// the session state, never the tallies.
-    /// </summary>
-    private Binding Bind(LogRecord record)
-    {
-        var binding = default(Binding);
-        if (record.Kind != LogRecordKind.Event)
-        {
-            return binding;
-        }
-
-        var ev = record.Event!;
-        switch (ev.Type)
-        {
-            case EventType.SessionStart:
-                _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
-                binding.NewSession = _seenSessions.Add(Hash(ev.SessionId));
-                break;
-            case EventType.SessionEnd:
-                if (_open.Remove(ev.SessionId, out var open))
-                {
-                    RememberEnded(ev.SessionId, open.PactId);
-                    binding.EndedOwner = open.AgentId;
-                    binding.DurationMs = (long)Math.Floor((ev.Timestamp - open.StartedAt).TotalMilliseconds);
-                }
-
-                break;
-            case EventType.ToolCall:
-                // Its own pactId, else its session's latest session_start. A call logged after its session
-                // ended still binds, as long as the session is among the recently ended ones.
-                binding.PactId = ev.PactId ?? (_open.TryGetValue(ev.SessionId, out var s) ? s.PactId : _recentlyEnded.GetValueOrDefault(ev.SessionId));
-                binding.Pact = binding.PactId is null ? null : pacts.Find(binding.PactId);
-                break;
-        }
-
-        return binding;
-    }
-
-    /// <summary>Step two, which needs no state: the verdict of a bound tool call.</summary>
-    private static void Evaluate(LogRecord record, ref Binding binding)
-    {
-        if (binding.Pact is not null)
-        {
-            var ev = record.Event!;
-            binding.Verdict = ev.ParamsUtf8.IsEmpty ? binding.Pact.Validate(ev.Tool!, ev.Params) : binding.Pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
-        }
-    }
-
-    /// <summary>Step three, in log order: the counts of the report.</summary>
-    private EvaluatedCall? Tally(LogRecord record, in Binding binding)
-    {
-        switch (record.Kind)
-        {
-            case LogRecordKind.Malformed:
-                _malformedCount++;
-                if (_malformed.Count < MaxListedMalformed)
-                {
-                    _malformed.Add(new MalformedLine(record.File, record.Line, record.Reason ?? "malformed"));
-                }
-
-                return null;
-            case LogRecordKind.Unknown:
-                _unknown++;
-                return null;
-        }
-
-        var ev = record.Event!;
-        _events++;
-        var agent = Agent(ev.AgentId);
-        switch (ev.Type)
-        {
-            case EventType.SessionStart:
-                if (binding.NewSession)
-                {
-                    agent.Sessions++;
-                }
-
-                return null;
-            case EventType.SessionEnd:
-                if (binding.EndedOwner is not null)
-                {
-                    var owner = Agent(binding.EndedOwner);
-                    owner.Durations.Add(binding.DurationMs);
-                    if (ev.Outcome == "success")
-                    {
-                        owner.EndedSuccess++;
-                    }
-                }
-
-                return null;
-            case EventType.ToolCall:
-                return ToolCall(record, ev, agent, binding);
-            default:
-                return null;
-        }
-    }
-
-    private EvaluatedCall? ToolCall(LogRecord record, AgentEvent ev, AgentStats agent, in Binding binding)
-    {
-        agent.ToolCalls++;
-        if (ev.Outcome == "error")
-        {
-            agent.ToolErrors++;
-        }
-
-        var pactId = binding.PactId;
-        if (pactId is null)
-        {
-            _unevaluated++;
-            return null;
-        }
-
-        if (binding.Verdict is not { } verdict)
-        {
-            _unknownPact++;
-            CollectionsMarshal.GetValueRefOrAddDefault(_unknownPacts, pactId, out _)++;
-            return null;
-        }
-
-        _evaluated++;
-        agent.Evaluated++;
-        var stats = PactStatsFor(ev.AgentId, pactId);
-        stats.Evaluated++;
-        if (verdict.Valid)
-        {
-            _valid++;
-            stats.Valid++;
-        }
-        else
-        {
-            agent.Invalid++;
-            if (_invalidCalls.Count < MaxListedInvalid)
-            {
-                _invalidCalls.Add(new InvalidCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict.Violations));
-            }
-
-            var severity = (int)verdict.HighestSeverity!.Value;
-            _bySeverity[severity]++;
-            stats.BySeverity[severity]++;
-            foreach (var v in verdict.Violations)
-            {
-                CollectionsMarshal.GetValueRefOrAddDefault(stats.Paths, v.PactParamPath, out _)++;
-            }
-        }
-
-        return new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict);
     }
 
     private void RememberEnded(string sessionId, string? pactId)
@@ -373,17 +321,6 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         p ??= new PactStats();
         _lastPactStats = (agent, pact, p);
         return p;
-    }
-
-    /// <summary>What binding found for one record, and (for a bound tool call) its verdict.</summary>
-    private struct Binding
-    {
-        public bool NewSession;
-        public string? EndedOwner;
-        public long DurationMs;
-        public string? PactId;
-        public Pact? Pact;
-        public Verdict? Verdict;
     }
 
     private sealed record OpenSession(string? PactId, DateTimeOffset StartedAt, string AgentId);
