@@ -171,11 +171,11 @@ public class AllowDenyTests
     {
         // Past eight values of a kind, membership goes through hash sets: the same SPEC §4 equality must hold.
         var list = "[USDC, USDT, DAI, EURC, GBPT, été, a, b, c, d, 1, 2.50, 1e2, 4, 5, 6, 7, 8, 9, true]";
-        foreach (var pact in new[] { TestPacts.Condition("v", $"allowList: {list}"), TestPacts.Condition("v", $"denyList: {list}") })
+        foreach (var (rule, passesWhenMember) in new[] { ("allowList", true), ("denyList", false) })
         {
+            var pact = TestPacts.Condition("v", $"{rule}: {list}");
             var verdict = pact.Validate($$"""{"v":{{value}}}""");
-            var isAllow = pact.Validate("""{"v":"USDC"}""").Valid;
-            Assert.Equal(isAllow ? member : !member, verdict.Valid);
+            Assert.Equal(member == passesWhenMember, verdict.Valid);
             Assert.Equal(verdict.ToJson(), pact.Validate("t", (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes($$"""{"v":{{value}}}""")).ToJson());
         }
     }

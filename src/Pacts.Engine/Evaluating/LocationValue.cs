@@ -12,7 +12,7 @@ namespace Pacts.Evaluating;
 /// </summary>
 internal ref struct LocationValue
 {
-    private readonly Span<char> _stack;
+    private readonly Span<char> _scratch;
     private char[]? _rented;
     private int _charCount;
 
@@ -32,7 +32,7 @@ internal ref struct LocationValue
         Verbatim = verbatim;
         Raw = kind == JsonValueKind.String ? verbatim[1..^1] : verbatim;
         ArrayLength = arrayLength;
-        _stack = scratch;
+        _scratch = scratch;
         _charCount = -1;
     }
 
@@ -75,26 +75,22 @@ internal ref struct LocationValue
         }
     }
 
-    /// <summary>The value's raw text as an exact decimal, parsed once; false when it is not a decimal number text.</summary>
-    public bool TryGetNumber(out ExactDecimal.Parts number)
+    /// <summary>
+    /// True when the raw text is a decimal number (parsed once, kept here); then the members below read it in
+    /// place rather than copying it out.
+    /// </summary>
+    public bool IsNumber
     {
-        var ok = ParseNumber();
-        number = _number;
-        return ok;
-    }
-
-    private bool ParseNumber()
-    {
-        if (_parsed == 0)
+        get
         {
-            _parsed = ExactDecimal.TryParse(Raw, out _number) ? (byte)2 : (byte)1;
+            if (_parsed == 0)
+            {
+                _parsed = ExactDecimal.TryParse(Raw, out _number) ? (byte)2 : (byte)1;
+            }
+
+            return _parsed == 2;
         }
-
-        return _parsed == 2;
     }
-
-    /// <summary>True when the raw text is a decimal number; then the members below read it in place.</summary>
-    public bool IsNumber => ParseNumber();
 
     /// <summary>
     /// Compares the parsed number (after <see cref="IsNumber"/>) with a bound. The parts are passed by
@@ -115,8 +111,8 @@ internal ref struct LocationValue
         {
             if (_charCount < 0)
             {
-                var dest = _stack;
-                if (Raw.Length > _stack.Length)
+                var dest = _scratch;
+                if (Raw.Length > _scratch.Length)
                 {
                     _rented = ArrayPool<char>.Shared.Rent(Raw.Length);
                     dest = _rented;
@@ -126,7 +122,7 @@ internal ref struct LocationValue
                 return dest[.._charCount];
             }
 
-            return _rented is null ? _stack[.._charCount] : _rented.AsSpan(0, _charCount);
+            return _rented is null ? _scratch[.._charCount] : _rented.AsSpan(0, _charCount);
         }
     }
 

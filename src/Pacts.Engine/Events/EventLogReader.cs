@@ -72,13 +72,12 @@ public static class EventLogReader
                 {
                     first = false;
                     RecordBatch? envelope = null;
-                    var doc = RecordBatch.TryParseJson(line, out _);
+                    // Parsed over its own copy: the reader's buffer is about to be overwritten, and if this line is
+                    // an envelope (one per file; anything after it is reported line by line) its events point into it.
+                    var doc = RecordBatch.TryParseJson(line.ToArray(), out _);
                     if (doc is not null && IsEventsEnvelope(doc.RootElement))
                     {
-                        // One envelope per file; anything after it is reported line by line. The line's bytes
-                        // are about to be overwritten, so the envelope is parsed again over its own copy.
-                        doc.Dispose();
-                        envelope = Envelope(RecordBatch.TryParseJson(line.ToArray(), out _)!, file);
+                        envelope = Envelope(doc, file);
                     }
                     else if (doc is null && line.Span.TrimStart(" \t"u8).StartsWith("{"u8))
                     {

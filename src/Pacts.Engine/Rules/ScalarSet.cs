@@ -56,11 +56,12 @@ internal sealed class ScalarSet
             _stringLookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
-        // Members are normalised once here; a lookup never re-parses them.
+        // Members are normalised once here; a lookup never re-parses them. Long lists probe the canonical keys
+        // the repeat check above already built.
         _numbers = [.. numbers.Select(n => new DecimalBound(Encoding.UTF8.GetBytes(n)))];
         if (numbers.Count > LinearLimit)
         {
-            _numberKeys = new HashSet<string>(_numbers.Select(n => Key(n.Text)), StringComparer.Ordinal);
+            _numberKeys = numberKeys;
         }
 
         _true = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "true");
