@@ -173,6 +173,7 @@ internal static class Probe
         {
             "engine" => i => _ = pact.Validate("transfer_funds", els[i]).Valid,
             "raw" => i => _ = pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)raw[i]).Valid,
+            "hand-raw" => i => _ = HandWritten.Reader(raw[i]).Item1,
             _ => i => _ = HandWritten.OnePass(els[i]).Item1,
         };
         var sw = Stopwatch.StartNew();

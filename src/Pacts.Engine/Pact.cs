@@ -112,8 +112,8 @@ public sealed class Pact
     }
 
     /// <summary>
-    /// Validates one call whose params are raw UTF-8 JSON (an object). The bytes are indexed in one
-    /// <see cref="Utf8JsonReader"/> pass into a per-thread token table, so no document is allocated: a passing
+    /// Validates one call whose params are raw UTF-8 JSON (an object). The bytes are judged during one
+    /// <see cref="Utf8JsonReader"/> pass (the binding's streaming plan), so no document is built: a passing
     /// call allocates nothing here either.
     /// </summary>
     /// <exception cref="JsonException">The bytes are not valid JSON.</exception>
@@ -121,6 +121,16 @@ public sealed class Pact
     public Verdict Validate(string tool, ReadOnlyMemory<byte> utf8Parameters)
     {
         ArgumentNullException.ThrowIfNull(tool);
+        if (_bindings.TryGetValue(tool, out var binding))
+        {
+            var sink = ViolationSink.Rent();
+            if (binding.TryEvaluateStream(utf8Parameters.Span, sink))
+            {
+                return Result(tool, binding, sink);
+            }
+        }
+
+        // Unbound tools, params that are not an object and the rare pact without a plan: index, then walk.
         return Validate(tool, ParamsDom.Rent().Load(utf8Parameters), nameof(utf8Parameters));
     }
 
@@ -158,8 +168,11 @@ public sealed class Pact
     {
         var sink = ViolationSink.Rent();
         binding.Evaluate<TNav, TNode, TObj, TArr>(parameters, sink);
-        return sink.Count == 0 ? binding.ValidVerdict : new Verdict(Id, Version, tool, true, sink.ToArrayAndClear());
+        return Result(tool, binding, sink);
     }
+
+    private Verdict Result(string tool, CompiledBinding binding, ViolationSink sink) =>
+        sink.Count == 0 ? binding.ValidVerdict : new Verdict(Id, Version, tool, true, sink.ToArrayAndClear());
 
     private Verdict Unbound(string tool) => DenyUnboundTools
         ? new Verdict(Id, Version, tool, false,

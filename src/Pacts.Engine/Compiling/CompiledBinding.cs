@@ -26,7 +26,12 @@ internal sealed class CompiledBinding
         {
             conditions[i].SetPosition(i);
         }
+
+        Stream = StreamNode.TryBuild(conditions);
     }
+
+    /// <summary>The plan that judges raw UTF-8 params in one reader pass; null for the rare pact it does not cover.</summary>
+    public StreamNode? Stream { get; }
 
     public string Tool { get; }
 
@@ -92,6 +97,28 @@ internal sealed class CompiledBinding
             }
         }
 
+        SortFrom(start, sink);
+    }
+
+    /// <summary>
+    /// Judges raw UTF-8 params in one reader pass (<see cref="StreamEvaluator"/>). False, with nothing
+    /// reported, when there is no plan or the params are not an object: the indexed walk then takes them.
+    /// </summary>
+    public bool TryEvaluateStream(ReadOnlySpan<byte> utf8, ViolationSink sink)
+    {
+        var start = sink.Count;
+        if (Stream is null || !StreamEvaluator.TryEvaluate(utf8, Stream, this, sink))
+        {
+            return false;
+        }
+
+        SortFrom(start, sink);
+        return true;
+    }
+
+    /// <summary>Violations are collected in pass order and, only when there are several, sorted into SPEC §5 order.</summary>
+    private static void SortFrom(int start, ViolationSink sink)
+    {
         if (sink.Count - start > 1)
         {
             sink.SortFrom(start);
@@ -123,7 +150,8 @@ internal sealed class CompiledBinding
         }
     }
 
-    private void ReportAdditional(string name, ReadOnlySpan<byte> verbatim, ViolationSink sink) =>
+    /// <summary>Reports a top-level param no condition names (<c>additionalParams: deny</c>).</summary>
+    internal void ReportAdditional(string name, ReadOnlySpan<byte> verbatim, ViolationSink sink) =>
         sink.Add(new Violation(ParamPath.RenderKey(name), "additionalParams", Severity.Major, Encoding.UTF8.GetString(verbatim),
             $"`{name}` is not a param of `{Tool}`"), int.MaxValue);
 

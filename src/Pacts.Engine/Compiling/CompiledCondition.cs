@@ -35,6 +35,12 @@ internal sealed class CompiledCondition
 
     public Severity Severity { get; }
 
+    /// <summary>True when the condition has <c>required: true</c>, so an absence is a violation.</summary>
+    public bool IsRequired => _required is not null;
+
+    /// <summary>True when the condition has rules to run on a present value (not only <c>required</c>).</summary>
+    public bool HasValueRules => _rules.Length > 0;
+
 
     /// <summary>The rules in SPEC order, <c>required</c> first when present.</summary>
     public IEnumerable<CompiledRule> Rules => _required is null ? _rules : [_required, .. _rules];
@@ -59,24 +65,13 @@ internal sealed class CompiledCondition
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct
         where TObj : struct
-        where TArr : struct
-    {
-        var wildcards = Path.WildcardCount;
-        if (wildcards == 0)
-        {
-            Walk<TNav, TNode, TObj, TArr>(in value, seg, default, 0, sink);
-            return;
-        }
-
-        // A constant-size stack buffer: cheaper than one sized at run time, and paths rarely hold more.
-        Span<int> trail = wildcards <= 8 ? stackalloc int[8] : new int[wildcards];
-        Walk<TNav, TNode, TObj, TArr>(in value, seg, trail, 0, sink);
-    }
+        where TArr : struct =>
+        Walk<TNav, TNode, TObj, TArr>(in value, seg, sink.Trail, sink);
 
     /// <summary>The first key is absent from the params: only <c>required</c> has something to say.</summary>
     public void ReportRootMissing(ViolationSink sink) => Missing([], 0, sink);
 
-    private void Walk<TNav, TNode, TObj, TArr>(in TNode current, int seg, Span<int> trail, int w, ViolationSink sink)
+    private void Walk<TNav, TNode, TObj, TArr>(in TNode current, int seg, int[] trail, ViolationSink sink)
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct
         where TObj : struct
@@ -117,7 +112,7 @@ internal sealed class CompiledCondition
                         if (TNav.NameEquals(ref cursor, s.Utf8Key))
                         {
                             found = true;
-                            Walk<TNav, TNode, TObj, TArr>(TNav.Value(ref cursor), seg + 1, trail, w, sink);
+                            Walk<TNav, TNode, TObj, TArr>(TNav.Value(ref cursor), seg + 1, trail, sink);
                         }
                     }
 
@@ -136,7 +131,7 @@ internal sealed class CompiledCondition
                     return;
                 }
 
-                Walk<TNav, TNode, TObj, TArr>(TNav.Item(current, s.Index), seg + 1, trail, w, sink);
+                Walk<TNav, TNode, TObj, TArr>(TNav.Item(current, s.Index), seg + 1, trail, sink);
                 return;
 
             default:
@@ -151,8 +146,8 @@ internal sealed class CompiledCondition
                     var items = TNav.Items(current);
                     while (TNav.NextItem(ref items, out var item))
                     {
-                        trail[w] = i++;
-                        Walk<TNav, TNode, TObj, TArr>(item, seg + 1, trail, w + 1, sink);
+                        trail[seg] = i++;
+                        Walk<TNav, TNode, TObj, TArr>(item, seg + 1, trail, sink);
                     }
 
                     return;
@@ -160,7 +155,11 @@ internal sealed class CompiledCondition
         }
     }
 
-    private void Missing(ReadOnlySpan<int> trail, int resolved, ViolationSink sink)
+    /// <summary>
+    /// Reports an absence for <c>required</c>: the path resolved only its first <paramref name="resolved"/>
+    /// segments (<c>trail[s]</c> is the element index taken at wildcard segment <c>s</c>).
+    /// </summary>
+    internal void Missing(ReadOnlySpan<int> trail, int resolved, ViolationSink sink)
     {
         if (_required is null)
         {
@@ -170,9 +169,13 @@ internal sealed class CompiledCondition
         sink.Add(new Violation(Render(trail, resolved), _required.Name, Severity, null, _message ?? _required.Message, Path.Text), _orderBase + _required.Definition.Order);
     }
 
-    private void Present(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, ReadOnlySpan<int> trail, ViolationSink sink)
+    /// <summary>
+    /// Runs every rule on a present, non-null value at the end of the path (<paramref name="escapes"/>: see
+    /// <see cref="LocationValue"/>'s constructor).
+    /// </summary>
+    internal void Present(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, ReadOnlySpan<int> trail, ViolationSink sink, byte escapes = 0)
     {
-        var value = new LocationValue(kind, verbatim, arrayLength, sink.Scratch);
+        var value = new LocationValue(kind, verbatim, arrayLength, sink.Scratch, escapes);
         try
         {
             foreach (var rule in _rules)

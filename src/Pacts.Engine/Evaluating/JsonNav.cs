@@ -85,6 +85,9 @@ internal sealed class ParamsDom
     private ReadOnlyMemory<byte> _utf8;
     private int _count;
 
+    /// <summary>The deepest params nest (objects and arrays); deeper input is refused as invalid JSON.</summary>
+    public const int MaxDepth = 64;
+
     public static ParamsDom Rent() => s_current ??= new ParamsDom();
 
     /// <summary>Counts loads, so a holder of an index can tell whether it still describes the bytes it loaded.</summary>
@@ -96,7 +99,7 @@ internal sealed class ParamsDom
     /// <summary>Indexes <paramref name="utf8"/>; throws <see cref="JsonException"/> for invalid JSON, as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> would.</summary>
     public DomNode Load(ReadOnlyMemory<byte> utf8)
     {
-        var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = 64 });
+        var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
         reader.Read();
         Begin(utf8);
         ReadTokens(ref reader, int.MaxValue);
@@ -315,7 +318,7 @@ internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCur
 
     /// <summary>Out of line: its stack buffers would keep the common case above from being inlined.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static bool EscapedNameEquals(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> utf8Name)
+    internal static bool EscapedNameEquals(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> utf8Name)
     {
         Span<char> name = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
         var n = JsonStrings.Decode(raw, name);
@@ -324,12 +327,7 @@ internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCur
         return name[..n].SequenceEqual(expected[..m]);
     }
 
-    public static string Name(ref DomObjectCursor cursor)
-    {
-        var raw = cursor.Dom.RawOf(cursor.Current);
-        var chars = new char[raw.Length];
-        return new string(chars, 0, JsonStrings.Decode(raw, chars));
-    }
+    public static string Name(ref DomObjectCursor cursor) => JsonStrings.DecodeToString(cursor.Dom.RawOf(cursor.Current));
 
     public static DomNode Value(ref DomObjectCursor cursor) => new(cursor.Dom, cursor.Current + 1);
 

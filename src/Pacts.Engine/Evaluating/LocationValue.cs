@@ -26,8 +26,10 @@ internal ref struct LocationValue
     /// <param name="verbatim">The value's JSON text as written (strings with their quotes).</param>
     /// <param name="arrayLength">The element count for arrays.</param>
     /// <param name="scratch">Where short strings decode.</param>
-    public LocationValue(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, Span<char> scratch)
+    /// <param name="escapes">Whether a string holds escapes, when the reader already said (1 = no, 2 = yes); 0 = look.</param>
+    public LocationValue(JsonValueKind kind, ReadOnlySpan<byte> verbatim, int arrayLength, Span<char> scratch, byte escapes = 0)
     {
+        _escapes = escapes;
         Kind = kind;
         Verbatim = verbatim;
         Raw = kind == JsonValueKind.String ? verbatim[1..^1] : verbatim;
@@ -219,6 +221,13 @@ internal static class JsonStrings
 
             raw = raw[(bs + consumed)..];
         }
+    }
+
+    /// <summary>Decodes the escaped content of a JSON string into a new string.</summary>
+    public static string DecodeToString(ReadOnlySpan<byte> raw)
+    {
+        var chars = new char[raw.Length];
+        return new string(chars, 0, Decode(raw, chars));
     }
 
     private static int ParseHex4(ReadOnlySpan<byte> hex)

@@ -22,6 +22,13 @@ internal sealed class ViolationSink
     /// </summary>
     public char[] Scratch { get; } = new char[256];
 
+    /// <summary>
+    /// The element index taken at each wildcard segment of the location being judged (<c>Trail[s]</c> for
+    /// segment <c>s</c>), for rendering concrete paths. Per thread, like <see cref="Scratch"/>; every condition
+    /// active at one location shares it, since their segments sit at the same depths.
+    /// </summary>
+    public int[] Trail { get; } = new int[Paths.ParamPath.MaxSegments];
+
     public static ViolationSink Rent()
     {
         var sink = s_current ??= new ViolationSink();

@@ -249,12 +249,12 @@ public sealed class ParamPath
 
     /// <summary>
     /// Renders a concrete path: the first <paramref name="resolved"/> segments with wildcards replaced by
-    /// the given indexes, then the remaining segments as written (wildcards as <c>[*]</c>).
+    /// the element index chosen for that segment (<c>trail[s]</c> for segment <c>s</c>), then the remaining
+    /// segments as written (wildcards as <c>[*]</c>).
     /// </summary>
-    internal string Render(ReadOnlySpan<int> wildcardIndexes, int resolved)
+    internal string Render(ReadOnlySpan<int> trail, int resolved)
     {
         var sb = new StringBuilder(Text.Length + 8);
-        var w = 0;
         for (var s = 0; s < Segments.Count; s++)
         {
             var seg = Segments[s];
@@ -269,7 +269,7 @@ public sealed class ParamPath
                 default:
                     if (s < resolved)
                     {
-                        sb.Append('[').Append(wildcardIndexes[w++]).Append(']');
+                        sb.Append('[').Append(trail[s]).Append(']');
                     }
                     else
                     {
