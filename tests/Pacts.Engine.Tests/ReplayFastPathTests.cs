@@ -65,17 +65,34 @@ public class ReplayFastPathTests
     }
 
     [Fact]
-    public void Params_indexed_by_the_scanner_are_read_again_once_the_table_has_moved_on()
+    public void The_scanner_hands_over_exactly_the_params_text()
     {
-        var scanner = new EventScanner();
-        const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":99,"memo":"far too long"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        const string Other = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Call), out var first));
+        const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params": {"v":99, "memo":"far too long"} ,"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        Assert.True(new EventScanner().TryScan(Encoding.UTF8.GetBytes(Call), out var ev));
+        Assert.Equal("""{"v":99, "memo":"far too long"}""", Encoding.UTF8.GetString(ev!.ParamsUtf8.Span));
         var pact = Pacts.Find("p")!;
         var expected = pact.Validate("t", """{"v":99,"memo":"far too long"}""").ToJson();
-        Assert.Equal(expected, pact.ValidateScanned("t", first!.ParamsUtf8, first.ParamsGeneration).ToJson());
-        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Other), out _));
-        Assert.Equal(expected, pact.ValidateScanned("t", first.ParamsUtf8, first.ParamsGeneration).ToJson());
+        Assert.Equal(expected, pact.ValidateScanned("t", ev.ParamsUtf8, ev.ParamsGeneration).ToJson());
+
+        // Once the thread's token table has moved on to another line, the bytes are read again.
+        Assert.True(new EventScanner().TryScan(Encoding.UTF8.GetBytes(Call.Replace("99", "1", StringComparison.Ordinal)), out _));
+        Assert.Equal(expected, pact.ValidateScanned("t", ev.ParamsUtf8, ev.ParamsGeneration).ToJson());
+    }
+
+    [Theory]
+    [InlineData(60, true)]
+    [InlineData(61, false)]
+    public void Params_nested_past_what_the_raw_validator_reads_take_the_general_path(int levels, bool fast)
+    {
+        var value = new string('[', levels - 1) + new string(']', levels - 1);
+        var line = $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","pactId":"p","params":{"v":{{value}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        Assert.Equal(fast, new EventScanner().TryScan(Encoding.UTF8.GetBytes(line), out _));
+
+        // Either way replay judges the call: the general path reads the line again.
+        var analyzer = new ReplayAnalyzer(Pacts);
+        var calls = new List<string>();
+        analyzer.ProcessLog(new MemoryStream(Encoding.UTF8.GetBytes(line)), "l", c => calls.Add(c.ToJsonLine()));
+        Assert.Single(calls);
     }
 
     [Fact]
