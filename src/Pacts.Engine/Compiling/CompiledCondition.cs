@@ -35,6 +35,9 @@ internal sealed class CompiledCondition
 
     public Severity Severity { get; }
 
+    /// <summary>The path's segments as an array (the walk's and the streaming plan's view).</summary>
+    internal PathSegment[] Segments => _segments;
+
     /// <summary>True when the condition has <c>required: true</c>, so an absence is a violation.</summary>
     public bool IsRequired => _required is not null;
 

@@ -115,62 +115,94 @@ internal sealed class StreamNode
     /// outside what the plan handles (more than <see cref="MaxKeys"/> keys at one level, or too many states):
     /// such pacts keep the indexed walk, with the same verdicts.
     /// </summary>
-    public static StreamNode? TryBuild(IReadOnlyList<CompiledCondition> conditions)
+    public static StreamNode? TryBuild(CompiledCondition[] conditions)
     {
         var budget = MaxStates;
-        return Build(conditions, 0, ref budget);
+        return Build([.. conditions], 0, ref budget);
     }
 
-    private static StreamNode? Build(IReadOnlyList<CompiledCondition> active, int depth, ref int budget)
+    /// <summary>
+    /// The state for the conditions <paramref name="active"/> at one location <paramref name="depth"/> segments
+    /// down. Plain loops, not LINQ: a wide pact builds thousands of states and its compile time counts.
+    /// </summary>
+    private static StreamNode? Build(List<CompiledCondition> active, int depth, ref int budget)
     {
         if (--budget < 0)
         {
             return null;
         }
 
-        var node = new StreamNode(depth);
-        var continuing = active.Where(c => c.Path.Segments.Count > depth).ToList();
-        node.Terminal = [.. active.Where(c => c.Path.Segments.Count == depth && c.HasValueRules)];
-        node.Required = [.. active.Where(c => c.IsRequired)];
-        node.RequiredViaKeys = [.. continuing.Where(c => c.IsRequired && Next(c, depth).Kind == SegmentKind.Key)];
-        node.RequiredViaItems = [.. continuing.Where(c => c.IsRequired && Next(c, depth).Kind != SegmentKind.Key)];
-
-        var byKey = new List<(byte[] Key, List<CompiledCondition> Conditions)>();
-        foreach (var c in continuing.Where(c => Next(c, depth).Kind == SegmentKind.Key))
+        List<CompiledCondition>? terminal = null, required = null, viaKeys = null, viaItems = null, wildcard = null;
+        List<(byte[] Key, List<CompiledCondition> Conditions)>? byKey = null;
+        List<(int Index, List<CompiledCondition> Conditions)>? byIndex = null;
+        foreach (var c in active)
         {
-            var key = Next(c, depth).Utf8Key;
-            var group = byKey.FindIndex(g => g.Key.AsSpan().SequenceEqual(key));
-            if (group < 0)
+            var segments = c.Segments;
+            if (c.IsRequired)
             {
-                byKey.Add((key, [c]));
+                (required ??= []).Add(c);
             }
-            else
+
+            if (segments.Length == depth)
             {
-                byKey[group].Conditions.Add(c);
+                if (c.HasValueRules)
+                {
+                    (terminal ??= []).Add(c);
+                }
+
+                continue;
+            }
+
+            var next = segments[depth];
+            if (c.IsRequired)
+            {
+                (next.Kind == SegmentKind.Key ? viaKeys ??= [] : viaItems ??= []).Add(c);
+            }
+
+            switch (next.Kind)
+            {
+                case SegmentKind.Key:
+                    if (!AddToGroup(byKey ??= [], next.Utf8Key, c))
+                    {
+                        return null; // more keys than a seen-key bit set holds
+                    }
+
+                    break;
+                case SegmentKind.Wildcard:
+                    (wildcard ??= []).Add(c);
+                    break;
+                default:
+                    AddToGroup(byIndex ??= [], next.Index, c);
+                    break;
             }
         }
 
-        if (byKey.Count > MaxKeys)
+        var node = new StreamNode(depth)
         {
-            return null;
-        }
+            Terminal = Array(terminal),
+            Required = Array(required),
+            RequiredViaKeys = Array(viaKeys),
+            RequiredViaItems = Array(viaItems),
+        };
 
-        var keyNodes = new StreamNode[byKey.Count];
-        for (var k = 0; k < byKey.Count; k++)
+        if (byKey is not null)
         {
-            if (Build(byKey[k].Conditions, depth + 1, ref budget) is not { } child)
+            var keyNodes = new StreamNode[byKey.Count];
+            for (var k = 0; k < byKey.Count; k++)
             {
-                return null;
+                if (Build(byKey[k].Conditions, depth + 1, ref budget) is not { } child)
+                {
+                    return null;
+                }
+
+                keyNodes[k] = child;
             }
 
-            keyNodes[k] = child;
+            node.Keys = [.. byKey.Select(g => g.Key)];
+            node.KeyNodes = keyNodes;
         }
 
-        node.Keys = [.. byKey.Select(g => g.Key)];
-        node.KeyNodes = keyNodes;
-
-        var wildcard = continuing.Where(c => Next(c, depth).Kind == SegmentKind.Wildcard).ToList();
-        if (wildcard.Count > 0)
+        if (wildcard is not null)
         {
             if (Build(wildcard, depth + 1, ref budget) is not { } any)
             {
@@ -180,28 +212,64 @@ internal sealed class StreamNode
             node.AnyElement = any;
         }
 
-        var byIndex = continuing.Where(c => Next(c, depth).Kind == SegmentKind.Index)
-            .GroupBy(c => Next(c, depth).Index)
-            .OrderBy(g => g.Key)
-            .ToList();
-        var indexNodes = new StreamNode[byIndex.Count];
-        for (var j = 0; j < byIndex.Count; j++)
+        if (byIndex is not null)
         {
-            // The element at this index is reached by its index conditions and by every [*] one; file order kept.
-            var reaching = continuing.Where(c => wildcard.Contains(c) || byIndex[j].Contains(c)).ToList();
-            if (Build(reaching, depth + 1, ref budget) is not { } child)
+            byIndex.Sort((x, y) => x.Index.CompareTo(y.Index));
+            var indexNodes = new StreamNode[byIndex.Count];
+            for (var j = 0; j < byIndex.Count; j++)
             {
-                return null;
+                // The element at this index is reached by its index conditions and by every [*] one.
+                List<CompiledCondition> reaching = wildcard is null ? byIndex[j].Conditions : [.. wildcard, .. byIndex[j].Conditions];
+                if (Build(reaching, depth + 1, ref budget) is not { } child)
+                {
+                    return null;
+                }
+
+                indexNodes[j] = child;
             }
 
-            indexNodes[j] = child;
+            node.Indexes = [.. byIndex.Select(g => g.Index)];
+            node.IndexNodes = indexNodes;
+            node.IndexRequired = [.. byIndex.Select(g => g.Conditions.Where(c => c.IsRequired).ToArray())];
         }
 
-        node.Indexes = [.. byIndex.Select(g => g.Key)];
-        node.IndexNodes = indexNodes;
-        node.IndexRequired = [.. byIndex.Select(g => g.Where(c => c.IsRequired).ToArray())];
         return node;
     }
 
-    private static PathSegment Next(CompiledCondition c, int depth) => c.Path.Segments[depth];
+    /// <summary>Adds to the group of <paramref name="key"/>, opening one; false when that would pass <see cref="MaxKeys"/>.</summary>
+    private static bool AddToGroup(List<(byte[] Key, List<CompiledCondition> Conditions)> groups, byte[] key, CompiledCondition c)
+    {
+        foreach (var (k, members) in groups)
+        {
+            if (k.AsSpan().SequenceEqual(key))
+            {
+                members.Add(c);
+                return true;
+            }
+        }
+
+        if (groups.Count == MaxKeys)
+        {
+            return false;
+        }
+
+        groups.Add((key, [c]));
+        return true;
+    }
+
+    private static void AddToGroup(List<(int Index, List<CompiledCondition> Conditions)> groups, int index, CompiledCondition c)
+    {
+        foreach (var (i, members) in groups)
+        {
+            if (i == index)
+            {
+                members.Add(c);
+                return;
+            }
+        }
+
+        groups.Add((index, [c]));
+    }
+
+    private static CompiledCondition[] Array(List<CompiledCondition>? list) => list is null ? [] : [.. list];
 }
