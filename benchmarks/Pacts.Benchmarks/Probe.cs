@@ -81,15 +81,24 @@ internal static class Probe
         Console.WriteLine($"{(raw ? "raw" : "pre-parsed")}: engine {engine.Skip(5).Min():F0} ns, hand-written {hand.Skip(5).Min():F0} ns, ratio {engine.Skip(5).Min() / hand.Skip(5).Min():F2}");
     }
 
+    private static void ReadAll(byte[] json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json);
+        while (reader.Read())
+        {
+        }
+    }
+
     /// <summary>The engine's time per condition of the treasury pact: each alone, against a binding with none.</summary>
-    public static void PerCondition()
+    public static void PerCondition(bool raw = false)
     {
         var yaml = File.ReadAllText(Path.Combine(Workload.Dir, "treasury.pact.yaml"));
         var head = yaml[..yaml.IndexOf("    conditions:", StringComparison.Ordinal)];
         var conditions = yaml[(yaml.IndexOf("    conditions:", StringComparison.Ordinal) + "    conditions:".Length)..]
             .Split("\n      - ", StringSplitOptions.RemoveEmptyEntries).Where(c => c.Contains("paramPath", StringComparison.Ordinal)).ToArray();
         var els = Workload.Elements;
-        double Time(Pact pact)
+        var bytes = Workload.RawParams;
+        double Best(Action<int> one)
         {
             var best = double.MaxValue;
             for (var round = 0; round < 30; round++)
@@ -97,9 +106,9 @@ internal static class Probe
                 var sw = Stopwatch.StartNew();
                 for (var k = 0; k < 3; k++)
                 {
-                    foreach (var e in els)
+                    for (var i = 0; i < els.Length; i++)
                     {
-                        _ = pact.Validate("transfer_funds", e).Valid;
+                        one(i);
                     }
                 }
 
@@ -107,6 +116,15 @@ internal static class Probe
             }
 
             return best;
+        }
+
+        double Time(Pact pact) => raw
+            ? Best(i => _ = pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)bytes[i]).Valid)
+            : Best(i => _ = pact.Validate("transfer_funds", els[i]).Valid);
+
+        if (raw)
+        {
+            Console.WriteLine($"reader alone, every token: {Best(i => ReadAll(bytes[i])):F0} ns; hand-written: {Best(i => _ = HandWritten.Reader(bytes[i]).Item1):F0} ns");
         }
 
         var none = Pact.Compile(head + "    conditions:\n      - paramPath: zzz\n        maxLength: 1\n").Pact!;

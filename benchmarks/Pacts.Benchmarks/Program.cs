@@ -18,9 +18,9 @@ internal static class Program
             return;
         }
 
-        if (args is ["--per-condition"])
+        if (args is ["--per-condition", ..])
         {
-            Probe.PerCondition();
+            Probe.PerCondition(args.Length > 1 && args[1] == "raw");
             return;
         }
 

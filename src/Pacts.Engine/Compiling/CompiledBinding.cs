@@ -97,7 +97,7 @@ internal sealed class CompiledBinding
             }
         }
 
-        SortFrom(start, sink);
+        sink.SortFrom(start);
     }
 
     /// <summary>
@@ -112,17 +112,8 @@ internal sealed class CompiledBinding
             return false;
         }
 
-        SortFrom(start, sink);
+        sink.SortFrom(start);
         return true;
-    }
-
-    /// <summary>Violations are collected in pass order and, only when there are several, sorted into SPEC §5 order.</summary>
-    private static void SortFrom(int start, ViolationSink sink)
-    {
-        if (sink.Count - start > 1)
-        {
-            sink.SortFrom(start);
-        }
     }
 
     private void EvaluatePerCondition<TNav, TNode, TObj, TArr>(TNode parameters, ViolationSink sink)

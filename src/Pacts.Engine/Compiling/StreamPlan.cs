@@ -198,7 +198,13 @@ internal sealed class StreamNode
                 keyNodes[k] = child;
             }
 
-            node.Keys = [.. byKey.Select(g => g.Key)];
+            var keys = new byte[byKey.Count][];
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keys[k] = byKey[k].Key; // a loop, not LINQ over tuples: start-up would JIT that generic code
+            }
+
+            node.Keys = keys;
             node.KeyNodes = keyNodes;
         }
 
@@ -228,9 +234,17 @@ internal sealed class StreamNode
                 indexNodes[j] = child;
             }
 
-            node.Indexes = [.. byIndex.Select(g => g.Index)];
+            var indexes = new int[byIndex.Count];
+            var indexRequired = new CompiledCondition[byIndex.Count][];
+            for (var j = 0; j < indexes.Length; j++)
+            {
+                indexes[j] = byIndex[j].Index;
+                indexRequired[j] = [.. byIndex[j].Conditions.Where(c => c.IsRequired)];
+            }
+
+            node.Indexes = indexes;
             node.IndexNodes = indexNodes;
-            node.IndexRequired = [.. byIndex.Select(g => g.Conditions.Where(c => c.IsRequired).ToArray())];
+            node.IndexRequired = indexRequired;
         }
 
         return node;

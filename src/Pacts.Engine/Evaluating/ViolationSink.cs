@@ -43,10 +43,18 @@ internal sealed class ViolationSink
         _orders.Add(order);
     }
 
-    /// <summary>Stable sort by order key of the entries from <paramref name="start"/> on.</summary>
+    /// <summary>
+    /// Stable sort by order key of the entries from <paramref name="start"/> on (collected in pass order, put in
+    /// SPEC §5 order); nothing to do, and nothing done, for fewer than two.
+    /// </summary>
     public void SortFrom(int start)
     {
         var count = _items.Count - start;
+        if (count < 2)
+        {
+            return;
+        }
+
         if (count > 32)
         {
             // Many violations (a long array failing everywhere): sort (key, arrival) pairs, O(n log n).
