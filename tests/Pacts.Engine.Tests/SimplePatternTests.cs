@@ -37,6 +37,12 @@ public class SimplePatternTests
             {
                 Assert.Equal(expected, simple.IsMatchAscii(Encoding.ASCII.GetBytes(s)));
             }
+
+            if (simple.AsciiOnly)
+            {
+                // Such patterns read any UTF-8 string as bytes (RegexRule): non-ASCII bytes must fail as the chars do.
+                Assert.True(expected == simple.IsMatchAscii(Encoding.UTF8.GetBytes(s)), $"pattern `{p}` on UTF-8 `{s}`: regex says {expected}");
+            }
         });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(5000), prop);
         Assert.True(accepted > 500, $"only {accepted} generated patterns took the fast path");

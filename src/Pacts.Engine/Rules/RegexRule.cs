@@ -161,7 +161,9 @@ internal sealed partial class RegexRule : RuleDefinition
 
             if (simple is not null)
             {
-                return value.IsPlainAscii ? !simple.IsMatchAscii(value.Raw) : !simple.IsMatch(value.Chars);
+                // An ASCII-only pattern reads any unescaped string as bytes, without checking it is ASCII first.
+                var bytes = simple.AsciiOnly ? !value.HasEscapes : value.IsPlainAscii;
+                return bytes ? !simple.IsMatchAscii(value.Raw) : !simple.IsMatch(value.Chars);
             }
 
             return !regex!.IsMatch(value.Chars);

@@ -21,6 +21,7 @@ internal sealed class SimplePattern
     private SimplePattern(Atom[] atoms)
     {
         _atoms = atoms;
+        AsciiOnly = atoms.All(a => !a.Class.MatchesNonAscii);
         // Only atoms that can take more than a short run search with vectors (see IsMatchAscii).
         _asciiSets = new System.Buffers.SearchValues<byte>?[atoms.Length];
         for (var a = 0; a < atoms.Length; a++)
@@ -28,6 +29,13 @@ internal sealed class SimplePattern
             _asciiSets[a] = atoms[a].Max > ShortRun ? System.Buffers.SearchValues.Create(atoms[a].Class.AsciiMembers()) : null;
         }
     }
+
+    /// <summary>
+    /// True when no atom can take a non-ASCII character. Then <see cref="IsMatchAscii"/> is exact on any
+    /// unescaped UTF-8 string, not only ASCII: a byte of 0x80 or more is taken by no atom, so the scan stops
+    /// there and fails, just as the scan over the decoded string stops at that non-ASCII character.
+    /// </summary>
+    public bool AsciiOnly { get; }
 
     /// <summary>Parses <paramref name="pattern"/> into the fast form, or returns null when it is outside the subset.</summary>
     public static SimplePattern? TryCreate(string pattern)
