@@ -118,6 +118,19 @@ public class StreamEvaluatorTests
         Assert.Equal(walked.ToJson(), streamed.ToJson());
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(5000)]
+    public void Deep_params_fail_or_pass_exactly_as_the_indexed_path(int levels)
+    {
+        // items[*].sku reaches two levels down; everything below is skipped by the reader, which still counts depth.
+        var json = "{\"items\":" + new string('[', levels - 1) + new string(']', levels - 1) + "}";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        Assert.Equal(Outcome(() => ParamsDom.Rent().Load(bytes)), Outcome(() => SkuPact.Validate("t", (ReadOnlyMemory<byte>)bytes)));
+        Assert.Equal(levels > 64, Outcome(() => SkuPact.Validate("t", (ReadOnlyMemory<byte>)bytes)).StartsWith("JsonException", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_binding_with_more_keys_than_a_plan_dispatches_on_keeps_the_walk()
     {
