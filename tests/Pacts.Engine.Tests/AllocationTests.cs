@@ -62,6 +62,34 @@ public class AllocationTests
         });
     }
 
+    [Fact]
+    public void A_failing_call_allocates_only_its_verdict_whichever_the_input()
+    {
+        var pact = Pact.Load(Path.Combine(SharedPaths.Bench, "treasury.pact.yaml")).Pact!;
+        const string Json = """{"destination":"0xDEAD000000000000000000000000000000000000","amount":7500,"currency":"EUR","items":[{"sku":"SKU-1"}]}""";
+        var raw = (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(Json);
+        using var doc = JsonDocument.Parse(Json);
+        var element = doc.RootElement;
+        long Allocated(Func<Pacts.Evaluating.Verdict> validate)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                _ = validate();
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var verdict = validate();
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(5, verdict.Violations.Count);
+            return bytes;
+        }
+
+        // The raw pass and the walk allocate the same: the verdict, its violations and their strings, nothing of their own.
+        var fromRaw = Allocated(() => pact.Validate("transfer_funds", raw));
+        Assert.Equal(Allocated(() => pact.Validate("transfer_funds", element)), fromRaw);
+        Assert.Equal(fromRaw, Allocated(() => pact.Validate("transfer_funds", raw)));
+    }
+
     [Theory]
     [InlineData("[1]", typeof(ArgumentException))]
     [InlineData("{\"a\":1} x", typeof(System.Text.Json.JsonException))]
