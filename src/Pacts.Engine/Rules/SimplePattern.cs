@@ -18,10 +18,20 @@ internal sealed class SimplePattern
     private readonly Atom[] _atoms;
     private readonly System.Buffers.SearchValues<byte>?[] _asciiSets;
 
+    /// <summary>The leading atoms that are each one exact ASCII character (<c>SKU-</c> of <c>SKU-[0-9]{4}</c>), as bytes.</summary>
+    private readonly byte[] _prefix;
+
     private SimplePattern(Atom[] atoms)
     {
         _atoms = atoms;
         AsciiOnly = atoms.All(a => !a.Class.MatchesNonAscii);
+        var prefix = new List<byte>();
+        while (prefix.Count < atoms.Length && atoms[prefix.Count] is { Min: 1, Max: 1 } literal && literal.Class.SingleAscii() is { } c)
+        {
+            prefix.Add(c);
+        }
+
+        _prefix = [.. prefix];
         // Only atoms that can take more than a short run search with vectors (see IsMatchAscii).
         _asciiSets = new System.Buffers.SearchValues<byte>?[atoms.Length];
         for (var a = 0; a < atoms.Length; a++)
@@ -99,9 +109,15 @@ internal sealed class SimplePattern
     /// </summary>
     public bool IsMatchAscii(ReadOnlySpan<byte> input)
     {
-        var pos = 0;
+        // A literal prefix is one compare, not an atom loop per character.
+        if (!input.StartsWith(_prefix))
+        {
+            return false;
+        }
+
+        var pos = _prefix.Length;
         var atoms = _atoms;
-        for (var a = 0; a < atoms.Length; a++)
+        for (var a = _prefix.Length; a < atoms.Length; a++)
         {
             var rest = input[pos..];
             var limit = Math.Min(atoms[a].Max, rest.Length);
@@ -337,6 +353,12 @@ internal sealed class SimplePattern
 
             return [.. members];
         }
+
+        /// <summary>The class's one member when it holds exactly one ASCII character and nothing else, else null.</summary>
+        public byte? SingleAscii() =>
+            !MatchesNonAscii && System.Numerics.BitOperations.PopCount(Low) + System.Numerics.BitOperations.PopCount(High) == 1
+                ? (byte)(Low != 0 ? System.Numerics.BitOperations.TrailingZeroCount(Low) : 64 + System.Numerics.BitOperations.TrailingZeroCount(High))
+                : null;
 
         public bool Overlaps(CharClass other) => (Low & other.Low) != 0 || (High & other.High) != 0 || MatchesNonAscii && other.MatchesNonAscii;
     }
