@@ -18,6 +18,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--per-rule"])
+        {
+            Probe.PerRule();
+            return;
+        }
+
         if (args is ["--per-condition", ..])
         {
             Probe.PerCondition(args.Length > 1 && args[1] == "raw");

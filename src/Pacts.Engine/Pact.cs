@@ -87,6 +87,9 @@ public sealed class Pact
         return new PactCompilation(file, bag.HasErrors ? null : pact, bag.Sorted());
     }
 
+    /// <summary>The compiled binding of <paramref name="tool"/> (benchmarks and tests look inside).</summary>
+    internal CompiledBinding? BindingFor(string tool) => _bindings.GetValueOrDefault(tool);
+
     /// <summary>True when the pact has a binding for <paramref name="tool"/>.</summary>
     public bool Binds(string tool) => _bindings.ContainsKey(tool);
 
