@@ -152,9 +152,24 @@ internal sealed class CompiledBinding
         where TObj : struct
         where TArr : struct
     {
-        for (var k = 0; k < _knownKeys.Length; k++)
+        var keys = _knownKeys;
+        if (TNav.TryPlainName(ref cursor, out var name))
         {
-            if (TNav.NameEquals(ref cursor, _knownKeys[k]))
+            // The common case: the name's bytes are its value, read once and compared with each key.
+            for (var k = 0; k < keys.Length; k++)
+            {
+                if (name.SequenceEqual(keys[k]))
+                {
+                    return k;
+                }
+            }
+
+            return -1;
+        }
+
+        for (var k = 0; k < keys.Length; k++)
+        {
+            if (TNav.NameEquals(ref cursor, keys[k]))
             {
                 return k;
             }

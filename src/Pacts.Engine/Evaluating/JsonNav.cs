@@ -30,6 +30,12 @@ internal interface IJsonNav<TNode, TObj, TArr>
 
     static abstract bool NameEquals(ref TObj cursor, ReadOnlySpan<byte> utf8Name);
 
+    /// <summary>
+    /// The current property's name as UTF-8 when it is written without escapes (then its bytes are its value),
+    /// so a caller comparing it with several keys reads it once; false for an escaped name (use <see cref="NameEquals"/>).
+    /// </summary>
+    static abstract bool TryPlainName(ref TObj cursor, out ReadOnlySpan<byte> utf8Name);
+
     static abstract string Name(ref TObj cursor);
 
     static abstract TNode Value(ref TObj cursor);
@@ -55,6 +61,12 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
     public static bool NextProperty(ref JsonElement.ObjectEnumerator cursor) => cursor.MoveNext();
 
     public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name) => cursor.Current.NameEquals(utf8Name);
+
+    public static bool TryPlainName(ref JsonElement.ObjectEnumerator cursor, out ReadOnlySpan<byte> utf8Name)
+    {
+        utf8Name = JsonMarshal.GetRawUtf8PropertyName(cursor.Current);
+        return !utf8Name.Contains((byte)'\\');
+    }
 
     public static string Name(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Name;
 
@@ -314,6 +326,12 @@ internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCur
     {
         var raw = cursor.Dom.RawOf(cursor.Current);
         return cursor.Dom.IsEscaped(cursor.Current) ? EscapedNameEquals(raw, utf8Name) : raw.SequenceEqual(utf8Name);
+    }
+
+    public static bool TryPlainName(ref DomObjectCursor cursor, out ReadOnlySpan<byte> utf8Name)
+    {
+        utf8Name = cursor.Dom.RawOf(cursor.Current);
+        return !cursor.Dom.IsEscaped(cursor.Current);
     }
 
     /// <summary>Out of line: its stack buffers would keep the common case above from being inlined.</summary>
