@@ -43,6 +43,28 @@ public class BadInputTests
         AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", parameters), mentions);
 
     [Fact]
+    public void Replay_writes_an_offending_value_nested_past_64_levels_instead_of_crashing()
+    {
+        // The general reader takes lines 128 levels deep; the writer's own check of raw JSON stops at 64.
+        var deep = new string('[', 70) + new string(']', 70);
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllText(file, string.Join('\n',
+            """{"type":"session_start","sessionId":"s","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}""",
+            $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"transfer_funds","params":{"destination":{{deep}},"amount":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}"""));
+        try
+        {
+            var result = CliRunner.Run("replay", file, "--pacts", "examples/pacts", "--verdicts", "-", "--fail-on", "none");
+            Assert.Equal(0, result.Exit);
+            Assert.DoesNotContain("Exception", result.Err, StringComparison.Ordinal);
+            Assert.Contains("\"value\":" + deep, result.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Unknown_pact_suggests_the_closest() =>
         AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pakt", "--tool", "t", "--params", "{}"), "did you mean `treasury-pact`?");
 

@@ -119,7 +119,7 @@ public sealed class Verdict
             if (v.Value is not null)
             {
                 writer.WritePropertyName("value"u8);
-                writer.WriteRawValue(v.Value, skipInputValidation: false);
+                RawJsonConverter.WriteVerbatim(writer, v.Value);
             }
 
             writer.WriteString("message"u8, v.Message);

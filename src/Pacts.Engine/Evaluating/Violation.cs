@@ -77,7 +77,47 @@ internal sealed class RawJsonConverter : JsonConverter<string?>
         }
         else
         {
-            writer.WriteRawValue(value, skipInputValidation: false);
+            WriteVerbatim(writer, value);
+        }
+    }
+
+    /// <summary>The deepest a verbatim value may nest: far past any params a reader of ours accepts (64 or 128 levels).</summary>
+    private const int MaxVerbatimDepth = 4096;
+
+    /// <summary>
+    /// Writes JSON text as itself. It is checked first, but with a reader that goes deeper than the writer's own
+    /// check (64 levels): a value from params a replay line nests 70 levels deep is valid JSON and must be
+    /// written, not refused with an exception. Text that is not one JSON value is refused as the writer would.
+    /// </summary>
+    internal static void WriteVerbatim(Utf8JsonWriter writer, string value)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(value);
+        if (IsOneJsonValue(utf8))
+        {
+            writer.WriteRawValue(utf8, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteRawValue(utf8, skipInputValidation: false); // throws the writer's own error
+        }
+    }
+
+    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxVerbatimDepth });
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read(); // anything after the value throws, or is whitespace
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }
