@@ -147,6 +147,24 @@ public sealed class Pact
         return Validate(tool, dom.Generation == generation ? dom.Root : dom.Load(utf8Parameters), nameof(utf8Parameters));
     }
 
+    /// <summary>
+    /// Replay's in-pass path: judges the params object at <paramref name="reader"/>'s current <c>{</c> (the
+    /// reader over <paramref name="json"/>, the whole log line) and leaves the reader on its <c>}</c>. Null, with
+    /// the reader untouched, when the tool is unbound or its binding has no streaming plan.
+    /// </summary>
+    internal Verdict? TryValidateAt(string tool, ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (!_bindings.TryGetValue(tool, out var binding) || binding.Stream is not { } plan)
+        {
+            return null;
+        }
+
+        var sink = ViolationSink.Rent();
+        StreamEvaluator.EvaluateAt(ref reader, json, plan, binding, sink);
+        sink.SortFrom(0);
+        return Result(tool, binding, sink);
+    }
+
     private Verdict Validate(string tool, DomNode root, string paramName)
     {
         var kind = DomNav.Kind(root);

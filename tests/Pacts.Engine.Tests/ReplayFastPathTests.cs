@@ -29,6 +29,16 @@ public class ReplayFastPathTests
               - paramPath: memo
                 maxLength: 8
                 severity: minor
+        """), Pact.Compile("""
+        pact: q
+        bindings:
+          - tool: t
+            additionalParams: deny
+            conditions:
+              - paramPath: v
+                required: true
+                maxAmount: 1
+                severity: major
         """)]);
 
     [Fact]
@@ -77,6 +87,40 @@ public class ReplayFastPathTests
         // Once the thread's token table has moved on to another line, the bytes are read again.
         Assert.True(new EventScanner().TryScan(Encoding.UTF8.GetBytes(Call.Replace("99", "1", StringComparison.Ordinal)), out _));
         Assert.Equal(expected, pact.ValidateScanned("t", ev.ParamsUtf8, ev.ParamsGeneration).ToJson());
+    }
+
+    [Fact]
+    public void A_call_of_the_session_and_tool_the_last_call_bound_for_is_judged_while_it_is_scanned()
+    {
+        var scanner = new EventScanner();
+        var p = Pacts.Find("p")!;
+        scanner.Expect("s", "t", p);
+        const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":99},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Call), out var ev));
+        Assert.Same(p, ev!.ScannedPact);
+        Assert.Equal(p.Validate("t", """{"v":99}""").ToJson(), ev.ScannedVerdict!.ToJson());
+
+        // Another session, or the tool named after the params: no guess, the params are indexed as before.
+        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Call.Replace("\"s\"", "\"s2\"", StringComparison.Ordinal)), out var other));
+        Assert.Null(other!.ScannedVerdict);
+        const string ToolLast = """{"type":"tool_call","sessionId":"s","agentId":"a","params":{"v":99},"tool":"t","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(ToolLast), out var late));
+        Assert.Null(late!.ScannedVerdict);
+    }
+
+    [Fact]
+    public void A_wrong_guess_gives_way_to_the_pact_the_call_binds_to()
+    {
+        // The session binds p; the third call names q after its params, so the scanner judged it against p.
+        var log = string.Join('\n',
+            """{"type":"session_start","sessionId":"s","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"p"}""",
+            """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""",
+            """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"pactId":"q","outcome":"success","attemptedAt":"2026-11-21T08:00:02Z"}""",
+            """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"outcome":"success","attemptedAt":"2026-11-21T08:00:03Z"}""");
+        var calls = new List<EvaluatedCall>();
+        new ReplayAnalyzer(Pacts).ProcessLog(new MemoryStream(Encoding.UTF8.GetBytes(log)), "l", calls.Add);
+        Assert.Equal([true, false, true], calls.Select(c => c.Verdict.Valid));
+        Assert.Equal(["p", "q", "p"], calls.Select(c => c.Verdict.PactId));
     }
 
     [Theory]
@@ -179,7 +223,7 @@ public class ReplayFastPathTests
         {
             case "session_start":
                 fields.Add(("startedAt", time));
-                fields.Add(("pactId", Pick(rng, "\"p\"", "\"p\"", "\"nope\"", "null", "7")));
+                fields.Add(("pactId", Pick(rng, "\"p\"", "\"p\"", "\"q\"", "\"nope\"", "null", "7")));
                 break;
             case "tool_call":
                 fields.Add(("attemptedAt", time));
@@ -188,7 +232,9 @@ public class ReplayFastPathTests
                 fields.Add(("outcome", Pick(rng, "\"success\"", "\"error\"", "\"refused\"", "\"maybe\"", "null")));
                 if (rng.Next(4) == 0)
                 {
-                    fields.Add(("pactId", Pick(rng, "\"p\"", "\"nope\"", "null")));
+                    // A call's own pact (before or after its params) can differ from its session's: the
+                    // scanner's in-pass guess from the previous call must then give way.
+                    fields.Add(("pactId", Pick(rng, "\"p\"", "\"q\"", "\"nope\"", "null")));
                 }
 
                 break;

@@ -35,7 +35,7 @@ internal static class StreamEvaluator
             return false;
         }
 
-        Properties(ref reader, json, root, binding.DenyAdditionalParams ? binding : null, sink);
+        EvaluateAt(ref reader, json, root, binding, sink);
         while (reader.Read())
         {
             // Only whitespace may follow; the reader throws on anything else.
@@ -43,6 +43,13 @@ internal static class StreamEvaluator
 
         return true;
     }
+
+    /// <summary>
+    /// Judges the params object at the reader's current <c>{</c>, the reader being over <paramref name="json"/>
+    /// (replay judges an event's params this way, in the same pass as the event); the reader ends on its <c>}</c>.
+    /// </summary>
+    public static void EvaluateAt(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, StreamNode root, CompiledBinding binding, ViolationSink sink) =>
+        Properties(ref reader, json, root, binding.DenyAdditionalParams ? binding : null, sink);
 
     /// <summary>The properties of an object <paramref name="node"/>'s conditions go into; the reader ends on its <c>}</c>.</summary>
     private static void Properties(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, StreamNode node, CompiledBinding? additional, ViolationSink sink)

@@ -64,6 +64,15 @@ public sealed class AgentEvent
     /// thread's token table; while the table is still at it, validation skips reading the bytes again.
     /// </summary>
     internal int ParamsGeneration { get; init; }
+
+    /// <summary>
+    /// The verdict the scanner reached in its own pass, against <see cref="ScannedPact"/>, which it guessed from
+    /// the previous call of the same session and tool; replay uses it only if the call binds to that very pact.
+    /// </summary>
+    internal Evaluating.Verdict? ScannedVerdict { get; init; }
+
+    /// <summary>The pact <see cref="ScannedVerdict"/> was reached against.</summary>
+    internal Pact? ScannedPact { get; init; }
 }
 
 /// <summary>What one line (or array element) of a log turned out to be.</summary>

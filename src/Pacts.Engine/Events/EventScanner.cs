@@ -16,24 +16,58 @@ namespace Pacts.Events;
 /// </summary>
 internal sealed class EventScanner
 {
-    /// <summary>Params nested deeper than this are left to the general path (the raw validator reads 64 levels).</summary>
+    /// <summary>Params nested deeper than this are left to the general path (the raw validators read 64 levels).</summary>
     private const int MaxParamsDepth = 60;
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+    /// <summary>
+    /// The line nests at most this deep on the fast path: params (one level in) then nest at most
+    /// <see cref="MaxParamsDepth"/> levels, whether they are judged in the pass or indexed. A deeper line
+    /// (params, input or output) throws here and takes the general path, which reads 128 levels.
+    /// </summary>
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxParamsDepth + 1 };
 
     private readonly Recent _session = new();
     private readonly Recent _agent = new();
     private readonly Recent _pact = new();
     private readonly Recent _tool = new();
 
+    // The pact the previous call of one session and tool bound to (see Expect): the next call of that session
+    // and tool is judged against it while its params are read, and the guess is checked once the call binds.
+    private byte[] _guessSession = [];
+    private string? _guessSessionName;
+    private byte[] _guessTool = [];
+    private string? _guessToolName;
+    private Pact? _guessPact;
+
+    /// <summary>
+    /// Tells the scanner what the call it scanned last bound to, so the next call of the same session and tool
+    /// can be judged in the scanning pass (no params index, no second walk). Only a guess: the analyzer keeps
+    /// the verdict only if that call binds to the same pact, and judges it afresh otherwise.
+    /// </summary>
+    public void Expect(string sessionId, string tool, Pact pact)
+    {
+        // Runs of calls share their strings (see Recent), so an unchanged guess is three reference checks.
+        if (ReferenceEquals(pact, _guessPact) && ReferenceEquals(tool, _guessToolName) && ReferenceEquals(sessionId, _guessSessionName))
+        {
+            return;
+        }
+
+        _guessSession = Encoding.UTF8.GetBytes(sessionId);
+        _guessSessionName = sessionId;
+        _guessTool = Encoding.UTF8.GetBytes(tool);
+        _guessToolName = tool;
+        _guessPact = pact;
+    }
+
     /// <summary>Scans <paramref name="line"/>; the event's <see cref="AgentEvent.ParamsUtf8"/> points into it.</summary>
     public bool TryScan(ReadOnlyMemory<byte> line, out AgentEvent? ev)
     {
         ev = null;
         var f = default(Spans);
+        Verdict? scanned;
         try
         {
-            if (!Collect(line, ref f))
+            if (!Collect(line, ref f, out scanned))
             {
                 return false;
             }
@@ -104,13 +138,16 @@ internal sealed class EventScanner
             Tool = kind == EventType.ToolCall ? _tool.Get(s[f.Tool]) : null,
             ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
             ParamsGeneration = kind == EventType.ToolCall ? f.ParamsGeneration : 0,
+            ScannedVerdict = kind == EventType.ToolCall ? scanned : null,
+            ScannedPact = kind == EventType.ToolCall && scanned is not null ? _guessPact : null,
         };
         return true;
     }
 
     /// <summary>One pass over the line; false as soon as it needs the general path.</summary>
-    private static bool Collect(ReadOnlyMemory<byte> line, ref Spans f)
+    private bool Collect(ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
     {
+        scanned = null;
         var reader = new Utf8JsonReader(line.Span, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -138,7 +175,7 @@ internal sealed class EventScanner
                 EventField.Outcome => String(ref reader, out f.Outcome),
                 EventField.Tool => String(ref reader, out f.Tool),
                 EventField.PactId => reader.TokenType == JsonTokenType.Null ? Absent(out f.PactId) : String(ref reader, out f.PactId),
-                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, line, out f.Params, out f.ParamsGeneration),
+                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, line, ref f, out scanned),
                 EventField.Input => Present(ref reader, out f.HasInput),
                 EventField.Output => Present(ref reader, out f.HasOutput),
                 _ => Skip(ref reader),
@@ -185,16 +222,32 @@ internal sealed class EventScanner
     }
 
     /// <summary>
-    /// Indexes the params into this thread's <see cref="ParamsDom"/> in the same reader pass, so the engine
-    /// validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
+    /// The params: judged in this very pass when the event is a call of the session and tool the previous call
+    /// bound for (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
+    /// pass, so the engine validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
     /// </summary>
-    private static bool Params(ref Utf8JsonReader reader, ReadOnlyMemory<byte> line, out Range value, out int generation)
+    private bool Params(ref Utf8JsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
     {
         var start = (int)reader.TokenStartIndex;
+        scanned = null;
+        var s = line.Span;
+        if (_guessPact is not null && !Spans.Missing(f.Type) && s[f.Type].SequenceEqual("tool_call"u8)
+            && !Spans.Missing(f.SessionId) && s[f.SessionId].SequenceEqual(_guessSession)
+            && !Spans.Missing(f.Tool) && s[f.Tool].SequenceEqual(_guessTool))
+        {
+            scanned = _guessPact.TryValidateAt(_guessToolName!, ref reader, s);
+            if (scanned is not null)
+            {
+                f.Params = new Range(start, (int)reader.BytesConsumed);
+                f.ParamsGeneration = -1; // not indexed: should the guess be wrong, the bytes are read again
+                return true;
+            }
+        }
+
         var dom = ParamsDom.Rent();
         var ok = dom.TryLoadValue(ref reader, line, MaxParamsDepth);
-        value = ok ? new Range(start, (int)reader.BytesConsumed) : default;
-        generation = dom.Generation;
+        f.Params = ok ? new Range(start, (int)reader.BytesConsumed) : default;
+        f.ParamsGeneration = dom.Generation;
         return ok;
     }
 

@@ -64,6 +64,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     private readonly Queue<string> _endedOrder = new();
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
+    private EventScanner? _scanner; // ProcessLog's, told what each call bound to (see EventScanner.Expect)
     private readonly HashSet<ulong> _seenSessions = [];
     private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Agent, string Pact), PactStats> _pactStats = [];
@@ -157,8 +158,12 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             return null;
         }
 
-        // Replay's fast path hands over params already indexed from the raw line (see EventScanner).
-        var verdict = ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params) : pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
+        // Replay's fast path hands over a verdict reached while the line was read, if the scanner guessed this
+        // very pact, or params already indexed from the raw line (see EventScanner).
+        var verdict = ev.ScannedVerdict is { } scanned && ReferenceEquals(ev.ScannedPact, pact) ? scanned
+            : ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params)
+            : pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
+        _scanner?.Expect(ev.SessionId, ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
         var stats = PactStatsFor(ev.AgentId, pactId);
@@ -208,7 +213,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     public void ProcessLog(Stream stream, string file, Action<EvaluatedCall>? onCall = null, Action<int>? onBatch = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var scanner = new EventScanner();
+        var scanner = _scanner = new EventScanner();
         foreach (var batch in EventLogReader.ReadBatches(stream, file))
         {
             using (batch)
