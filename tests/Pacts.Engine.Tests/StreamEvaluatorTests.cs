@@ -146,6 +146,25 @@ public class StreamEvaluatorTests
         Assert.Equal("k1", verdict.Violations[0].ParamPath);
     }
 
+    [Fact]
+    public void A_pact_whose_plan_would_pass_the_state_limit_keeps_the_walk_with_the_same_verdicts()
+    {
+        // Each index under the wildcard'd array is a state of its own, holding the [*] conditions too.
+        var sb = new StringBuilder("pact: many\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a[*].x\n        required: true\n");
+        for (var i = 0; i < 2100; i++)
+        {
+            sb.Append("      - paramPath: a[").Append(i).Append("].y\n        maxAmount: ").Append(i).Append('\n');
+        }
+
+        var pact = Pact.Compile(sb.ToString()).Pact!;
+        Assert.Null(pact.BindingFor("t")!.Stream);
+        const string Json = """{"a":[{"x":1,"y":5},{"y":0},{"x":2,"y":"3"}]}""";
+        using var doc = JsonDocument.Parse(Json);
+        var walked = pact.Validate("t", doc.RootElement);
+        Assert.Equal(3, walked.Violations.Count); // a[0].y over 0, a[1].x absent, a[2].y a string over 2
+        Assert.Equal(walked.ToJson(), pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(Json)).ToJson());
+    }
+
     private static string Outcome(Action run)
     {
         try

@@ -67,16 +67,16 @@ internal sealed class StreamNode
     /// <summary>The state of element <paramref name="index"/>, or null when no condition reaches it.</summary>
     public StreamNode? Element(int index)
     {
+        // Past the last named index (always, when none is named) the answer is [*]'s: a long array under a pact
+        // with many index paths costs one compare per element, not one per index.
         var indexes = Indexes;
-        for (var j = 0; j < indexes.Length; j++)
+        if (indexes.Length == 0 || index > indexes[^1])
         {
-            if (indexes[j] == index)
-            {
-                return IndexNodes[j];
-            }
+            return AnyElement;
         }
 
-        return AnyElement;
+        var j = System.Array.BinarySearch(indexes, index);
+        return j >= 0 ? IndexNodes[j] : AnyElement;
     }
 
     /// <summary>The position of a plain (unescaped) property name in <see cref="Keys"/>, or -1.</summary>
