@@ -65,7 +65,7 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
     public static bool TryPlainName(ref JsonElement.ObjectEnumerator cursor, out ReadOnlySpan<byte> utf8Name)
     {
         utf8Name = JsonMarshal.GetRawUtf8PropertyName(cursor.Current);
-        return !utf8Name.Contains((byte)'\\');
+        return utf8Name.IndexOf((byte)'\\') < 0;
     }
 
     public static string Name(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Name;

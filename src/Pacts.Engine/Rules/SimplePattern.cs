@@ -24,7 +24,13 @@ internal sealed class SimplePattern
     private SimplePattern(Atom[] atoms)
     {
         _atoms = atoms;
-        AsciiOnly = atoms.All(a => !a.Class.MatchesNonAscii);
+        // Loops, not LINQ over our struct: generic code no image holds precompiled, and this runs at start-up.
+        AsciiOnly = true;
+        foreach (var atom in atoms)
+        {
+            AsciiOnly &= !atom.Class.MatchesNonAscii;
+        }
+
         var prefix = new List<byte>();
         while (prefix.Count < atoms.Length && atoms[prefix.Count] is { Min: 1, Max: 1 } literal && literal.Class.SingleAscii() is { } c)
         {
