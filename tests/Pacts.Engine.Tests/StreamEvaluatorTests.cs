@@ -131,6 +131,24 @@ public class StreamEvaluatorTests
         Assert.Equal(levels > 64, Outcome(() => SkuPact.Validate("t", (ReadOnlyMemory<byte>)bytes)).StartsWith("JsonException", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""{"a\\b":3}""", 0)]
+    [InlineData("""{"a\b":3}""", 2)]
+    [InlineData("""{"a\\b":9}""", 1)]
+    [InlineData("""{"\u0061\\b":3,"a\u005cb":4}""", 0)]
+    public void A_key_holding_a_backslash_matches_only_names_that_spell_it(string json, int violations)
+    {
+        // The key is a\b: written as JSON it is "a\\b"; the bytes a\b in JSON are "a" and a backspace.
+        var pact = Pact.Compile("""
+            {"pact": "bs", "bindings": [{"tool": "t", "additionalParams": "deny",
+              "conditions": [{"paramPath": "['a\\\\b']", "required": true, "maxAmount": 5}]}]}
+            """, "bs.json", Reading.PactFormat.Json).Pact!;
+        using var doc = JsonDocument.Parse(json);
+        var walked = pact.Validate("t", doc.RootElement);
+        Assert.Equal(violations, walked.Violations.Count);
+        Assert.Equal(walked.ToJson(), pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(json)).ToJson());
+    }
+
     [Fact]
     public void A_binding_with_more_keys_than_a_plan_dispatches_on_keeps_the_walk()
     {

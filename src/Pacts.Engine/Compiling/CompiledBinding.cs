@@ -12,6 +12,9 @@ internal sealed class CompiledBinding
     private const int MaxDispatchKeys = 64;
 
     private readonly byte[][] _knownKeys;
+    private readonly bool[] _plainKeys;
+    private readonly bool _allKeysPlain;
+    private readonly int _shortestKey;
     private readonly CompiledCondition[][] _byKey;
 
     public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict)
@@ -22,6 +25,15 @@ internal sealed class CompiledBinding
         ValidVerdict = validVerdict;
         _knownKeys = [.. conditions.Select(c => c.Path.Segments[0].Utf8Key).Distinct(ByteArrayComparer.Instance)];
         _byKey = [.. _knownKeys.Select(k => conditions.Where(c => c.Path.Segments[0].Utf8Key.AsSpan().SequenceEqual(k)).ToArray())];
+        _plainKeys = new bool[_knownKeys.Length];
+        _allKeysPlain = true;
+        _shortestKey = int.MaxValue;
+        for (var k = 0; k < _knownKeys.Length; k++)
+        {
+            _plainKeys[k] = NameMatch.IsPlain(_knownKeys[k]);
+            _allKeysPlain &= _plainKeys[k];
+            _shortestKey = Math.Min(_shortestKey, _knownKeys[k].Length);
+        }
         for (var i = 0; i < conditions.Length; i++)
         {
             conditions[i].SetPosition(i);
@@ -152,18 +164,20 @@ internal sealed class CompiledBinding
         where TObj : struct
         where TArr : struct
     {
+        // The name as written is read once and compared with each key's bytes (see NameMatch); only a name that
+        // may spell a key with escapes takes the decoding compare.
         var keys = _knownKeys;
-        if (TNav.TryPlainName(ref cursor, out var name))
+        var name = TNav.RawName(ref cursor);
+        for (var k = 0; k < keys.Length; k++)
         {
-            // The common case: the name's bytes are its value, read once and compared with each key.
-            for (var k = 0; k < keys.Length; k++)
+            if (_plainKeys[k] && name.SequenceEqual(keys[k]))
             {
-                if (name.SequenceEqual(keys[k]))
-                {
-                    return k;
-                }
+                return k;
             }
+        }
 
+        if (!NameMatch.MayBeEscaped(name, _shortestKey) && _allKeysPlain)
+        {
             return -1;
         }
 

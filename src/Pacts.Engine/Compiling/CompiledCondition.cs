@@ -112,7 +112,9 @@ internal sealed class CompiledCondition
                     var cursor = TNav.Properties(current);
                     while (TNav.NextProperty(ref cursor))
                     {
-                        if (TNav.TryPlainName(ref cursor, out var name) ? name.SequenceEqual(s.Utf8Key) : TNav.NameEquals(ref cursor, s.Utf8Key))
+                        var name = TNav.RawName(ref cursor);
+                        if ((s.PlainKey && name.SequenceEqual(s.Utf8Key))
+                            || ((!s.PlainKey || NameMatch.MayBeEscaped(name, s.Utf8Key.Length)) && TNav.NameEquals(ref cursor, s.Utf8Key)))
                         {
                             found = true;
                             Walk<TNav, TNode, TObj, TArr>(TNav.Value(ref cursor), seg + 1, trail, sink);

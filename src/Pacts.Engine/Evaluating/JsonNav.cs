@@ -30,11 +30,8 @@ internal interface IJsonNav<TNode, TObj, TArr>
 
     static abstract bool NameEquals(ref TObj cursor, ReadOnlySpan<byte> utf8Name);
 
-    /// <summary>
-    /// The current property's name as UTF-8 when it is written without escapes (then its bytes are its value),
-    /// so a caller comparing it with several keys reads it once; false for an escaped name (use <see cref="NameEquals"/>).
-    /// </summary>
-    static abstract bool TryPlainName(ref TObj cursor, out ReadOnlySpan<byte> utf8Name);
+    /// <summary>The current property's name as written, escapes and all (see <see cref="NameMatch"/>).</summary>
+    static abstract ReadOnlySpan<byte> RawName(ref TObj cursor);
 
     static abstract string Name(ref TObj cursor);
 
@@ -43,6 +40,21 @@ internal interface IJsonNav<TNode, TObj, TArr>
     static abstract TArr Items(TNode node);
 
     static abstract bool NextItem(ref TArr cursor, out TNode item);
+}
+
+/// <summary>
+/// Comparing a property name as written with a key, without decoding it: equal bytes are a match, unless the
+/// key itself holds a backslash (then those bytes would be an escape). An escape always writes more bytes than
+/// it stands for, so a name can only be an escaped spelling of a key when it is longer and holds a backslash;
+/// only then does the caller need the decoding compare.
+/// </summary>
+internal static class NameMatch
+{
+    /// <summary>True when <paramref name="key"/>'s bytes, written as they are, spell exactly that key.</summary>
+    public static bool IsPlain(ReadOnlySpan<byte> key) => key.IndexOf((byte)'\\') < 0;
+
+    /// <summary>True when <paramref name="raw"/> might be an escaped spelling of a key of <paramref name="keyLength"/> bytes.</summary>
+    public static bool MayBeEscaped(ReadOnlySpan<byte> raw, int keyLength) => raw.Length > keyLength && raw.IndexOf((byte)'\\') >= 0;
 }
 
 /// <summary>Navigation over <see cref="JsonElement"/>.</summary>
@@ -62,11 +74,7 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
 
     public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name) => cursor.Current.NameEquals(utf8Name);
 
-    public static bool TryPlainName(ref JsonElement.ObjectEnumerator cursor, out ReadOnlySpan<byte> utf8Name)
-    {
-        utf8Name = JsonMarshal.GetRawUtf8PropertyName(cursor.Current);
-        return utf8Name.IndexOf((byte)'\\') < 0;
-    }
+    public static ReadOnlySpan<byte> RawName(ref JsonElement.ObjectEnumerator cursor) => JsonMarshal.GetRawUtf8PropertyName(cursor.Current);
 
     public static string Name(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Name;
 
@@ -328,11 +336,7 @@ internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCur
         return cursor.Dom.IsEscaped(cursor.Current) ? EscapedNameEquals(raw, utf8Name) : raw.SequenceEqual(utf8Name);
     }
 
-    public static bool TryPlainName(ref DomObjectCursor cursor, out ReadOnlySpan<byte> utf8Name)
-    {
-        utf8Name = cursor.Dom.RawOf(cursor.Current);
-        return !cursor.Dom.IsEscaped(cursor.Current);
-    }
+    public static ReadOnlySpan<byte> RawName(ref DomObjectCursor cursor) => cursor.Dom.RawOf(cursor.Current);
 
     /// <summary>Out of line: its stack buffers would keep the common case above from being inlined.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

@@ -24,6 +24,7 @@ public sealed class PathSegment
         Key = key;
         Index = index;
         Utf8Key = Encoding.UTF8.GetBytes(key);
+        PlainKey = Evaluating.NameMatch.IsPlain(Utf8Key);
     }
 
     /// <summary>The segment's kind.</summary>
@@ -36,6 +37,9 @@ public sealed class PathSegment
     public int Index { get; }
 
     internal byte[] Utf8Key { get; }
+
+    /// <summary>True when the key holds no backslash, so a name written with these very bytes is this key.</summary>
+    internal bool PlainKey { get; }
 
     internal static PathSegment ForKey(string key) => new(SegmentKind.Key, key, -1);
 
