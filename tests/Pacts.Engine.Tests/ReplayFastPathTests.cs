@@ -90,37 +90,51 @@ public class ReplayFastPathTests
     }
 
     [Fact]
-    public void A_call_of_the_session_and_tool_the_last_call_bound_for_is_judged_while_it_is_scanned()
+    public void A_call_of_a_tool_whose_last_two_calls_bound_to_one_pact_is_judged_while_it_is_scanned()
     {
         var scanner = new EventScanner();
         var p = Pacts.Find("p")!;
-        scanner.Expect("s", "t", p);
+        var q = Pacts.Find("q")!;
         const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":99},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Call), out var ev));
-        Assert.Same(p, ev!.ScannedPact);
-        Assert.Equal(p.Validate("t", """{"v":99}""").ToJson(), ev.ScannedVerdict!.ToJson());
+        AgentEvent? Scan(string line)
+        {
+            Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(line), out var ev));
+            return ev;
+        }
 
-        // Another session, or the tool named after the params: no guess, the params are indexed as before.
-        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(Call.Replace("\"s\"", "\"s2\"", StringComparison.Ordinal)), out var other));
-        Assert.Null(other!.ScannedVerdict);
-        const string ToolLast = """{"type":"tool_call","sessionId":"s","agentId":"a","params":{"v":99},"tool":"t","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(ToolLast), out var late));
-        Assert.Null(late!.ScannedVerdict);
+        scanner.Expect("t", p);
+        Assert.Null(Scan(Call)!.ScannedVerdict); // once is not yet a pattern
+        scanner.Expect("t", p);
+        var judged = Scan(Call)!;
+        Assert.Same(p, judged.ScannedPact);
+        Assert.Equal(p.Validate("t", """{"v":99}""").ToJson(), judged.ScannedVerdict!.ToJson());
+
+        // Any session; but not another tool, nor a call that names its tool after its params.
+        Assert.NotNull(Scan(Call.Replace("\"s\"", "\"s2\"", StringComparison.Ordinal))!.ScannedVerdict);
+        Assert.Null(Scan(Call.Replace("\"t\"", "\"other\"", StringComparison.Ordinal))!.ScannedVerdict);
+        Assert.Null(Scan("""{"type":"tool_call","sessionId":"s","agentId":"a","params":{"v":99},"tool":"t","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""")!.ScannedVerdict);
+
+        // A tool whose calls alternate between pacts is not guessed.
+        scanner.Expect("t", q);
+        Assert.Null(Scan(Call)!.ScannedVerdict);
+        scanner.Expect("t", p);
+        Assert.Null(Scan(Call)!.ScannedVerdict);
     }
 
     [Fact]
     public void A_wrong_guess_gives_way_to_the_pact_the_call_binds_to()
     {
-        // The session binds p; the third call names q after its params, so the scanner judged it against p.
+        // The session binds p; the fourth call names q after its params, so the scanner judged it against p.
         var log = string.Join('\n',
             """{"type":"session_start","sessionId":"s","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"p"}""",
+            """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""",
             """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""",
             """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"pactId":"q","outcome":"success","attemptedAt":"2026-11-21T08:00:02Z"}""",
             """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":5},"outcome":"success","attemptedAt":"2026-11-21T08:00:03Z"}""");
         var calls = new List<EvaluatedCall>();
         new ReplayAnalyzer(Pacts).ProcessLog(new MemoryStream(Encoding.UTF8.GetBytes(log)), "l", calls.Add);
-        Assert.Equal([true, false, true], calls.Select(c => c.Verdict.Valid));
-        Assert.Equal(["p", "q", "p"], calls.Select(c => c.Verdict.PactId));
+        Assert.Equal([true, true, false, true], calls.Select(c => c.Verdict.Valid));
+        Assert.Equal(["p", "p", "q", "p"], calls.Select(c => c.Verdict.PactId));
     }
 
     [Theory]

@@ -31,32 +31,51 @@ internal sealed class EventScanner
     private readonly Recent _pact = new();
     private readonly Recent _tool = new();
 
-    // The pact the previous call of one session and tool bound to (see Expect): the next call of that session
-    // and tool is judged against it while its params are read, and the guess is checked once the call binds.
-    private byte[] _guessSession = [];
-    private string? _guessSessionName;
-    private byte[] _guessTool = [];
-    private string? _guessToolName;
-    private Pact? _guessPact;
+    // Per tool, the pact its calls bound to last and whether the call before bound to it too (see Expect).
+    private readonly Guess[] _guesses = new Guess[MaxGuesses];
+    private int _guessCount;
+    private int _nextEvicted;
+    private Pact? _judgedAgainst; // the pact the current line's params were judged against, if they were
+
+    /// <summary>How many tools the scanner keeps a guess for; past that, the oldest guess gives way.</summary>
+    private const int MaxGuesses = 16;
 
     /// <summary>
-    /// Tells the scanner what the call it scanned last bound to, so the next call of the same session and tool
-    /// can be judged in the scanning pass (no params index, no second walk). Only a guess: the analyzer keeps
-    /// the verdict only if that call binds to the same pact, and judges it afresh otherwise.
+    /// Tells the scanner which pact a call of <paramref name="tool"/> bound to. Once two calls of a tool in a row
+    /// bound to one pact, the next call of that tool is judged against it in the scanning pass (no params index,
+    /// no second walk). Only a guess: the analyzer keeps the verdict only if that call binds to the same pact,
+    /// and judges it afresh otherwise. Keyed by tool, not session, so interleaved sessions of one fleet keep it;
+    /// a tool whose calls alternate between pacts is never guessed.
     /// </summary>
-    public void Expect(string sessionId, string tool, Pact pact)
+    public void Expect(string tool, Pact pact)
     {
-        // Runs of calls share their strings (see Recent), so an unchanged guess is three reference checks.
-        if (ReferenceEquals(pact, _guessPact) && ReferenceEquals(tool, _guessToolName) && ReferenceEquals(sessionId, _guessSessionName))
+        for (var i = 0; i < _guessCount; i++)
         {
-            return;
+            ref var g = ref _guesses[i];
+            if (ReferenceEquals(g.ToolName, tool) || g.ToolName == tool)
+            {
+                g.Confirmed = ReferenceEquals(g.Pact, pact);
+                g.Pact = pact;
+                return;
+            }
         }
 
-        _guessSession = Encoding.UTF8.GetBytes(sessionId);
-        _guessSessionName = sessionId;
-        _guessTool = Encoding.UTF8.GetBytes(tool);
-        _guessToolName = tool;
-        _guessPact = pact;
+        var slot = _guessCount < MaxGuesses ? _guessCount++ : _nextEvicted++ % MaxGuesses;
+        _guesses[slot] = new Guess { Tool = Encoding.UTF8.GetBytes(tool), ToolName = tool, Pact = pact };
+    }
+
+    /// <summary>The confirmed guess for a tool written as <paramref name="tool"/>, if any.</summary>
+    private int ConfirmedGuess(ReadOnlySpan<byte> tool)
+    {
+        for (var i = 0; i < _guessCount; i++)
+        {
+            if (_guesses[i].Confirmed && tool.SequenceEqual(_guesses[i].Tool))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Scans <paramref name="line"/>; the event's <see cref="AgentEvent.ParamsUtf8"/> points into it.</summary>
@@ -65,6 +84,7 @@ internal sealed class EventScanner
         ev = null;
         var f = default(Spans);
         Verdict? scanned;
+        _judgedAgainst = null;
         try
         {
             if (!Collect(line, ref f, out scanned))
@@ -139,7 +159,7 @@ internal sealed class EventScanner
             ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
             ParamsGeneration = kind == EventType.ToolCall ? f.ParamsGeneration : 0,
             ScannedVerdict = kind == EventType.ToolCall ? scanned : null,
-            ScannedPact = kind == EventType.ToolCall && scanned is not null ? _guessPact : null,
+            ScannedPact = kind == EventType.ToolCall && scanned is not null ? _judgedAgainst : null,
         };
         return true;
     }
@@ -222,8 +242,8 @@ internal sealed class EventScanner
     }
 
     /// <summary>
-    /// The params: judged in this very pass when the event is a call of the session and tool the previous call
-    /// bound for (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
+    /// The params: judged in this very pass when the event is a call of a tool whose last calls bound to one
+    /// pact (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
     /// pass, so the engine validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
     /// </summary>
     private bool Params(ref Utf8JsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
@@ -231,13 +251,14 @@ internal sealed class EventScanner
         var start = (int)reader.TokenStartIndex;
         scanned = null;
         var s = line.Span;
-        if (_guessPact is not null && !Spans.Missing(f.Type) && s[f.Type].SequenceEqual("tool_call"u8)
-            && !Spans.Missing(f.SessionId) && s[f.SessionId].SequenceEqual(_guessSession)
-            && !Spans.Missing(f.Tool) && s[f.Tool].SequenceEqual(_guessTool))
+        if (_guessCount > 0 && !Spans.Missing(f.Type) && s[f.Type].SequenceEqual("tool_call"u8) && !Spans.Missing(f.Tool)
+            && ConfirmedGuess(s[f.Tool]) is var g && g >= 0)
         {
-            scanned = _guessPact.TryValidateAt(_guessToolName!, ref reader, s);
+            var guess = _guesses[g];
+            scanned = guess.Pact!.TryValidateAt(guess.ToolName!, ref reader, s);
             if (scanned is not null)
             {
+                _judgedAgainst = guess.Pact;
                 f.Params = new Range(start, (int)reader.BytesConsumed);
                 f.ParamsGeneration = -1; // not indexed: should the guess be wrong, the bytes are read again
                 return true;
@@ -272,6 +293,15 @@ internal sealed class EventScanner
         public int ParamsGeneration;
 
         public static bool Missing(Range r) => r.End.Value == 0;
+    }
+
+    /// <summary>What calls of one tool bound to (see <see cref="Expect"/>).</summary>
+    private struct Guess
+    {
+        public byte[] Tool;
+        public string? ToolName;
+        public Pact? Pact;
+        public bool Confirmed;
     }
 
     /// <summary>The last string made for a field, reused while the bytes repeat.</summary>

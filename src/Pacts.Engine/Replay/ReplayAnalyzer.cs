@@ -163,7 +163,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         var verdict = ev.ScannedVerdict is { } scanned && ReferenceEquals(ev.ScannedPact, pact) ? scanned
             : ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params)
             : pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
-        _scanner?.Expect(ev.SessionId, ev.Tool!, pact);
+        _scanner?.Expect(ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
         var stats = PactStatsFor(ev.AgentId, pactId);
