@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pacts.Evaluating;
 
 namespace Pacts.Tests;
@@ -454,6 +455,19 @@ public class VerdictTests
         Assert.Equal("""{"valid":false,"pactId":"p","pactVersion":3,"tool":"t","bound":true,"violations":[{"paramPath":"d","rule":"allowList","severity":"critical","value":"0xEVIL","message":"must be ok"}]}""", json);
         Assert.Equal(json, Verdict.FromJson(json)!.ToJson());
         Assert.Equal(Severity.Critical, verdict.HighestSeverity);
+    }
+
+    [Fact]
+    public void A_verdict_whose_value_nests_deep_is_written_and_read_back()
+    {
+        // Parsed params may nest deeper than the 64 levels JSON readers and writers check by default.
+        var deep = new string('[', 100) + new string(']', 100);
+        using var doc = JsonDocument.Parse("{\"d\":" + deep + "}", new JsonDocumentOptions { MaxDepth = 128 });
+        var verdict = TestPacts.Condition("d", "type: string").Validate("t", doc.RootElement);
+        var json = verdict.ToJson();
+        Assert.Contains("\"value\":" + deep, json, StringComparison.Ordinal);
+        Assert.Equal(json, Verdict.FromJson(json)!.ToJson());
+        Assert.Equal(json, JsonSerializer.Serialize(verdict, PactsJsonContext.Relaxed.Verdict));
     }
 
     [Fact]

@@ -151,5 +151,9 @@ internal sealed partial class PactsJsonContext : JsonSerializerContext
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+
+        // A violation's value is the offending JSON as written, which may nest as deep as the params it came
+        // from (replay reads lines 128 levels deep): a verdict must read back whatever it wrote.
+        MaxDepth = 256,
     });
 }
