@@ -154,15 +154,10 @@ public sealed class Pact
     /// </summary>
     internal Verdict? TryValidateAt(string tool, ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
-        if (!_bindings.TryGetValue(tool, out var binding) || binding.Stream is not { } plan)
-        {
-            return null;
-        }
-
         var sink = ViolationSink.Rent();
-        StreamEvaluator.EvaluateAt(ref reader, json, plan, binding, sink);
-        sink.SortFrom(0);
-        return Result(tool, binding, sink);
+        return _bindings.TryGetValue(tool, out var binding) && binding.TryEvaluateStreamAt(ref reader, json, sink)
+            ? Result(tool, binding, sink)
+            : null;
     }
 
     private Verdict Validate(string tool, DomNode root, string paramName)

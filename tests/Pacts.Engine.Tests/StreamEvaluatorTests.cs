@@ -159,6 +159,7 @@ public class StreamEvaluatorTests
         }
 
         var pact = Pact.Compile(sb.ToString()).Pact!;
+        Assert.Null(pact.BindingFor("t")!.Stream);
         var verdict = pact.Validate("t", (ReadOnlyMemory<byte>)"""{"k0":1,"k69":null}"""u8.ToArray());
         Assert.Equal(69, verdict.Violations.Count);
         Assert.Equal("k1", verdict.Violations[0].ParamPath);

@@ -9,12 +9,10 @@ namespace Pacts.Compiling;
 internal sealed class CompiledBinding
 {
     /// <summary>Above this many distinct first keys the single pass gives way to one walk per condition.</summary>
-    private const int MaxDispatchKeys = 64;
+    internal const int MaxDispatchKeys = 64;
 
     private readonly byte[][] _knownKeys;
     private readonly bool[] _plainKeys;
-    private readonly bool _allKeysPlain;
-    private readonly int _shortestKey;
     private readonly CompiledCondition[][] _byKey;
 
     public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict)
@@ -25,14 +23,10 @@ internal sealed class CompiledBinding
         ValidVerdict = validVerdict;
         _knownKeys = [.. conditions.Select(c => c.Path.Segments[0].Utf8Key).Distinct(ByteArrayComparer.Instance)];
         _byKey = [.. _knownKeys.Select(k => conditions.Where(c => c.Path.Segments[0].Utf8Key.AsSpan().SequenceEqual(k)).ToArray())];
-        _plainKeys = new bool[_knownKeys.Length];
-        _allKeysPlain = true;
-        _shortestKey = int.MaxValue;
+        _plainKeys = new bool[_knownKeys.Length]; // a loop: LINQ to bool is generic code outside the ReadyToRun image
         for (var k = 0; k < _knownKeys.Length; k++)
         {
             _plainKeys[k] = NameMatch.IsPlain(_knownKeys[k]);
-            _allKeysPlain &= _plainKeys[k];
-            _shortestKey = Math.Min(_shortestKey, _knownKeys[k].Length);
         }
         for (var i = 0; i < conditions.Length; i++)
         {
@@ -128,6 +122,24 @@ internal sealed class CompiledBinding
         return true;
     }
 
+    /// <summary>
+    /// Replay's in-pass judging: the params object at <paramref name="reader"/>'s <c>{</c>, the reader over
+    /// <paramref name="json"/> (the whole log line), left on its <c>}</c>. False, with the reader untouched, when
+    /// there is no plan.
+    /// </summary>
+    public bool TryEvaluateStreamAt(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ViolationSink sink)
+    {
+        if (Stream is null)
+        {
+            return false;
+        }
+
+        var start = sink.Count;
+        StreamEvaluator.EvaluateAt(ref reader, json, Stream, this, sink);
+        sink.SortFrom(start);
+        return true;
+    }
+
     private void EvaluatePerCondition<TNav, TNode, TObj, TArr>(TNode parameters, ViolationSink sink)
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct
@@ -176,7 +188,7 @@ internal sealed class CompiledBinding
             }
         }
 
-        if (!NameMatch.MayBeEscaped(name, _shortestKey) && _allKeysPlain)
+        if (!NameMatch.MayBeEscaped(name))
         {
             return -1;
         }

@@ -114,7 +114,7 @@ internal sealed class CompiledCondition
                     {
                         var name = TNav.RawName(ref cursor);
                         if ((s.PlainKey && name.SequenceEqual(s.Utf8Key))
-                            || ((!s.PlainKey || NameMatch.MayBeEscaped(name, s.Utf8Key.Length)) && TNav.NameEquals(ref cursor, s.Utf8Key)))
+                            || (NameMatch.MayBeEscaped(name, s.Utf8Key.Length) && TNav.NameEquals(ref cursor, s.Utf8Key)))
                         {
                             found = true;
                             Walk<TNav, TNode, TObj, TArr>(TNav.Value(ref cursor), seg + 1, trail, sink);

@@ -17,8 +17,8 @@ namespace Pacts.Compiling;
 /// </remarks>
 internal sealed class StreamNode
 {
-    /// <summary>The most distinct keys one state dispatches on; a seen-key bit set must fit in a <c>ulong</c>.</summary>
-    public const int MaxKeys = 64;
+    /// <summary>The most distinct keys one state dispatches on; a seen-key bit set must fit in a <c>ulong</c>, as in the walk.</summary>
+    public const int MaxKeys = CompiledBinding.MaxDispatchKeys;
 
     /// <summary>Above this many states a pact's plan is not built (many index segments under wildcards multiply them).</summary>
     private const int MaxStates = 4096;
@@ -79,14 +79,16 @@ internal sealed class StreamNode
         return j >= 0 ? IndexNodes[j] : AnyElement;
     }
 
-    /// <summary>The position of a plain (unescaped) property name in <see cref="Keys"/>, or -1.</summary>
+    /// <summary>
+    /// The position of a plain (unescaped) property name in <see cref="Keys"/>, or -1. Its bytes are its value, and
+    /// hold no backslash, so they cannot be mistaken for a key that holds one.
+    /// </summary>
     public int KeyIndex(ReadOnlySpan<byte> name)
     {
         var keys = Keys;
         for (var k = 0; k < keys.Length; k++)
         {
-            var key = keys[k];
-            if (key.Length == name.Length && name.SequenceEqual(key))
+            if (name.SequenceEqual(keys[k]))
             {
                 return k;
             }

@@ -53,8 +53,11 @@ internal static class NameMatch
     /// <summary>True when <paramref name="key"/>'s bytes, written as they are, spell exactly that key.</summary>
     public static bool IsPlain(ReadOnlySpan<byte> key) => key.IndexOf((byte)'\\') < 0;
 
-    /// <summary>True when <paramref name="raw"/> might be an escaped spelling of a key of <paramref name="keyLength"/> bytes.</summary>
-    public static bool MayBeEscaped(ReadOnlySpan<byte> raw, int keyLength) => raw.Length > keyLength && raw.IndexOf((byte)'\\') >= 0;
+    /// <summary>
+    /// True when <paramref name="raw"/> might be an escaped spelling of a key of <paramref name="keyLength"/> bytes
+    /// (0: of any key). A name without a backslash is exactly its bytes, so it can only match a key byte for byte.
+    /// </summary>
+    public static bool MayBeEscaped(ReadOnlySpan<byte> raw, int keyLength = 0) => raw.Length > keyLength && raw.IndexOf((byte)'\\') >= 0;
 }
 
 /// <summary>Navigation over <see cref="JsonElement"/>.</summary>
@@ -122,7 +125,7 @@ internal sealed class ParamsDom
         var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
         reader.Read();
         Begin(utf8);
-        ReadTokens(ref reader, int.MaxValue);
+        ReadTokens(ref reader);
         while (reader.Read())
         {
             // Only whitespace may follow; the reader throws on anything else.
@@ -133,13 +136,13 @@ internal sealed class ParamsDom
 
     /// <summary>
     /// Indexes the value at <paramref name="reader"/>'s current token, the reader being over <paramref name="utf8"/>
-    /// (replay reads an event's params this way, in the same pass as the event). False when the value nests more
-    /// than <paramref name="maxDepth"/> levels; the reader is then somewhere inside it.
+    /// (replay reads an event's params this way, in the same pass as the event). The reader's own depth limit
+    /// bounds the value (the scanner's keeps params within the 64 levels the walk reads).
     /// </summary>
-    public bool TryLoadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8, int maxDepth)
+    public void LoadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8)
     {
         Begin(utf8);
-        return ReadTokens(ref reader, maxDepth);
+        ReadTokens(ref reader);
     }
 
     private void Begin(ReadOnlyMemory<byte> utf8)
@@ -150,7 +153,7 @@ internal sealed class ParamsDom
     }
 
     /// <summary>Reads from the current token to the end of its value.</summary>
-    private bool ReadTokens(ref Utf8JsonReader reader, int maxDepth)
+    private void ReadTokens(ref Utf8JsonReader reader)
     {
         var depth = 0;
         do
@@ -161,11 +164,6 @@ internal sealed class ParamsDom
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
                     {
-                        if (depth == maxDepth)
-                        {
-                            return false;
-                        }
-
                         var i = Add(reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array, start, 0, false, depth);
                         Push(ref depth, i);
                         continue;
@@ -203,12 +201,10 @@ internal sealed class ParamsDom
 
             if (depth == 0)
             {
-                return true; // the value is complete
+                return; // the value is complete
             }
         }
         while (reader.Read());
-
-        return true;
     }
 
     internal JsonValueKind KindOf(int i) => _tokens[i].Kind;

@@ -67,7 +67,7 @@ public sealed class AgentEvent
 
     /// <summary>
     /// The verdict the scanner reached in its own pass, against <see cref="ScannedPact"/>, which it guessed from
-    /// the previous call of the same session and tool; replay uses it only if the call binds to that very pact.
+    /// the tool's last calls (see <see cref="EventScanner.Expect"/>); replay uses it only if the call binds to that very pact.
     /// </summary>
     internal Evaluating.Verdict? ScannedVerdict { get; init; }
 

@@ -266,10 +266,10 @@ internal sealed class EventScanner
         }
 
         var dom = ParamsDom.Rent();
-        var ok = dom.TryLoadValue(ref reader, line, MaxParamsDepth);
-        f.Params = ok ? new Range(start, (int)reader.BytesConsumed) : default;
+        dom.LoadValue(ref reader, line);
+        f.Params = new Range(start, (int)reader.BytesConsumed);
         f.ParamsGeneration = dom.Generation;
-        return ok;
+        return true;
     }
 
     private static string? Among(ReadOnlySpan<byte> value, string[] candidates)
