@@ -98,13 +98,7 @@ public class PropertyTests
     [Fact]
     public void Exact_comparison_agrees_with_a_BigInteger_reference()
     {
-        var digits = Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements('0', '0', '1', '5', '9'), n).Select(a => new string(a)));
-        var number = from neg in Gen.Elements(true, false)
-                     from i in digits
-                     from f in digits
-                     from hasExp in Gen.Elements(true, false)
-                     from exp in Gen.Choose(-60, 60)
-                     select (neg ? "-" : "") + (i.TrimStart('0').Length == 0 ? "0" : i.TrimStart('0')) + (f.Length > 0 ? "." + f : "") + (hasExp ? "e" + exp.ToString(CultureInfo.InvariantCulture) : "");
+        var number = Numbers(maxRun: 40, Gen.Elements(true, false), maxExp: 60);
         var prop = Prop.ForAll(Arb.From(number), Arb.From(number), (a, b) =>
         {
             var actual = Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b)));
@@ -116,6 +110,66 @@ public class PropertyTests
             Assert.Equal(actual == 0, ka == kb);
         });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000), prop);
+    }
+
+    [Fact]
+    public void Small_decimals_compare_as_the_BigInteger_reference_and_agree_with_the_exact_parse()
+    {
+        // Up to 22 digits in all, so both sides of the 19-digit limit are met; bounds of any form.
+        var number = Numbers(maxRun: 11, Gen.Elements(false, false, false, true), maxExp: 25);
+        var small = 0;
+        var prop = Prop.ForAll(Arb.From(number), Arb.From(number), (a, b) =>
+        {
+            var bytes = Encoding.ASCII.GetBytes(a);
+            var bound = new DecimalBound(Encoding.ASCII.GetBytes(b));
+            var parts = ExactDecimal.ParseTrusted(bytes);
+            if (!SmallDecimal.TryParse(bytes, out var x))
+            {
+                Assert.True(a.Contains('e', StringComparison.Ordinal) || a.Count(char.IsAsciiDigit) > SmallDecimal.MaxDigits, a);
+                return;
+            }
+
+            Assert.Equal(ExactDecimal.IsInteger(parts), x.IsInteger);
+            Assert.Equal(parts.Negative && !parts.IsZero, x.Negative);
+            if (bound.HasSmall)
+            {
+                small++;
+                Assert.Equal(Reference(a, b), Math.Sign(SmallDecimal.Compare(x, bound.Small)));
+            }
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), prop);
+        Assert.True(small > 1000, $"only {small} pairs took the small form");
+    }
+
+    [Theory]
+    [InlineData("9999999999999999999", true)]
+    [InlineData("99999999999999999999", false)]
+    [InlineData("0.000000000000000001", true)]
+    [InlineData("0.0000000000000000001", false)]
+    [InlineData("1e3", false)]
+    [InlineData("007.50", true)]
+    [InlineData("1.", false)]
+    [InlineData(".5", false)]
+    [InlineData("-", false)]
+    [InlineData("1.2.3", false)]
+    [InlineData(@"\u0031", false)]
+    public void Small_decimals_take_only_plain_numbers_of_at_most_19_digits(string text, bool small)
+    {
+        Assert.Equal(small, SmallDecimal.TryParse(Encoding.ASCII.GetBytes(text), out _));
+    }
+
+    [Theory]
+    [InlineData("10000", true)]
+    [InlineData("1e18", true)]
+    [InlineData("1e19", false)]
+    [InlineData("1e-19", true)]
+    [InlineData("1e-20", false)]
+    [InlineData("0", true)]
+    [InlineData("-0.01", true)]
+    [InlineData("12345678901234567890", false)]
+    public void Bounds_take_the_small_form_when_it_holds_them_exactly(string text, bool small)
+    {
+        Assert.Equal(small, new DecimalBound(Encoding.ASCII.GetBytes(text)).HasSmall);
     }
 
     [Theory]
@@ -132,6 +186,18 @@ public class PropertyTests
     {
         Assert.Equal(sign, Math.Sign(ExactDecimal.Compare(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b))));
         Assert.Equal(sign, Math.Sign(ExactDecimal.Compare(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(a)), new DecimalBound(Encoding.ASCII.GetBytes(b)))));
+    }
+
+    /// <summary>JSON numbers of digit runs up to <paramref name="maxRun"/> before and after the point, some with exponents.</summary>
+    private static Gen<string> Numbers(int maxRun, Gen<bool> hasExp, int maxExp)
+    {
+        var digits = Gen.Choose(0, maxRun).SelectMany(n => Gen.ArrayOf(Gen.Elements('0', '0', '1', '5', '9'), n).Select(a => new string(a)));
+        return from neg in Gen.Elements(true, false)
+               from i in digits
+               from f in digits
+               from e in hasExp
+               from exp in Gen.Choose(-maxExp, maxExp)
+               select (neg ? "-" : "") + (i.TrimStart('0').Length == 0 ? "0" : i.TrimStart('0')) + (f.Length > 0 ? "." + f : "") + (e ? "e" + exp.ToString(CultureInfo.InvariantCulture) : "");
     }
 
     private static int Reference(string a, string b)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Pacts.Numbers;
@@ -19,8 +20,8 @@ internal ref struct LocationValue
     // Facts several rules ask for, computed once per location: 0 = not yet, 1 = no, 2 = yes.
     private byte _escapes;
     private byte _ascii;
-    private byte _parsed;
-    private ExactDecimal.Parts _number;
+    private byte _parsed; // 0 = not yet, 1 = not a number, 2 = a SmallDecimal (in _small), 3 = a number beyond it
+    private SmallDecimal _small;
 
     /// <param name="kind">The JSON kind.</param>
     /// <param name="verbatim">The value's JSON text as written (strings with their quotes).</param>
@@ -78,8 +79,9 @@ internal ref struct LocationValue
     }
 
     /// <summary>
-    /// True when the raw text is a decimal number (parsed once, kept here); then the members below read it in
-    /// place rather than copying it out.
+    /// True when the raw text is a decimal number, parsed once and kept here. The common form (at most 19 digits, no
+    /// exponent) is kept as a <see cref="SmallDecimal"/>, which the members below compare in two machine words;
+    /// any other number is re-read exactly by <see cref="ExactDecimal"/> each time it is asked about (rare: exponents, long digit runs).
     /// </summary>
     public bool IsNumber
     {
@@ -87,24 +89,22 @@ internal ref struct LocationValue
         {
             if (_parsed == 0)
             {
-                _parsed = ExactDecimal.TryParse(Raw, out _number) ? (byte)2 : (byte)1;
+                _parsed = SmallDecimal.TryParse(Raw, out _small) ? (byte)2 : ExactDecimal.TryParse(Raw, out _) ? (byte)3 : (byte)1;
             }
 
-            return _parsed == 2;
+            return _parsed >= 2;
         }
     }
 
-    /// <summary>
-    /// Compares the parsed number (after <see cref="IsNumber"/>) with a bound. The parts are passed by
-    /// reference: copying the 72-byte struct out right after parsing wrote it costs a store-forwarding stall.
-    /// </summary>
-    public readonly int CompareNumber(DecimalBound bound) => ExactDecimal.Compare(in _number, bound);
+    /// <summary>Compares the parsed number (after <see cref="IsNumber"/>) with a bound.</summary>
+    public readonly int CompareNumber(DecimalBound bound) =>
+        _parsed == 2 && bound.HasSmall ? SmallDecimal.Compare(in _small, bound.Small) : CompareExactly(Raw, bound);
 
     /// <summary>True when the parsed number is below zero.</summary>
-    public readonly bool NumberIsNegative => _number.Negative && !_number.IsZero;
+    public readonly bool NumberIsNegative => _parsed == 2 ? _small.Negative : IsNegativeExactly(Raw);
 
     /// <summary>True when the parsed number is whole.</summary>
-    public readonly bool NumberIsInteger => ExactDecimal.IsInteger(in _number);
+    public readonly bool NumberIsInteger => _parsed == 2 ? _small.IsInteger : IsIntegerExactly(Raw);
 
     /// <summary>The decoded string as UTF-16 (only for strings).</summary>
     public ReadOnlySpan<char> Chars
@@ -166,6 +166,19 @@ internal ref struct LocationValue
             _rented = null;
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int CompareExactly(ReadOnlySpan<byte> raw, DecimalBound bound) => ExactDecimal.Compare(ExactDecimal.ParseTrusted(raw), bound);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsNegativeExactly(ReadOnlySpan<byte> raw)
+    {
+        var p = ExactDecimal.ParseTrusted(raw);
+        return p.Negative && !p.IsZero;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsIntegerExactly(ReadOnlySpan<byte> raw) => ExactDecimal.IsInteger(ExactDecimal.ParseTrusted(raw));
 
     private static int CountContinuationBytes(ReadOnlySpan<byte> raw)
     {

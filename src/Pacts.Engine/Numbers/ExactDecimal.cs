@@ -347,6 +347,9 @@ internal sealed class DecimalBound
         {
             Digits[k] = p.Digit(p.First + k);
         }
+
+        HasSmall = SmallDecimal.TryFrom(this, out var small);
+        Small = small;
     }
 
     public byte[] Text { get; }
@@ -362,4 +365,170 @@ internal sealed class DecimalBound
     public BigInteger BigAdjExp { get; }
 
     public byte[] Digits { get; }
+
+    /// <summary>True when the bound also has the <see cref="SmallDecimal"/> form (every bound a pact is likely to hold).</summary>
+    public bool HasSmall { get; }
+
+    /// <summary>The bound as a <see cref="SmallDecimal"/>, when <see cref="HasSmall"/>.</summary>
+    public SmallDecimal Small { get; }
+}
+
+/// <summary>
+/// The common JSON number in a form two machine words compare exactly: <c>-?digits(.digits)?</c> with at most
+/// 19 digits in all and no exponent, held as <c>±Mantissa / 10^Scale</c> (<c>1007.18</c> is 100718 / 10²).
+/// Anything else (an exponent, more digits) is left to <see cref="ExactDecimal"/>; the two agree wherever
+/// both apply (an FsCheck property holds them to a <see cref="BigInteger"/> reference).
+/// </summary>
+internal readonly struct SmallDecimal
+{
+    /// <summary>The most digits a mantissa holds: 10^19 − 1 fits a <see cref="ulong"/> (as does the table's 10^19, a scale factor).</summary>
+    public const int MaxDigits = 19;
+
+    private static readonly ulong[] Pow10 = BuildPow10();
+
+    public SmallDecimal(ulong mantissa, int scale, bool negative)
+    {
+        Mantissa = mantissa;
+        Scale = scale;
+        Negative = negative && mantissa != 0;
+    }
+
+    public ulong Mantissa { get; }
+
+    /// <summary>How many of the mantissa's digits are fractional, 0 to <see cref="MaxDigits"/>.</summary>
+    public int Scale { get; }
+
+    /// <summary>True below zero (<c>-0</c> is zero, not negative).</summary>
+    public bool Negative { get; }
+
+    /// <summary>True when the number has no fractional part (<c>2.00</c> counts).</summary>
+    public bool IsInteger => Scale == 0 || Mantissa % Pow10[Scale] == 0;
+
+    /// <summary>
+    /// Reads <paramref name="text"/> when it has this form; false otherwise, which says nothing about whether it is a
+    /// number at all (<c>1e3</c> is one): the caller asks <see cref="ExactDecimal.TryParse"/> then.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out SmallDecimal value)
+    {
+        value = default;
+        var i = 0;
+        var negative = false;
+        if (text.Length > 0 && text[0] == (byte)'-')
+        {
+            negative = true;
+            i = 1;
+        }
+
+        ulong mantissa = 0;
+        var digits = 0;
+        var intDigits = -1;
+        for (; i < text.Length; i++)
+        {
+            var d = (uint)(text[i] - '0');
+            if (d <= 9)
+            {
+                mantissa = (mantissa * 10) + d;
+                digits++;
+            }
+            else if (text[i] == (byte)'.' && intDigits < 0 && digits > 0)
+            {
+                intDigits = digits;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0 || digits > MaxDigits || intDigits == digits)
+        {
+            return false;
+        }
+
+        value = new SmallDecimal(mantissa, intDigits < 0 ? 0 : digits - intDigits, negative);
+        return true;
+    }
+
+    /// <summary>The bound in this form, or false when it needs more digits (or a scale beyond <see cref="MaxDigits"/>).</summary>
+    public static bool TryFrom(DecimalBound bound, out SmallDecimal value)
+    {
+        value = default;
+        if (bound.IsZero)
+        {
+            return true;
+        }
+
+        // The bound is 0.d₁…dₙ × 10^E = D × 10^(E−n), D the n significant digits.
+        var n = bound.Digits.Length;
+        if (bound.Huge || n > MaxDigits)
+        {
+            return false;
+        }
+
+        ulong d = 0;
+        foreach (var digit in bound.Digits)
+        {
+            d = (d * 10) + (ulong)(digit - '0');
+        }
+
+        var shift = bound.AdjExp - n;
+        if (shift >= 0)
+        {
+            if (bound.AdjExp > MaxDigits)
+            {
+                return false;
+            }
+
+            value = new SmallDecimal(d * Pow10[(int)shift], 0, bound.Negative);
+            return true;
+        }
+
+        if (-shift > MaxDigits)
+        {
+            return false;
+        }
+
+        value = new SmallDecimal(d, (int)-shift, bound.Negative);
+        return true;
+    }
+
+    /// <summary>
+    /// Compares exactly: negative when <paramref name="a"/> &lt; <paramref name="b"/>. Both mantissas are scaled to
+    /// the larger scale as 128-bit products (each factor is below 2^64, so nothing overflows).
+    /// </summary>
+    public static int Compare(in SmallDecimal a, in SmallDecimal b)
+    {
+        var signA = a.Mantissa == 0 ? 0 : a.Negative ? -1 : 1;
+        var signB = b.Mantissa == 0 ? 0 : b.Negative ? -1 : 1;
+        if (signA != signB || signA == 0)
+        {
+            return signA.CompareTo(signB);
+        }
+
+        int magnitude;
+        if (a.Scale == b.Scale)
+        {
+            magnitude = a.Mantissa.CompareTo(b.Mantissa);
+        }
+        else
+        {
+            var highA = Math.BigMul(a.Mantissa, Pow10[b.Scale], out var lowA);
+            var highB = Math.BigMul(b.Mantissa, Pow10[a.Scale], out var lowB);
+            magnitude = highA != highB ? highA.CompareTo(highB) : lowA.CompareTo(lowB);
+        }
+
+        return signA > 0 ? magnitude : -magnitude;
+    }
+
+    private static ulong[] BuildPow10()
+    {
+        var table = new ulong[MaxDigits + 1];
+        table[0] = 1;
+        for (var k = 1; k < table.Length; k++)
+        {
+            table[k] = table[k - 1] * 10;
+        }
+
+        return table;
+    }
 }
