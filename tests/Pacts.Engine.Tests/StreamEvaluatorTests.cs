@@ -184,6 +184,17 @@ public class StreamEvaluatorTests
         Assert.Equal(walked.ToJson(), pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(Json)).ToJson());
     }
 
+    [Fact]
+    public void Findings_before_a_refusal_are_dropped_and_the_call_judged_again()
+    {
+        // The strict reader judges the first item (a violation), then refuses the second's invalid UTF-8;
+        // Utf8JsonReader takes the call from the start, so the first violation is reported once, not twice.
+        byte[] bytes = [.. "{\"items\":[{\"sku\":\"bad\"},{\"sku\":\""u8, 0xFF, .. "\"}]}"u8];
+        Assert.Equal("ok", Outcome(() => ParamsDom.Rent().Load(bytes))); // Utf8JsonReader reads invalid UTF-8 in a value
+        var verdict = SkuPact.Validate("t", (ReadOnlyMemory<byte>)bytes);
+        Assert.Equal(["items[0].sku", "items[1].sku"], verdict.Violations.Select(v => v.ParamPath));
+    }
+
     private static string Outcome(Action run)
     {
         try

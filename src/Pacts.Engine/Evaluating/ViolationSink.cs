@@ -37,6 +37,13 @@ internal sealed class ViolationSink
         return sink;
     }
 
+    /// <summary>Drops the entries from <paramref name="count"/> on (a pass abandoned part-way, to be judged again).</summary>
+    public void TruncateTo(int count)
+    {
+        _items.RemoveRange(count, _items.Count - count);
+        _orders.RemoveRange(count, _orders.Count - count);
+    }
+
     public void Add(Violation violation, int order)
     {
         _items.Add(violation);
