@@ -48,18 +48,52 @@ public class ReplayFastPathTests
         {
             var rng = new Random(seed);
             var log = string.Join(rng.Next(3) == 0 ? "\r\n" : "\n", Enumerable.Range(0, rng.Next(1, 40)).Select(_ => RandomLine(rng)));
-            var bytes = Encoding.UTF8.GetBytes(log);
-
-            var general = new ReplayAnalyzer(Pacts);
-            var generalCalls = EventLogReader.Read(new MemoryStream(bytes), "l").Select(general.Process).Where(c => c is not null).Select(c => c!.ToJsonLine()).ToList();
-            var fast = new ReplayAnalyzer(Pacts);
-            var fastCalls = new List<string>();
-            fast.ProcessLog(new MemoryStream(bytes), "l", c => fastCalls.Add(c.ToJsonLine()));
-
-            Assert.Equal(generalCalls, fastCalls);
-            Assert.Equal(general.Report().ToJson(), fast.Report().ToJson());
+            _ = BothWays(Encoding.UTF8.GetBytes(log));
         });
         Check.One(Config, prop);
+    }
+
+    [Fact]
+    public void Text_that_does_not_decode_makes_an_event_field_malformed_and_is_judged_as_written_in_params()
+    {
+        static byte[] Call(byte[] sessionId, string name, byte[] memo) =>
+        [
+            .. Encoding.UTF8.GetBytes("{\"type\":\"tool_call\",\"" + name + "\":1,\"sessionId\":\""),
+            .. sessionId,
+            .. "\",\"agentId\":\"a\",\"pactId\":\"p\",\"tool\":\"t\",\"params\":{\"v\":1,\"memo\":\""u8,
+            .. memo,
+            .. "\"},\"outcome\":\"success\",\"attemptedAt\":\"2026-11-21T08:00:01Z\"}\n"u8,
+        ];
+        byte[] log =
+        [
+            .. Call([.. "s"u8], "x", [.. "ok"u8]),
+            .. Call([.. "s"u8], "x", [.. "far"u8, 0xFF, .. " too long"u8]), // invalid UTF-8 in params: judged, as validate-call judges it
+            .. Call([.. "s"u8, 0xFF], "x", [.. "ok"u8]), // invalid UTF-8 in an id: no text to report the session by
+            .. Call([.. "s\\uD800"u8], "x", [.. "ok"u8]), // nor for a lone surrogate
+            .. Call([.. "s"u8], "\\uD800x", [.. "ok"u8]), // an undecodable name is none of the fields read
+        ];
+
+        var (fastCalls, report) = BothWays(log);
+        Assert.Equal(3, fastCalls.Count);
+        Assert.Contains("\"line\":2", fastCalls[1], StringComparison.Ordinal);
+        Assert.Contains("\"rule\":\"maxLength\"", fastCalls[1], StringComparison.Ordinal);
+        Assert.Contains("`sessionId` is not valid UTF-8 text", report, StringComparison.Ordinal);
+        Assert.Contains("\"malformed\": 2", report, StringComparison.Ordinal);
+    }
+
+    /// <summary>Replays <paramref name="log"/> the fast way and the general way, asserts the two agree, and returns the fast way's verdict lines and report.</summary>
+    private static (List<string> Calls, string Report) BothWays(byte[] log)
+    {
+        var general = new ReplayAnalyzer(Pacts);
+        var generalCalls = EventLogReader.Read(new MemoryStream(log), "l").Select(general.Process).Where(c => c is not null).Select(c => c!.ToJsonLine()).ToList();
+        var fast = new ReplayAnalyzer(Pacts);
+        var fastCalls = new List<string>();
+        fast.ProcessLog(new MemoryStream(log), "l", c => fastCalls.Add(c.ToJsonLine()));
+
+        Assert.Equal(generalCalls, fastCalls);
+        var report = fast.Report().ToJson();
+        Assert.Equal(general.Report().ToJson(), report);
+        return (fastCalls, report);
     }
 
     [Theory]

@@ -40,6 +40,12 @@ public static class EventParser
             return LogRecordKind.Malformed;
         }
 
+        if (f.FirstUnreadable() is { } unreadable)
+        {
+            reason = $"`{unreadable}` is not valid UTF-8 text";
+            return LogRecordKind.Malformed;
+        }
+
         EventType kind;
         string timeField;
         JsonElement time;
@@ -199,12 +205,72 @@ public static class EventParser
 
         public void Set(JsonProperty p)
         {
-            // Names are matched as raw bytes; an escaped name (rare) is decoded first.
+            // Names are matched as raw bytes; an escaped name (rare) is decoded first. One that decodes to no text
+            // (a \u escape of a lone surrogate) is none of ours, which are all ASCII.
             var raw = JsonMarshal.GetRawUtf8PropertyName(p);
-            ref var slot = ref Slot(raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(p.Name) : raw);
+            if (raw.Contains((byte)'\\'))
+            {
+                if (!TryDecodeName(p, out var decoded))
+                {
+                    return;
+                }
+
+                raw = decoded;
+            }
+
+            ref var slot = ref Slot(raw);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
             {
                 slot = p.Value;
+            }
+        }
+
+        /// <summary>
+        /// The first field the engine reads as text whose string cannot be decoded (invalid UTF-8, or a <c>\u</c>
+        /// escape of a lone surrogate), or null. Such a line is malformed: its ids could only be guessed at.
+        /// </summary>
+        public readonly string? FirstUnreadable() =>
+            !IsText(Type) ? "type" : !IsText(SessionId) ? "sessionId" : !IsText(AgentId) ? "agentId"
+            : !IsText(StartedAt) ? "startedAt" : !IsText(AttemptedAt) ? "attemptedAt" : !IsText(EmittedAt) ? "emittedAt"
+            : !IsText(EndedAt) ? "endedAt" : !IsText(Outcome) ? "outcome" : !IsText(PactId) ? "pactId" : !IsText(Tool) ? "tool" : null;
+
+        /// <summary>True unless <paramref name="value"/> is a string that does not decode.</summary>
+        private static bool IsText(JsonElement value)
+        {
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                return true;
+            }
+
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            if (!raw.Contains((byte)'\\'))
+            {
+                return System.Text.Unicode.Utf8.IsValid(raw);
+            }
+
+            try
+            {
+                _ = value.GetString();
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Decodes an escaped property name to UTF-8; false when it does not decode.</summary>
+        private static bool TryDecodeName(JsonProperty p, out byte[] utf8)
+        {
+            try
+            {
+                utf8 = System.Text.Encoding.UTF8.GetBytes(p.Name);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                utf8 = [];
+                return false;
             }
         }
 
