@@ -152,7 +152,8 @@ public sealed class Pact
     /// reader over <paramref name="json"/>, the whole log line) and leaves the reader on its <c>}</c>. Null, with
     /// the reader untouched, when the tool is unbound or its binding has no streaming plan.
     /// </summary>
-    internal Verdict? TryValidateAt(string tool, ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    internal Verdict? TryValidateAt<TReader>(string tool, ref TReader reader, ReadOnlySpan<byte> json)
+        where TReader : IJsonTokens, allows ref struct
     {
         var sink = ViolationSink.Rent();
         return _bindings.TryGetValue(tool, out var binding) && binding.TryEvaluateStreamAt(ref reader, json, sink)

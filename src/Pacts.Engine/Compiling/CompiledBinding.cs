@@ -127,7 +127,8 @@ internal sealed class CompiledBinding
     /// <paramref name="json"/> (the whole log line), left on its <c>}</c>. False, with the reader untouched, when
     /// there is no plan.
     /// </summary>
-    public bool TryEvaluateStreamAt(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ViolationSink sink)
+    public bool TryEvaluateStreamAt<TReader>(ref TReader reader, ReadOnlySpan<byte> json, ViolationSink sink)
+        where TReader : IJsonTokens, allows ref struct
     {
         if (Stream is null)
         {

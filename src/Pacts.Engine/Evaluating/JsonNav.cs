@@ -125,8 +125,9 @@ internal sealed class ParamsDom
         var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { MaxDepth = MaxDepth });
         reader.Read();
         Begin(utf8);
-        ReadTokens(ref reader);
-        while (reader.Read())
+        var tokens = new SystemJsonTokens(reader);
+        ReadTokens(ref tokens);
+        while (tokens.Read())
         {
             // Only whitespace may follow; the reader throws on anything else.
         }
@@ -139,7 +140,8 @@ internal sealed class ParamsDom
     /// (replay reads an event's params this way, in the same pass as the event). The reader's own depth limit
     /// bounds the value (the scanner's keeps params within the 64 levels the walk reads).
     /// </summary>
-    public void LoadValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> utf8)
+    public void LoadValue<TReader>(ref TReader reader, ReadOnlyMemory<byte> utf8)
+        where TReader : IJsonTokens, allows ref struct
     {
         Begin(utf8);
         ReadTokens(ref reader);
@@ -153,7 +155,8 @@ internal sealed class ParamsDom
     }
 
     /// <summary>Reads from the current token to the end of its value.</summary>
-    private void ReadTokens(ref Utf8JsonReader reader)
+    private void ReadTokens<TReader>(ref TReader reader)
+        where TReader : IJsonTokens, allows ref struct
     {
         var depth = 0;
         do

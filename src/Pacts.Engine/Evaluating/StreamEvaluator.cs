@@ -53,12 +53,9 @@ internal static class StreamEvaluator
     /// Judges the params object at the reader's current <c>{</c>, the reader being over <paramref name="json"/>
     /// (replay judges an event's params this way, in the same pass as the event); the reader ends on its <c>}</c>.
     /// </summary>
-    public static void EvaluateAt(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, StreamNode root, CompiledBinding binding, ViolationSink sink)
-    {
-        var tokens = new SystemJsonTokens(reader);
-        Properties(ref tokens, json, root, binding.DenyAdditionalParams ? binding : null, sink);
-        reader = tokens.Reader;
-    }
+    public static void EvaluateAt<TReader>(ref TReader reader, ReadOnlySpan<byte> json, StreamNode root, CompiledBinding binding, ViolationSink sink)
+        where TReader : IJsonTokens, allows ref struct =>
+        Properties(ref reader, json, root, binding.DenyAdditionalParams ? binding : null, sink);
 
     private static bool TryEvaluate<TReader>(ref TReader reader, ReadOnlySpan<byte> json, StreamNode root, CompiledBinding binding, ViolationSink sink)
         where TReader : IJsonTokens, allows ref struct

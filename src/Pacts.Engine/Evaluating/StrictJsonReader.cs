@@ -34,12 +34,13 @@ namespace Pacts.Evaluating;
 internal ref struct StrictJsonReader : IJsonTokens
 {
     /// <summary>
-    /// The deepest nesting read; one more level is refused. <see cref="ParamsDom.MaxDepth"/> levels are what the
-    /// general reader takes: stopping one short leaves the edge itself to it.
+    /// The deepest nesting read unless the caller says otherwise; one more level is refused. <see cref="ParamsDom.MaxDepth"/>
+    /// levels are what the general reader takes for params: stopping one short leaves the edge itself to it.
     /// </summary>
     public const int MaxDepth = ParamsDom.MaxDepth - 1;
 
     private readonly ReadOnlySpan<byte> _json;
+    private readonly int _maxDepth;
     private int _pos;
     private int _depth;
     private ulong _arrays; // bit d set when the container at depth d + 1 is an array
@@ -48,9 +49,13 @@ internal ref struct StrictJsonReader : IJsonTokens
     private int _valueStart;
     private int _valueLength;
 
-    public StrictJsonReader(ReadOnlySpan<byte> json)
+    /// <param name="json">The whole input: one JSON value, whitespace around it.</param>
+    /// <param name="maxDepth">The deepest nesting read, at most 64 (the container stack is one <see cref="ulong"/>).</param>
+    public StrictJsonReader(ReadOnlySpan<byte> json, int maxDepth = MaxDepth)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDepth, 64);
         _json = json;
+        _maxDepth = maxDepth;
         _state = State.Value;
     }
 
@@ -235,7 +240,7 @@ internal ref struct StrictJsonReader : IJsonTokens
 
     private bool Open(int pos, JsonTokenType type, State next, ulong isArray)
     {
-        if (_depth >= MaxDepth)
+        if (_depth >= _maxDepth)
         {
             Refuse();
         }

@@ -5,11 +5,11 @@ using Pacts.Evaluating;
 namespace Pacts.Events;
 
 /// <summary>
-/// Replay's fast path for one JSONL line: a single <see cref="Utf8JsonReader"/> pass that lifts out the
+/// Replay's fast path for one JSONL line: a single <see cref="StrictJsonReader"/> pass that lifts out the
 /// fields of a well-formed event and indexes its <c>params</c> into the engine's per-thread token table
 /// (<see cref="ParamsDom"/>), so no <see cref="JsonDocument"/> is built and the params are not read twice.
 /// It only ever says yes to an event that <see cref="EventParser"/> would accept with the same fields;
-/// anything unusual (invalid JSON, an escaped name or value, a missing or mistyped field, an unknown type or
+/// anything unusual (invalid JSON or anything else the strict reader refuses, such as invalid UTF-8, an escaped name or value, a missing or mistyped field, an unknown type or
 /// outcome, a timestamp outside the common shape, params nested deeper than the raw validator reads) answers
 /// false, and the caller parses the line the general way, which also words the exact reason. The result's
 /// strings are exact copies; runs of events of one session reuse the previous event's strings.
@@ -22,9 +22,9 @@ internal sealed class EventScanner
     /// <summary>
     /// The line nests at most this deep on the fast path: params (one level in) then nest at most
     /// <see cref="MaxParamsDepth"/> levels, whether they are judged in the pass or indexed. A deeper line
-    /// (params, input or output) throws here and takes the general path, which reads 128 levels.
+    /// (params, input or output) is refused here and takes the general path, which reads 128 levels.
     /// </summary>
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxParamsDepth + 1 };
+    private const int MaxLineDepth = MaxParamsDepth + 1;
 
     private readonly Recent _session = new();
     private readonly Recent _agent = new();
@@ -87,12 +87,13 @@ internal sealed class EventScanner
         _judgedAgainst = null;
         try
         {
-            if (!Collect(line, ref f, out scanned))
+            var reader = new StrictJsonReader(line.Span, MaxLineDepth);
+            if (!Collect(ref reader, line, ref f, out scanned))
             {
                 return false;
             }
         }
-        catch (JsonException)
+        catch (StrictJsonReader.RefusedException)
         {
             return false;
         }
@@ -165,10 +166,10 @@ internal sealed class EventScanner
     }
 
     /// <summary>One pass over the line; false as soon as it needs the general path.</summary>
-    private bool Collect(ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
+    private bool Collect<TReader>(ref TReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
+        where TReader : IJsonTokens, allows ref struct
     {
         scanned = null;
-        var reader = new Utf8JsonReader(line.Span, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -206,7 +207,7 @@ internal sealed class EventScanner
             }
         }
 
-        // The object must have ended, with nothing after it (the reader throws on trailing tokens).
+        // The object must have ended, with nothing after it (the reader refuses trailing tokens).
         return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && !Spans.Missing(f.Type);
     }
 
@@ -216,19 +217,22 @@ internal sealed class EventScanner
         return true;
     }
 
-    private static bool Present(ref Utf8JsonReader reader, out bool present)
+    private static bool Present<TReader>(ref TReader reader, out bool present)
+        where TReader : IJsonTokens, allows ref struct
     {
         present = reader.TokenType != JsonTokenType.Null;
         return Skip(ref reader);
     }
 
-    private static bool Skip(ref Utf8JsonReader reader)
+    private static bool Skip<TReader>(ref TReader reader)
+        where TReader : IJsonTokens, allows ref struct
     {
         reader.Skip();
         return true;
     }
 
-    private static bool String(ref Utf8JsonReader reader, out Range value)
+    private static bool String<TReader>(ref TReader reader, out Range value)
+        where TReader : IJsonTokens, allows ref struct
     {
         value = default;
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
@@ -246,7 +250,8 @@ internal sealed class EventScanner
     /// pact (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
     /// pass, so the engine validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
     /// </summary>
-    private bool Params(ref Utf8JsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
+    private bool Params<TReader>(ref TReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
+        where TReader : IJsonTokens, allows ref struct
     {
         var start = (int)reader.TokenStartIndex;
         scanned = null;
