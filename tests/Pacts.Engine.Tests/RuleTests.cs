@@ -122,6 +122,22 @@ public class AllowDenyTests
         Assert.False(pact.Validate("""{"v":"USDC "}""").Valid);
     }
 
+    [Theory]
+    [InlineData("0xA11A0000000000000002", true)]
+    [InlineData("0xA11A0000000000000003", false)]
+    [InlineData("0xA11A000", false)]
+    [InlineData("0xA11A00", false)]
+    [InlineData("0xA11A0000", true)]
+    [InlineData("0xA11A0001", false)]
+    [InlineData(@"0x\u004111A0000", true)]
+    public void Members_sharing_their_first_eight_bytes_are_told_apart_by_the_rest(string value, bool valid)
+    {
+        // Short lists compare an 8-byte head before the whole text: equal heads must still compare in full.
+        var pact = TestPacts.Condition("v", "allowList: [\"0xA11A0000000000000001\", \"0xA11A0000000000000002\", \"0xA11A0000\"]");
+        Assert.Equal(valid, pact.Validate("{\"v\":\"" + value + "\"}").Valid);
+        Assert.Equal(valid, pact.Validate("t", (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes("{\"v\":\"" + value + "\"}")).Valid);
+    }
+
     [Fact]
     public void Large_lists_use_hash_lookups_with_the_same_semantics()
     {

@@ -18,6 +18,7 @@ internal sealed class ScalarSet
     private const int LinearLimit = 8;
 
     private readonly byte[][] _strings;
+    private readonly ulong[] _heads; // each short-list string's first 8 bytes (when it has 8), compared before the rest
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
     private readonly DecimalBound[] _numbers;
     private readonly HashSet<string>? _numberKeys;
@@ -49,6 +50,12 @@ internal sealed class ScalarSet
 
         // Short lists compare raw bytes one by one; long ones only ever probe the hash set.
         _strings = strings.Count > LinearLimit ? [] : [.. strings.Select(Encoding.UTF8.GetBytes)];
+        _heads = new ulong[_strings.Length]; // a loop: LINQ to ulong is generic code outside the ReadyToRun image
+        for (var i = 0; i < _strings.Length; i++)
+        {
+            _heads[i] = Head(_strings[i]);
+        }
+
         if (strings.Count > LinearLimit)
         {
             // A plain hash set, not a frozen one: as fast to probe at these sizes and far cheaper to build,
@@ -130,10 +137,14 @@ internal sealed class ScalarSet
 
         if (!value.HasEscapes)
         {
+            // Members of the same length (addresses, codes) mostly differ early: one 8-byte compare rules each out.
             var raw = value.Raw;
-            foreach (var s in _strings)
+            var head = Head(raw);
+            var strings = _strings;
+            var heads = _heads;
+            for (var i = 0; i < strings.Length; i++)
             {
-                if (raw.SequenceEqual(s))
+                if (heads[i] == head && raw.SequenceEqual(strings[i]))
                 {
                     return true;
                 }
@@ -153,6 +164,10 @@ internal sealed class ScalarSet
 
         return false;
     }
+
+    /// <summary>The first 8 bytes as one number, or 0 for a shorter text (then the full compare decides alone).</summary>
+    private static ulong Head(ReadOnlySpan<byte> utf8) =>
+        utf8.Length >= sizeof(ulong) ? System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(utf8) : 0;
 
     private static bool Utf8EqualsChars(byte[] utf8, ReadOnlySpan<char> chars)
     {
