@@ -123,6 +123,25 @@ public class AllowDenyTests
     }
 
     [Theory]
+    [InlineData("allowList: [USDC, DAI]", @"U\u0053DC", true)] // escaped, longer than the shortest member
+    [InlineData("allowList: [USDC, DAI]", @"\u0044AI", true)]
+    [InlineData("allowList: [USDC, DAI]", @"D\u0041", false)] // escaped, no longer than the shortest member: "DA"
+    [InlineData("allowList: ['a\\b', x]", @"a\\b", true)] // a member holding a backslash, written escaped
+    [InlineData("allowList: ['a\\b', x]", @"a\\\\b", false)]
+    [InlineData("denyList: ['a\\b']", @"a\\b", false)]
+    [InlineData("regex: '[a-z]{3}'", @"\u0061bc", true)] // the pattern takes no backslash: matched as written first
+    [InlineData("regex: '[a-z]{3}'", @"a\nc", false)]
+    [InlineData("regex: '[a-z\\\\]{3}'", @"a\\b", true)] // it takes one: the decoded text (a\b) decides
+    [InlineData("regex: '[a-z\\\\]{3}'", @"a\\\\b", false)]
+    public void Escaped_strings_are_judged_by_their_value_whichever_way_they_are_read(string rule, string jsonString, bool valid)
+    {
+        var pact = TestPacts.Condition("v", rule);
+        var json = "{\"v\":\"" + jsonString + "\"}";
+        Assert.Equal(valid, pact.Validate(json).Valid);
+        Assert.Equal(valid, pact.Validate("t", (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(json)).Valid);
+    }
+
+    [Theory]
     [InlineData("0xA11A0000000000000002", true)]
     [InlineData("0xA11A0000000000000003", false)]
     [InlineData("0xA11A000", false)]

@@ -161,6 +161,13 @@ internal sealed partial class RegexRule : RuleDefinition
 
             if (simple is not null)
             {
+                if (simple.AsciiOnly && !simple.TakesBackslash)
+                {
+                    // Matched as written before looking for escapes: the pattern takes no backslash, so a text it
+                    // matches has none and is its own value. Only a text it does not match is searched for one.
+                    return !simple.IsMatchAscii(value.Raw) && (!value.HasEscapes || !simple.IsMatch(value.Chars));
+                }
+
                 // An ASCII-only pattern reads any unescaped string as bytes, without checking it is ASCII first.
                 var bytes = simple.AsciiOnly ? !value.HasEscapes : value.IsPlainAscii;
                 return bytes ? !simple.IsMatchAscii(value.Raw) : !simple.IsMatch(value.Chars);

@@ -19,6 +19,8 @@ internal sealed class ScalarSet
 
     private readonly byte[][] _strings;
     private readonly ulong[] _heads; // each short-list string's first 8 bytes (when it has 8), compared before the rest
+    private readonly int _shortestString; // bytes; an escaped text this short or shorter decodes to something shorter still
+    private readonly bool _backslashMember; // a member holding a backslash: its bytes could match an escaped text
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
     private readonly DecimalBound[] _numbers;
     private readonly HashSet<string>? _numberKeys;
@@ -51,9 +53,12 @@ internal sealed class ScalarSet
         // Short lists compare raw bytes one by one; long ones only ever probe the hash set.
         _strings = strings.Count > LinearLimit ? [] : [.. strings.Select(Encoding.UTF8.GetBytes)];
         _heads = new ulong[_strings.Length]; // a loop: LINQ to ulong is generic code outside the ReadyToRun image
+        _shortestString = int.MaxValue;
         for (var i = 0; i < _strings.Length; i++)
         {
             _heads[i] = Head(_strings[i]);
+            _shortestString = Math.Min(_shortestString, _strings[i].Length);
+            _backslashMember |= _strings[i].AsSpan().Contains((byte)'\\');
         }
 
         if (strings.Count > LinearLimit)
@@ -135,9 +140,13 @@ internal sealed class ScalarSet
             return lookup.Contains(value.Chars);
         }
 
-        if (!value.HasEscapes)
+        // Compared as written first, without looking for escapes: when no member holds a backslash, a text that
+        // equals a member byte for byte has none either, so it is that value. One that matches none can still
+        // spell a member with escapes only if it has some and is longer than the shortest member (every escape
+        // is longer than what it stands for). So a passing value, or one no longer than any member, is never
+        // searched for a backslash (the reader often said already; a JsonElement does not).
+        if (!_backslashMember || !value.HasEscapes)
         {
-            // Members of the same length (addresses, codes) mostly differ early: one 8-byte compare rules each out.
             var raw = value.Raw;
             var head = Head(raw);
             var strings = _strings;
@@ -150,7 +159,10 @@ internal sealed class ScalarSet
                 }
             }
 
-            return false;
+            if (raw.Length <= _shortestString || !value.HasEscapes)
+            {
+                return false;
+            }
         }
 
         var chars = value.Chars;

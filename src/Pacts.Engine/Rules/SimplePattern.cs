@@ -29,6 +29,7 @@ internal sealed class SimplePattern
         foreach (var atom in atoms)
         {
             AsciiOnly &= !atom.Class.MatchesNonAscii;
+            TakesBackslash |= atom.Class.Contains('\\');
         }
 
         var prefix = new List<byte>();
@@ -52,6 +53,12 @@ internal sealed class SimplePattern
     /// there and fails, just as the scan over the decoded string stops at that non-ASCII character.
     /// </summary>
     public bool AsciiOnly { get; }
+
+    /// <summary>
+    /// True when some atom can take a backslash. When none can, <see cref="IsMatchAscii"/> fails on any text
+    /// holding one, so a match on a string's raw JSON text, escapes unexamined, is exact.
+    /// </summary>
+    public bool TakesBackslash { get; }
 
     /// <summary>Parses <paramref name="pattern"/> into the fast form, or returns null when it is outside the subset.</summary>
     public static SimplePattern? TryCreate(string pattern)
