@@ -180,6 +180,7 @@ internal ref struct StrictJsonReader : IJsonTokens
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReadName(int pos)
     {
         var json = _json;
@@ -201,6 +202,7 @@ internal ref struct StrictJsonReader : IJsonTokens
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReadValue(int pos)
     {
         var json = _json;
@@ -238,6 +240,7 @@ internal ref struct StrictJsonReader : IJsonTokens
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Open(int pos, JsonTokenType type, State next, ulong isArray)
     {
         if (_depth >= _maxDepth)
@@ -256,6 +259,7 @@ internal ref struct StrictJsonReader : IJsonTokens
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Close(int pos, JsonTokenType type)
     {
         _depth--;
@@ -270,6 +274,7 @@ internal ref struct StrictJsonReader : IJsonTokens
     }
 
     /// <summary>Reads the string whose opening quote is at <paramref name="quote"/>; returns the position past its closing quote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ReadString(int quote)
     {
         var json = _json;
