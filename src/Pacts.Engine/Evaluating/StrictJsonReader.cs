@@ -472,7 +472,8 @@ internal ref struct StrictJsonReader : IJsonTokens
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
     {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        // Whitespace is at most a space; in compact JSON the first compare ends the loop.
+        while (i < json.Length && json[i] <= (byte)' ' && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
             i++;
         }
