@@ -58,7 +58,7 @@ internal sealed class ScalarSet
         {
             _heads[i] = Head(_strings[i]);
             _shortestString = Math.Min(_shortestString, _strings[i].Length);
-            _backslashMember |= _strings[i].AsSpan().Contains((byte)'\\');
+            _backslashMember |= _strings[i].AsSpan().IndexOf((byte)'\\') >= 0; // IndexOf, not Contains<byte>: no ReadyToRun image holds that instantiation
         }
 
         if (strings.Count > LinearLimit)
