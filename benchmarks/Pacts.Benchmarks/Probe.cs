@@ -26,8 +26,10 @@ internal static class Probe
 
                 var t2 = sw1.Elapsed;
                 sw1.Restart();
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
                 new Replay.ReplayAnalyzer(set).ProcessLog(new MemoryStream(bytes), "x");
-                Console.WriteLine($"read+parse {n1 / t1.TotalSeconds:F0} ev/s; read+parse+analyze {n1 / t2.TotalSeconds:F0} ev/s; ProcessLog {n1 / sw1.Elapsed.TotalSeconds:F0} ev/s");
+                allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+                Console.WriteLine($"read+parse {n1 / t1.TotalSeconds:F0} ev/s; read+parse+analyze {n1 / t2.TotalSeconds:F0} ev/s; ProcessLog {n1 / sw1.Elapsed.TotalSeconds:F0} ev/s, {allocated / n1} B an event");
             }
         }
 

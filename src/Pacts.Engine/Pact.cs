@@ -116,7 +116,7 @@ public sealed class Pact
 
     /// <summary>
     /// Validates one call whose params are raw UTF-8 JSON (an object). The bytes are judged during one
-    /// <see cref="Utf8JsonReader"/> pass (the binding's streaming plan), so no document is built: a passing
+    /// reader pass (the binding's streaming plan, read by the engine's strict tokenizer), so no document is built: a passing
     /// call allocates nothing here either.
     /// </summary>
     /// <exception cref="JsonException">The bytes are not valid JSON.</exception>

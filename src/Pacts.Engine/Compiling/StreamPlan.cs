@@ -4,7 +4,7 @@ namespace Pacts.Compiling;
 
 /// <summary>
 /// One state of a binding's streaming plan: the conditions whose paths reach one location of the params,
-/// merged into a trie so that raw UTF-8 params can be judged in a single forward <c>Utf8JsonReader</c> pass
+/// merged into a trie so that raw UTF-8 params can be judged in a single forward reader pass
 /// (<see cref="Evaluating.StreamEvaluator"/>) instead of being indexed first and walked per condition.
 /// </summary>
 /// <remarks>

@@ -94,7 +94,8 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
 }
 
 /// <summary>
-/// A flat index of the tokens of one params object read from raw UTF-8 with <see cref="Utf8JsonReader"/>:
+/// A flat index of the tokens of one params object read from raw UTF-8 (with <see cref="Utf8JsonReader"/>, or in
+/// replay's scanning pass with <see cref="StrictJsonReader"/>):
 /// per token its kind, the span of its verbatim text, where its subtree ends and how many children it has.
 /// One instance per thread is reused, so reading and validating raw bytes allocates nothing once warm.
 /// </summary>

@@ -5,8 +5,8 @@ using Pacts.Compiling;
 namespace Pacts.Evaluating;
 
 /// <summary>
-/// The raw UTF-8 fast path: judges params during one forward <see cref="Utf8JsonReader"/> pass, driven by
-/// the binding's <see cref="StreamNode"/> plan. A property name is matched once against the keys the
+/// The raw UTF-8 fast path: judges params during one forward reader pass (<see cref="StrictJsonReader"/>, or
+/// <see cref="Utf8JsonReader"/> for what it refuses), driven by the binding's <see cref="StreamNode"/> plan. A property name is matched once against the keys the
 /// current state knows; the value it leads to is judged as it is read (scalars in place, containers by
 /// their verbatim text once they close), and whatever no condition reaches is skipped by the reader without
 /// being looked at. Nothing is indexed and nothing is allocated unless a violation is found.
@@ -15,8 +15,9 @@ namespace Pacts.Evaluating;
 /// This is the same semantics as <see cref="CompiledCondition"/>'s walk (SPEC §3–§5: every duplicated key
 /// is a location, <c>null</c> is absent, a wrong shape on the way is an absence), reached in document order
 /// rather than condition by condition; the binding's sort then puts the violations in SPEC §5 order, so the
-/// verdicts are byte-for-byte those of the walk. Invalid JSON throws the reader's <see cref="JsonException"/>
-/// at the same byte the indexed path would, because the whole input is read with the same options.
+/// verdicts are byte-for-byte those of the walk. Invalid JSON is refused by the strict reader and then throws
+/// <see cref="Utf8JsonReader"/>'s <see cref="JsonException"/> at the same byte the indexed path would, because
+/// the whole input is read again with the same options.
 /// </remarks>
 internal static class StreamEvaluator
 {
@@ -257,7 +258,7 @@ internal interface IJsonTokens
 
 /// <summary>
 /// <see cref="Utf8JsonReader"/> as <see cref="IJsonTokens"/>. It holds the reader itself (a ref struct cannot be
-/// referred to by a ref field): a caller whose reader must move on copies it back from <see cref="Reader"/>.
+/// referred to by a ref field), so whoever wraps a reader reads on through the wrapper.
 /// </summary>
 internal ref struct SystemJsonTokens(Utf8JsonReader reader) : IJsonTokens
 {
