@@ -187,10 +187,19 @@ public class StreamEvaluatorTests
     [Fact]
     public void Findings_before_a_refusal_are_dropped_and_the_call_judged_again()
     {
-        // The strict reader judges the first item (a violation), then refuses the second's invalid UTF-8;
-        // Utf8JsonReader takes the call from the start, so the first violation is reported once, not twice.
-        byte[] bytes = [.. "{\"items\":[{\"sku\":\"bad\"},{\"sku\":\""u8, 0xFF, .. "\"}]}"u8];
-        Assert.Equal("ok", Outcome(() => ParamsDom.Rent().Load(bytes))); // Utf8JsonReader reads invalid UTF-8 in a value
+        // The strict reader judges the first item (a violation), then refuses the second's nesting, which reaches the
+        // 64 levels Utf8JsonReader still reads (the strict one stops one short); Utf8JsonReader takes the call from
+        // the start, so the first violation is reported once, not twice.
+        var deep = new string('[', 61) + new string(']', 61);
+        var bytes = Encoding.UTF8.GetBytes("{\"items\":[{\"sku\":\"bad\"},{\"sku\":\"x\",\"deep\":" + deep + "}]}");
+        Assert.Equal("ok", Outcome(() => ParamsDom.Rent().Load(bytes)));
+        Assert.Throws<StrictJsonReader.RefusedException>(() =>
+        {
+            var strict = new StrictJsonReader(bytes);
+            while (strict.Read())
+            {
+            }
+        });
         var verdict = SkuPact.Validate("t", (ReadOnlyMemory<byte>)bytes);
         Assert.Equal(["items[0].sku", "items[1].sku"], verdict.Violations.Select(v => v.ParamPath));
     }

@@ -110,10 +110,35 @@ public class StrictJsonReaderTests
     [InlineData(new byte[] { 0x22, 0xE2, 0x82, 0x22 })] // truncated sequence
     [InlineData(new byte[] { 0x22, 0xED, 0xA0, 0x80, 0x22 })] // an encoded surrogate
     [InlineData(new byte[] { 0x22, 0xFF, 0x22 })]
-    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, 0x7B, 0x7D })] // a byte-order mark before {}
-    public void Invalid_utf8_and_a_byte_order_mark_are_refused(byte[] bytes)
+    [InlineData(new byte[] { 0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x22, 0x61, 0x5C, 0x6E, 0xFE, 0x22, 0x7D })] // a name, and a value with an escape
+    public void Invalid_utf8_in_a_string_is_read_as_Utf8JsonReader_reads_it_and_said_to_be_so(byte[] bytes)
     {
-        Assert.EndsWith("refused", Tokens(bytes, strict: true, 0), StringComparison.Ordinal);
+        Assert.Equal(Tokens(bytes, strict: false, 0), Tokens(bytes, strict: true, 0));
+        var reader = new StrictJsonReader(bytes);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+            {
+                Assert.False(reader.ValueIsValidUtf8);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("\"plain\"", true)]
+    [InlineData("\"héllo 👍\"", true)]
+    [InlineData("\"a string longer than sixteen bytes, é at the end\"", true)]
+    public void Valid_text_is_said_to_be_valid_utf8(string json, bool valid)
+    {
+        var reader = new StrictJsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        Assert.True(reader.Read());
+        Assert.Equal(valid, reader.ValueIsValidUtf8);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_is_refused()
+    {
+        Assert.EndsWith("refused", Tokens([0xEF, 0xBB, 0xBF, 0x7B, 0x7D], strict: true, 0), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -17,9 +17,9 @@ namespace Pacts.Evaluating;
 /// <remarks>
 /// <para>
 /// It accepts a <b>subset</b> of what <see cref="Utf8JsonReader"/> accepts, with the same tokens: the RFC 8259
-/// grammar, strings of valid UTF-8 without raw control characters, escapes <c>\" \\ \/ \b \f \n \r \t \uXXXX</c>.
-/// Anything else — invalid JSON, nesting at the limit, and invalid UTF-8 in a string (which
-/// <see cref="Utf8JsonReader"/> reads, leaving the bytes as they are) — it <i>refuses</i> with
+/// grammar, strings without raw control characters, escapes <c>\" \\ \/ \b \f \n \r \t \uXXXX</c>. Bytes of a
+/// string that are not valid UTF-8 are taken as they are, as <see cref="Utf8JsonReader"/> takes them (see
+/// <see cref="ValueIsValidUtf8"/>). Anything else — invalid JSON, nesting at the limit — it <i>refuses</i> with
 /// <see cref="RefusedException"/>, and the caller reads the bytes again with <see cref="Utf8JsonReader"/>, which gives
 /// the verdict or the exact error (with its byte position) that the indexed path gives. So a refusal costs
 /// time, never a different answer, and only input that is invalid or damaged is refused. FsCheck properties
@@ -48,6 +48,7 @@ internal ref struct StrictJsonReader : IJsonTokens
     private int _tokenStart;
     private int _valueStart;
     private int _valueLength;
+    private bool _valueAscii;
 
     /// <param name="json">The whole input: one JSON value, whitespace around it.</param>
     /// <param name="maxDepth">The deepest nesting read, at most 64 (the container stack is one <see cref="ulong"/>).</param>
@@ -84,6 +85,13 @@ internal ref struct StrictJsonReader : IJsonTokens
 
     /// <summary>True when the string or name holds a backslash escape.</summary>
     public bool ValueIsEscaped { get; private set; }
+
+    /// <summary>
+    /// True when the string's or name's bytes are valid UTF-8. Like <see cref="Utf8JsonReader"/>, the reader takes
+    /// invalid UTF-8 inside strings as it is (rules judge the bytes); a caller that needs text asks here. Free for
+    /// ASCII, which the string search notices on the way.
+    /// </summary>
+    public readonly bool ValueIsValidUtf8 => _valueAscii || Utf8.IsValid(ValueSpan);
 
     /// <summary>Where the current token starts (a string's opening quote).</summary>
     public readonly long TokenStartIndex => _tokenStart;
@@ -304,7 +312,7 @@ internal ref struct StrictJsonReader : IJsonTokens
             }
             else if (c >= 0x80)
             {
-                ascii = false; // validated as a whole below; from here on only quotes, escapes and controls stop the search
+                ascii = false; // from here on only quotes, escapes and controls stop the search
             }
             else
             {
@@ -312,14 +320,10 @@ internal ref struct StrictJsonReader : IJsonTokens
             }
         }
 
-        if (!ascii && !Utf8.IsValid(json[start..i]))
-        {
-            Refuse();
-        }
-
         _valueStart = start;
         _valueLength = i - start;
         ValueIsEscaped = escaped;
+        _valueAscii = ascii;
         return i + 1;
     }
 

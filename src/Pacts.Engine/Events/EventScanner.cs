@@ -9,7 +9,7 @@ namespace Pacts.Events;
 /// fields of a well-formed event and indexes its <c>params</c> into the engine's per-thread token table
 /// (<see cref="ParamsDom"/>), so no <see cref="JsonDocument"/> is built and the params are not read twice.
 /// It only ever says yes to an event that <see cref="EventParser"/> would accept with the same fields;
-/// anything unusual (invalid JSON or anything else the strict reader refuses, such as invalid UTF-8, an escaped name or value, a missing or mistyped field, an unknown type or
+/// anything unusual (invalid JSON or anything else the strict reader refuses, a field value that is escaped or not UTF-8, an escaped name, a missing or mistyped field, an unknown type or
 /// outcome, a timestamp outside the common shape, params nested deeper than the raw validator reads) answers
 /// false, and the caller parses the line the general way, which also words the exact reason. The result's
 /// strings are exact copies; runs of events of one session reuse the previous event's strings.
@@ -166,8 +166,7 @@ internal sealed class EventScanner
     }
 
     /// <summary>One pass over the line; false as soon as it needs the general path.</summary>
-    private bool Collect<TReader>(ref TReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
-        where TReader : IJsonTokens, allows ref struct
+    private bool Collect(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
     {
         scanned = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -217,25 +216,23 @@ internal sealed class EventScanner
         return true;
     }
 
-    private static bool Present<TReader>(ref TReader reader, out bool present)
-        where TReader : IJsonTokens, allows ref struct
+    private static bool Present(ref StrictJsonReader reader, out bool present)
     {
         present = reader.TokenType != JsonTokenType.Null;
         return Skip(ref reader);
     }
 
-    private static bool Skip<TReader>(ref TReader reader)
-        where TReader : IJsonTokens, allows ref struct
+    private static bool Skip(ref StrictJsonReader reader)
     {
         reader.Skip();
         return true;
     }
 
-    private static bool String<TReader>(ref TReader reader, out Range value)
-        where TReader : IJsonTokens, allows ref struct
+    private static bool String(ref StrictJsonReader reader, out Range value)
     {
         value = default;
-        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+        // Escaped text, or bytes that are not UTF-8 (the general path words that: the line is malformed), go the general way.
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || !reader.ValueIsValidUtf8)
         {
             return false;
         }
@@ -250,8 +247,7 @@ internal sealed class EventScanner
     /// pact (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
     /// pass, so the engine validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
     /// </summary>
-    private bool Params<TReader>(ref TReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
-        where TReader : IJsonTokens, allows ref struct
+    private bool Params(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
     {
         var start = (int)reader.TokenStartIndex;
         scanned = null;
