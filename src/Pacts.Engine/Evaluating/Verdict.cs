@@ -109,8 +109,14 @@ public sealed class Verdict
         }
 
         writer.WriteBoolean("bound"u8, Bound);
+        WriteViolations(writer, Violations);
+    }
+
+    /// <summary>Writes <c>"violations": [...]</c> as the serializer would (SPEC §5 keys, <c>value</c> verbatim and left out when null).</summary>
+    internal static void WriteViolations(Utf8JsonWriter writer, IReadOnlyList<Violation> violations)
+    {
         writer.WriteStartArray("violations"u8);
-        foreach (var v in Violations)
+        foreach (var v in violations)
         {
             writer.WriteStartObject();
             writer.WriteString("paramPath"u8, v.ParamPath);
