@@ -142,6 +142,40 @@ public class AllowDenyTests
     }
 
     [Theory]
+    [InlineData("\"0xA\"", "50", "")]
+    [InlineData("\"0xDEAD\"", "50", "d:allowList d:denyList")]
+    [InlineData("\"0xBAD\"", "50", "d:allowList")]
+    [InlineData("7", "50", "d:allowList d:denyList")]
+    [InlineData("7.5", "\"50\"", "a:type a:valueRange")]
+    [InlineData("\"0xA\"", "0", "a:valueRange")]
+    [InlineData("\"0xA\"", "-5", "a:valueRange a:maxAmount")]
+    [InlineData("\"0xA\"", "200", "a:valueRange a:maxAmount")]
+    [InlineData("\"0xA\"", "80", "a:maxAmount")] // in range, over the cap: a pass implies nothing it should not
+    [InlineData("true", "true", "d:allowList a:type a:valueRange a:maxAmount")]
+    public void Rules_a_passing_rule_implies_are_skipped_without_changing_a_verdict_or_its_order(string d, string a, string expected)
+    {
+        // allowList passing implies denyList (the lists cannot overlap); valueRange passing implies type: number. The
+        // implying rules run first; the violations still come out in the rule table's order, on both paths.
+        var pact = Pact.Compile("""
+            pact: p
+            bindings:
+              - tool: t
+                conditions:
+                  - paramPath: d
+                    allowList: ["0xA", 7.5]
+                    denyList: ["0xDEAD", 7]
+                  - paramPath: a
+                    type: number
+                    valueRange: {min: 0.01, max: 100}
+                    maxAmount: 60
+            """).Pact!;
+        var json = "{\"d\":" + d + ",\"a\":" + a + "}";
+        var parsed = pact.Validate(json);
+        Assert.Equal(expected, string.Join(" ", parsed.Violations.Select(v => v.ParamPath + ":" + v.Rule)));
+        Assert.Equal(parsed.ToJson(), pact.Validate("t", (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(json)).ToJson());
+    }
+
+    [Theory]
     [InlineData("0xA11A0000000000000002", true)]
     [InlineData("0xA11A0000000000000003", false)]
     [InlineData("0xA11A000", false)]

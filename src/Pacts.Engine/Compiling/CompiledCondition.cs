@@ -13,6 +13,8 @@ namespace Pacts.Compiling;
 internal sealed class CompiledCondition
 {
     private readonly CompiledRule[] _rules;
+    private readonly CompiledRule[] _evaluated; // the rules in the order they run: those that imply others first
+    private readonly int[]? _impliedBy; // per _evaluated entry, the earlier entry whose pass implies it, or -1; null when none
     private readonly PathSegment[] _segments; // an array, not the path's IReadOnlyList: no interface calls in the walk
     private readonly CompiledRule? _required;
     private readonly string? _message;
@@ -27,6 +29,7 @@ internal sealed class CompiledCondition
         _message = message;
         _required = required;
         _rules = rules;
+        (_evaluated, _impliedBy) = Order(rules);
         _segments = [.. path.Segments];
         _plainPath = path.WildcardCount == 0 ? path.Render([], path.Segments.Count) : null;
     }
@@ -34,6 +37,48 @@ internal sealed class CompiledCondition
     public ParamPath Path { get; }
 
     public Severity Severity { get; }
+
+    /// <summary>
+    /// The order rules run in: a rule whose pass implies another's (<see cref="CompiledRule.PassImplies"/>) runs
+    /// before it, so the other can be skipped. Violations are put in SPEC §5 order by the binding's sort whatever
+    /// order they were found in.
+    /// </summary>
+    private static (CompiledRule[] Evaluated, int[]? ImpliedBy) Order(CompiledRule[] rules)
+    {
+        var impliers = new List<CompiledRule>();
+        var rest = new List<CompiledRule>();
+        foreach (var r in rules)
+        {
+            var implies = false;
+            foreach (var other in rules)
+            {
+                implies |= !ReferenceEquals(r, other) && r.PassImplies(other);
+            }
+
+            (implies ? impliers : rest).Add(r);
+        }
+
+        if (impliers.Count == 0)
+        {
+            return (rules, null);
+        }
+
+        CompiledRule[] evaluated = [.. impliers, .. rest];
+        var impliedBy = new int[evaluated.Length];
+        for (var n = 0; n < evaluated.Length; n++)
+        {
+            impliedBy[n] = -1;
+            for (var m = 0; m < n && impliedBy[n] < 0; m++)
+            {
+                if (evaluated[m].PassImplies(evaluated[n]))
+                {
+                    impliedBy[n] = m;
+                }
+            }
+        }
+
+        return (evaluated, impliedBy);
+    }
 
     /// <summary>The path's segments as an array (the walk's and the streaming plan's view).</summary>
     internal PathSegment[] Segments => _segments;
@@ -183,13 +228,27 @@ internal sealed class CompiledCondition
         var value = new LocationValue(kind, verbatim, arrayLength, sink.Scratch, escapes);
         try
         {
-            foreach (var rule in _rules)
+            var rules = _evaluated;
+            var impliedBy = _impliedBy;
+            ulong passed = 0;
+            for (var n = 0; n < rules.Length; n++)
             {
+                if (impliedBy is not null && impliedBy[n] >= 0 && (passed & (1UL << impliedBy[n])) != 0)
+                {
+                    passed |= 1UL << n; // implied by a rule that passed (see Order), so it passes too
+                    continue;
+                }
+
+                var rule = rules[n];
                 if (rule.Fails(ref value))
                 {
                     sink.Add(
                         new Violation(Render(trail, _segments.Length), rule.Name, Severity, value.ToJsonText(), _message ?? rule.Message, Path.Text),
                         _orderBase + rule.Definition.Order);
+                }
+                else
+                {
+                    passed |= 1UL << n;
                 }
             }
         }

@@ -32,5 +32,8 @@ internal sealed class AllowListRule : RuleDefinition
         public ScalarSet Set { get; } = set;
 
         public override bool Fails(ref LocationValue value) => !Set.Contains(ref value);
+
+        /// <summary>A listed value is never denied: an overlap of the two lists does not compile (PACT015).</summary>
+        public override bool PassImplies(CompiledRule other) => other.Definition is DenyListRule;
     }
 }

@@ -51,6 +51,13 @@ internal abstract class CompiledRule(RuleDefinition definition, PactNode source,
     public string Name => Definition.Name;
 
     public abstract bool Fails(ref LocationValue value);
+
+    /// <summary>
+    /// True when every value this rule passes passes <paramref name="other"/> too, as a fact of the compiled pact
+    /// (an <c>allowList</c> and the <c>denyList</c> beside it, which may not overlap). A condition then runs this
+    /// rule first and skips <paramref name="other"/> whenever it passes: the verdict is the same, one rule cheaper.
+    /// </summary>
+    public virtual bool PassImplies(CompiledRule other) => false;
 }
 
 /// <summary>What a rule needs while it compiles: where to report, and what its condition addresses.</summary>

@@ -96,5 +96,9 @@ internal sealed class ValueRangeRule : RuleDefinition
 
             return (min is not null && value.CompareNumber(min) < 0) || (max is not null && value.CompareNumber(max) > 0);
         }
+
+        /// <summary>A value in range is a JSON number, so it passes <c>type: number</c>.</summary>
+        public override bool PassImplies(CompiledRule other) =>
+            other.Definition is TypeRule && other.Source.Kind == PactNodeKind.String && other.Source.Text == "number";
     }
 }
