@@ -136,6 +136,35 @@ public class ReplayAnalyzerTests
     private static readonly PactSet Pacts = PactSet.FromCompilations([Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: v\n        maxAmount: 10\n        severity: critical\n")]);
 
     [Fact]
+    public void The_report_orders_agents_pacts_and_unknown_pacts_ordinally_and_keeps_the_five_most_violated_paths()
+    {
+        var conditions = string.Concat("abcdefg".Select(k => $"      - paramPath: {k}\n        maxLength: 1\n"));
+        var set = PactSet.FromCompilations([Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n" + conditions), Pact.Compile("pact: P\nbindings:\n  - tool: t\n    conditions:\n" + conditions)]);
+        string Call(string agent, string pact, string key) =>
+            $$"""{"type":"tool_call","sessionId":"s","agentId":"{{agent}}","pactId":"{{pact}}","tool":"t","params":{"{{key}}":"long"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        var lines = new List<string>();
+        foreach (var (key, times) in new[] { ("g", 2), ("b", 3), ("c", 1), ("d", 5), ("f", 2), ("a", 3), ("e", 2) })
+        {
+            lines.AddRange(Enumerable.Repeat(Call("zeta", "p", key), times));
+        }
+
+        lines.Add(Call("alpha", "p", "a"));
+        lines.Add(Call("zeta", "P", "a")); // "P" sorts before "p" ordinally
+        lines.Add(Call("alpha", "zz", "a"));
+        lines.Add(Call("alpha", "aa", "a"));
+        lines.Add(Call("alpha", "Zz", "a"));
+        var analyzer = new ReplayAnalyzer(set);
+        analyzer.ProcessLog(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", lines))), "l");
+        var r = analyzer.Report();
+
+        Assert.Equal(["alpha", "zeta"], r.Agents.Select(x => x.AgentId));
+        Assert.Equal(["alpha/p", "zeta/P", "zeta/p"], r.Pacts.Select(x => x.AgentId + "/" + x.PactId));
+        Assert.Equal(["Zz", "aa", "zz"], r.UnknownPacts.Select(x => x.PactId));
+        Assert.Equal(["d:5", "a:3", "b:3", "e:2", "f:2"], r.Pacts[2].TopParamPaths.Select(x => x.ParamPath + ":" + x.Count));
+        Assert.Equal(0, r.Sessions); // no session_start, no session counted
+    }
+
+    [Fact]
     public void Binding_uses_own_pact_then_session_pact_and_counts_unknown_and_unevaluated()
     {
         var log = string.Join("\n",

@@ -259,28 +259,72 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     }
 
     /// <summary>The report so far.</summary>
-    public ReplayReport Report() => new()
+    /// <remarks>
+    /// Built with loops and list sorts rather than LINQ: ordering key-value pairs with LINQ instantiates generic
+    /// code over value types that no ReadyToRun image holds (~60 methods JIT-compiled at the end of every replay).
+    /// Every key sorted on is unique, so the orders are those the spec's report shows: ordinal by agent, then pact.
+    /// </remarks>
+    public ReplayReport Report()
     {
-        Events = _events,
-        Malformed = _malformedCount,
-        Unknown = _unknown,
-        Sessions = _agents.Values.Sum(a => a.Sessions),
-        ToolCalls = new ToolCallCounts(_evaluated + _unevaluated + _unknownPact, _evaluated, _valid, _evaluated - _valid, _unevaluated, _unknownPact),
-        ComplianceRate = Rate(_valid, _evaluated),
-        InvalidBySeverity = new SeverityCounts(_bySeverity[3], _bySeverity[2], _bySeverity[1]),
-        Pacts = [.. _pactStats.OrderBy(p => p.Key.Agent, StringComparer.Ordinal).ThenBy(p => p.Key.Pact, StringComparer.Ordinal).Select(p => new PactReport(
-            p.Key.Agent, p.Key.Pact, p.Value.Evaluated, p.Value.Valid, Rate(p.Value.Valid, p.Value.Evaluated),
-            new SeverityCounts(p.Value.BySeverity[3], p.Value.BySeverity[2], p.Value.BySeverity[1]),
-            new SeverityRates(Rate(p.Value.BySeverity[3], p.Value.Evaluated), Rate(p.Value.BySeverity[2], p.Value.Evaluated), Rate(p.Value.BySeverity[1], p.Value.Evaluated)),
-            [.. p.Value.Paths.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(5).Select(x => new PathCount(x.Key, x.Value))]))],
-        Agents = [.. _agents.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new AgentReport(
-            a.Key, a.Value.Sessions, Rate(a.Value.EndedSuccess, a.Value.Sessions), a.Value.Durations.Percentiles(),
-            a.Value.ToolCalls, Rate(a.Value.ToolErrors, a.Value.ToolCalls), Rate(a.Value.Invalid, a.Value.Evaluated)))],
-        UnknownPacts = [.. _unknownPacts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UnknownPactCount(p.Key, p.Value))],
-        InvalidCalls = [.. _invalidCalls],
-        MalformedLines = [.. _malformed],
-        MalformedLinesTruncated = _malformedCount > _malformed.Count,
-    };
+        long sessions = 0;
+        var agents = new List<AgentReport>(_agents.Count);
+        foreach (var (id, a) in _agents)
+        {
+            sessions += a.Sessions;
+            agents.Add(new AgentReport(
+                id, a.Sessions, Rate(a.EndedSuccess, a.Sessions), a.Durations.Percentiles(),
+                a.ToolCalls, Rate(a.ToolErrors, a.ToolCalls), Rate(a.Invalid, a.Evaluated)));
+        }
+
+        agents.Sort(static (x, y) => string.CompareOrdinal(x.AgentId, y.AgentId));
+        var pacts = new List<PactReport>(_pactStats.Count);
+        foreach (var (key, p) in _pactStats)
+        {
+            var paths = new List<PathCount>(p.Paths.Count);
+            foreach (var (path, count) in p.Paths)
+            {
+                paths.Add(new PathCount(path, count));
+            }
+
+            // The five most violated pact paths, most first; ties by path.
+            paths.Sort(static (x, y) => x.Count != y.Count ? y.Count.CompareTo(x.Count) : string.CompareOrdinal(x.ParamPath, y.ParamPath));
+            if (paths.Count > 5)
+            {
+                paths.RemoveRange(5, paths.Count - 5);
+            }
+
+            pacts.Add(new PactReport(
+                key.Agent, key.Pact, p.Evaluated, p.Valid, Rate(p.Valid, p.Evaluated),
+                new SeverityCounts(p.BySeverity[3], p.BySeverity[2], p.BySeverity[1]),
+                new SeverityRates(Rate(p.BySeverity[3], p.Evaluated), Rate(p.BySeverity[2], p.Evaluated), Rate(p.BySeverity[1], p.Evaluated)),
+                paths));
+        }
+
+        pacts.Sort(static (x, y) => string.CompareOrdinal(x.AgentId, y.AgentId) is var c && c != 0 ? c : string.CompareOrdinal(x.PactId, y.PactId));
+        var unknown = new List<UnknownPactCount>(_unknownPacts.Count);
+        foreach (var (pact, calls) in _unknownPacts)
+        {
+            unknown.Add(new UnknownPactCount(pact, calls));
+        }
+
+        unknown.Sort(static (x, y) => string.CompareOrdinal(x.PactId, y.PactId));
+        return new ReplayReport
+        {
+            Events = _events,
+            Malformed = _malformedCount,
+            Unknown = _unknown,
+            Sessions = sessions,
+            ToolCalls = new ToolCallCounts(_evaluated + _unevaluated + _unknownPact, _evaluated, _valid, _evaluated - _valid, _unevaluated, _unknownPact),
+            ComplianceRate = Rate(_valid, _evaluated),
+            InvalidBySeverity = new SeverityCounts(_bySeverity[3], _bySeverity[2], _bySeverity[1]),
+            Pacts = pacts,
+            Agents = agents,
+            UnknownPacts = unknown,
+            InvalidCalls = [.. _invalidCalls],
+            MalformedLines = [.. _malformed],
+            MalformedLinesTruncated = _malformedCount > _malformed.Count,
+        };
+    }
 
     private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
