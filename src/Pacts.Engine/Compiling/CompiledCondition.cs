@@ -45,22 +45,30 @@ internal sealed class CompiledCondition
     /// </summary>
     private static (CompiledRule[] Evaluated, int[]? ImpliedBy) Order(CompiledRule[] rules)
     {
-        var impliers = new List<CompiledRule>();
-        var rest = new List<CompiledRule>();
-        foreach (var r in rules)
+        // Nothing is allocated for the common condition without implications (a wide pact compiles thousands);
+        // a condition holds at most one rule of each kind, so the flags fit the stack.
+        Span<bool> implies = stackalloc bool[rules.Length];
+        var any = false;
+        for (var i = 0; i < rules.Length; i++)
         {
-            var implies = false;
-            foreach (var other in rules)
+            for (var j = 0; j < rules.Length; j++)
             {
-                implies |= !ReferenceEquals(r, other) && r.PassImplies(other);
+                implies[i] |= i != j && rules[i].PassImplies(rules[j]);
             }
 
-            (implies ? impliers : rest).Add(r);
+            any |= implies[i];
         }
 
-        if (impliers.Count == 0)
+        if (!any)
         {
             return (rules, null);
+        }
+
+        var impliers = new List<CompiledRule>();
+        var rest = new List<CompiledRule>();
+        for (var i = 0; i < rules.Length; i++)
+        {
+            (implies[i] ? impliers : rest).Add(rules[i]);
         }
 
         CompiledRule[] evaluated = [.. impliers, .. rest];
