@@ -33,7 +33,26 @@ internal sealed class AllowListRule : RuleDefinition
 
         public override bool Fails(ref LocationValue value) => !Set.Contains(ref value);
 
-        /// <summary>A listed value is never denied: an overlap of the two lists does not compile (PACT015).</summary>
-        public override bool PassImplies(CompiledRule other) => other.Definition is DenyListRule;
+        /// <summary>
+        /// A listed value is never denied when no item of the deny list is on this list (SPEC §4 equality). An overlap
+        /// is a compile error (PACT015) anyway; this checks it again rather than lean on that.
+        /// </summary>
+        public override bool PassImplies(CompiledRule other)
+        {
+            if (other.Definition is not DenyListRule)
+            {
+                return false;
+            }
+
+            foreach (var item in other.Source.Items)
+            {
+                if (Set.Contains(item))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }
