@@ -235,6 +235,13 @@ internal static class ExactDecimal
             return "0";
         }
 
+        if (!p.Huge)
+        {
+            var buffer = new char[CanonicalKeyLength(p)];
+            TryWriteCanonicalKey(p, buffer, out var written);
+            return new string(buffer, 0, written);
+        }
+
         var sb = new System.Text.StringBuilder(p.End - p.First + 24);
         sb.Append(p.Negative ? '-' : '+');
         for (var k = p.First; k < p.End; k++)
@@ -242,17 +249,47 @@ internal static class ExactDecimal
             sb.Append((char)p.Digit(k));
         }
 
-        sb.Append('e');
-        if (p.Huge)
+        return sb.Append('e').Append(p.BigAdjExp().ToString(CultureInfo.InvariantCulture)).ToString();
+    }
+
+    /// <summary>The most chars <see cref="TryWriteCanonicalKey"/> writes for <paramref name="p"/>.</summary>
+    public static int CanonicalKeyLength(scoped in Parts p) => p.End - p.First + 22; // sign, digits, 'e', a long
+
+    /// <summary>
+    /// Writes <see cref="CanonicalKey"/>'s text into <paramref name="dest"/> without allocating; false when it does
+    /// not fit, or for a huge exponent (whose key is built the slow way).
+    /// </summary>
+    public static bool TryWriteCanonicalKey(scoped in Parts p, Span<char> dest, out int written)
+    {
+        written = 0;
+        if (p.IsZero)
         {
-            sb.Append(p.BigAdjExp().ToString(CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            sb.Append(p.AdjExp.ToString(CultureInfo.InvariantCulture));
+            if (dest.IsEmpty)
+            {
+                return false;
+            }
+
+            dest[0] = '0';
+            written = 1;
+            return true;
         }
 
-        return sb.ToString();
+        if (p.Huge || dest.Length < CanonicalKeyLength(p))
+        {
+            return false;
+        }
+
+        var n = 0;
+        dest[n++] = p.Negative ? '-' : '+';
+        for (var k = p.First; k < p.End; k++)
+        {
+            dest[n++] = (char)p.Digit(k);
+        }
+
+        dest[n++] = 'e';
+        p.AdjExp.TryFormat(dest[n..], out var exponent, default, CultureInfo.InvariantCulture);
+        written = n + exponent;
+        return true;
     }
 
     /// <summary>Compares a number with a bound normalised at compile time: no re-parsing of the bound per call.</summary>

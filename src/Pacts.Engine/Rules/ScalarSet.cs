@@ -23,7 +23,7 @@ internal sealed class ScalarSet
     private readonly bool _backslashMember; // a member holding a backslash: its bytes could match an escaped text
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
     private readonly DecimalBound[] _numbers;
-    private readonly HashSet<string>? _numberKeys;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _numberLookup;
     private readonly bool _true;
     private readonly bool _false;
     private readonly IReadOnlyList<PactNode> _items;
@@ -58,7 +58,7 @@ internal sealed class ScalarSet
         {
             _heads[i] = Head(_strings[i]);
             _shortestString = Math.Min(_shortestString, _strings[i].Length);
-            _backslashMember |= _strings[i].AsSpan().IndexOf((byte)'\\') >= 0; // IndexOf, not Contains<byte>: no ReadyToRun image holds that instantiation
+            _backslashMember |= !Evaluating.NameMatch.IsPlain(_strings[i]);
         }
 
         if (strings.Count > LinearLimit)
@@ -73,7 +73,7 @@ internal sealed class ScalarSet
         _numbers = [.. numbers.Select(n => new DecimalBound(Encoding.UTF8.GetBytes(n)))];
         if (numbers.Count > LinearLimit)
         {
-            _numberKeys = numberKeys;
+            _numberLookup = numberKeys!.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         _true = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "true");
@@ -107,7 +107,7 @@ internal sealed class ScalarSet
             case JsonValueKind.String:
                 return ContainsString(ref value);
             case JsonValueKind.Number:
-                return ContainsNumber(value.Raw);
+                return ContainsNumber(ref value);
             case JsonValueKind.True:
                 return _true;
             case JsonValueKind.False:
@@ -188,26 +188,41 @@ internal sealed class ScalarSet
         return buffer[..n].SequenceEqual(chars);
     }
 
-    private bool ContainsNumber(ReadOnlySpan<byte> raw)
+    /// <summary>
+    /// Numbers by exact value, read through the location's own parse (shared with the condition's other rules, and
+    /// compared in two words when both sides are small); long lists probe canonical keys written on the stack.
+    /// </summary>
+    private bool ContainsNumber(ref LocationValue value)
     {
-        if (_numbers.Length == 0 || !ExactDecimal.TryParse(raw, out var parts))
+        if (_numbers.Length == 0 || !value.IsNumber)
         {
             return false;
         }
 
-        if (_numberKeys is not null)
+        if (_numberLookup is { } lookup)
         {
-            return _numberKeys.Contains(ExactDecimal.CanonicalKey(parts));
+            return ContainsKey(lookup, value.Raw);
         }
 
         foreach (var member in _numbers)
         {
-            if (ExactDecimal.Compare(parts, member) == 0)
+            if (value.CompareNumber(member) == 0)
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Out of line: its stack buffer would otherwise weigh on the short-list case.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool ContainsKey(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<byte> raw)
+    {
+        var parts = ExactDecimal.ParseTrusted(raw);
+        Span<char> key = stackalloc char[128];
+        return ExactDecimal.TryWriteCanonicalKey(parts, key, out var written)
+            ? lookup.Contains(key[..written])
+            : lookup.Contains(ExactDecimal.CanonicalKey(parts)); // a hundred digits or a huge exponent: rare, allowed to allocate
     }
 }
