@@ -40,24 +40,26 @@ internal sealed class MaxAmountRule : RuleDefinition
     {
         public override bool Fails(ref LocationValue value)
         {
-            if (value.Kind == JsonValueKind.Number)
+            if (value.Kind == JsonValueKind.String)
             {
-                // Read in place (see LocationValue.CompareNumber): negative amounts fail, as in FailsCap.
-                return !value.IsNumber || value.NumberIsNegative || value.CompareNumber(cap) > 0;
-            }
-            else if (value.Kind == JsonValueKind.String)
-            {
-                if (!value.HasEscapes)
+                if (value.HasEscapes)
                 {
-                    return IsNotAmountString(value.Raw) || FailsCap(value.Raw);
+                    return FailsEscaped(value.Chars);
                 }
 
-                return FailsEscaped(value.Chars);
+                if (IsNotAmountString(value.Raw))
+                {
+                    return true;
+                }
             }
-            else
+            else if (value.Kind != JsonValueKind.Number)
             {
                 return true;
             }
+
+            // A number, or the unescaped text of a decimal string, read through the location's own parse (see
+            // LocationValue.IsNumber): negative amounts fail, as in FailsCap.
+            return !value.IsNumber || value.NumberIsNegative || value.CompareNumber(cap) > 0;
         }
 
         /// <summary>
