@@ -11,8 +11,7 @@ internal sealed class CompiledBinding
     /// <summary>Above this many distinct first keys the single pass gives way to one walk per condition.</summary>
     internal const int MaxDispatchKeys = 64;
 
-    private readonly byte[][] _knownKeys;
-    private readonly bool[] _plainKeys;
+    private readonly PathSegment[] _firstKeys; // the distinct first segments (each a key) of the conditions' paths
     private readonly CompiledCondition[][] _byKey;
 
     public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict)
@@ -21,13 +20,8 @@ internal sealed class CompiledBinding
         DenyAdditionalParams = denyAdditional;
         Conditions = conditions;
         ValidVerdict = validVerdict;
-        _knownKeys = [.. conditions.Select(c => c.Path.Segments[0].Utf8Key).Distinct(ByteArrayComparer.Instance)];
-        _byKey = [.. _knownKeys.Select(k => conditions.Where(c => c.Path.Segments[0].Utf8Key.AsSpan().SequenceEqual(k)).ToArray())];
-        _plainKeys = new bool[_knownKeys.Length]; // a loop: LINQ to bool is generic code outside the ReadyToRun image
-        for (var k = 0; k < _knownKeys.Length; k++)
-        {
-            _plainKeys[k] = NameMatch.IsPlain(_knownKeys[k]);
-        }
+        _firstKeys = [.. conditions.Select(c => c.Segments[0]).DistinctBy(s => s.Utf8Key, ByteArrayComparer.Instance)];
+        _byKey = [.. _firstKeys.Select(k => conditions.Where(c => c.Segments[0].Utf8Key.AsSpan().SequenceEqual(k.Utf8Key)).ToArray())];
         for (var i = 0; i < conditions.Length; i++)
         {
             conditions[i].SetPosition(i);
@@ -62,7 +56,7 @@ internal sealed class CompiledBinding
         where TArr : struct
     {
         var start = sink.Count;
-        if (_knownKeys.Length > MaxDispatchKeys)
+        if (_firstKeys.Length > MaxDispatchKeys)
         {
             EvaluatePerCondition<TNav, TNode, TObj, TArr>(parameters, sink);
         }
@@ -91,7 +85,7 @@ internal sealed class CompiledBinding
                 }
             }
 
-            for (var k = 0; k < _knownKeys.Length; k++)
+            for (var k = 0; k < _firstKeys.Length; k++)
             {
                 if ((seen & (1UL << k)) == 0)
                 {
@@ -179,11 +173,11 @@ internal sealed class CompiledBinding
     {
         // The name as written is read once and compared with each key's bytes (see NameMatch); only a name that
         // may spell a key with escapes takes the decoding compare.
-        var keys = _knownKeys;
+        var keys = _firstKeys;
         var name = TNav.RawName(ref cursor);
         for (var k = 0; k < keys.Length; k++)
         {
-            if (_plainKeys[k] && name.SequenceEqual(keys[k]))
+            if (keys[k].PlainKey && name.SequenceEqual(keys[k].Utf8Key))
             {
                 return k;
             }
@@ -196,7 +190,7 @@ internal sealed class CompiledBinding
 
         for (var k = 0; k < keys.Length; k++)
         {
-            if (TNav.NameEquals(ref cursor, keys[k]))
+            if (TNav.NameEquals(ref cursor, keys[k].Utf8Key))
             {
                 return k;
             }
