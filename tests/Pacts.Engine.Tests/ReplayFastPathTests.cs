@@ -53,6 +53,19 @@ public class ReplayFastPathTests
         Check.One(Config, prop);
     }
 
+    [Theory]
+    [InlineData("{\"v\":99},\"params\":{\"v\":1}", true)]
+    [InlineData("{\"v\":1},\"params\":{\"v\":99}", false)]
+    public void A_second_params_field_is_the_one_judged_on_both_paths(string twoParams, bool valid)
+    {
+        const string Head = "{\"type\":\"tool_call\",\"sessionId\":\"s\",\"agentId\":\"a\",\"pactId\":\"p\",\"tool\":\"t\",\"params\":";
+        const string Tail = ",\"outcome\":\"success\",\"attemptedAt\":\"2026-11-21T08:00:01Z\"}\n";
+        // Three plain calls first, so the scanner judges the last line's params in its own pass (see EventScanner.Expect).
+        var log = string.Concat(Enumerable.Repeat(Head + "{\"v\":1}" + Tail, 3)) + Head + twoParams + Tail;
+        var (calls, _) = BothWays(Encoding.UTF8.GetBytes(log));
+        Assert.Contains($"\"valid\":{(valid ? "true" : "false")}", calls[^1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Text_that_does_not_decode_makes_an_event_field_malformed_and_is_judged_as_written_in_params()
     {

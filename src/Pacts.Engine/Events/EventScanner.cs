@@ -35,7 +35,6 @@ internal sealed class EventScanner
     private readonly Guess[] _guesses = new Guess[MaxGuesses];
     private int _guessCount;
     private int _nextEvicted;
-    private Pact? _judgedAgainst; // the pact the current line's params were judged against, if they were
 
     /// <summary>How many tools the scanner keeps a guess for; past that, the oldest guess gives way.</summary>
     private const int MaxGuesses = 16;
@@ -83,12 +82,10 @@ internal sealed class EventScanner
     {
         ev = null;
         var f = default(Spans);
-        Verdict? scanned;
-        _judgedAgainst = null;
         try
         {
             var reader = new StrictJsonReader(line.Span, MaxLineDepth);
-            if (!Collect(ref reader, line, ref f, out scanned))
+            if (!Collect(ref reader, line, ref f))
             {
                 return false;
             }
@@ -159,16 +156,15 @@ internal sealed class EventScanner
             Tool = kind == EventType.ToolCall ? _tool.Get(s[f.Tool]) : null,
             ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
             ParamsGeneration = kind == EventType.ToolCall ? f.ParamsGeneration : 0,
-            ScannedVerdict = kind == EventType.ToolCall ? scanned : null,
-            ScannedPact = kind == EventType.ToolCall && scanned is not null ? _judgedAgainst : null,
+            ScannedVerdict = kind == EventType.ToolCall ? f.Scanned : null,
+            ScannedPact = kind == EventType.ToolCall ? f.JudgedAgainst : null,
         };
         return true;
     }
 
     /// <summary>One pass over the line; false as soon as it needs the general path.</summary>
-    private bool Collect(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
+    private bool Collect(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f)
     {
-        scanned = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -195,7 +191,7 @@ internal sealed class EventScanner
                 EventField.Outcome => String(ref reader, out f.Outcome),
                 EventField.Tool => String(ref reader, out f.Tool),
                 EventField.PactId => reader.TokenType == JsonTokenType.Null ? Absent(out f.PactId) : String(ref reader, out f.PactId),
-                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, line, ref f, out scanned),
+                EventField.Params => reader.TokenType == JsonTokenType.StartObject && Params(ref reader, line, ref f),
                 EventField.Input => Present(ref reader, out f.HasInput),
                 EventField.Output => Present(ref reader, out f.HasOutput),
                 _ => Skip(ref reader),
@@ -247,19 +243,19 @@ internal sealed class EventScanner
     /// pact (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
     /// pass, so the engine validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
     /// </summary>
-    private bool Params(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f, out Verdict? scanned)
+    private bool Params(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f)
     {
         var start = (int)reader.TokenStartIndex;
-        scanned = null;
         var s = line.Span;
+        (f.Scanned, f.JudgedAgainst) = (null, null); // a second "params" wins, as it does in the general path
         if (_guessCount > 0 && !Spans.Missing(f.Type) && s[f.Type].SequenceEqual("tool_call"u8) && !Spans.Missing(f.Tool)
             && ConfirmedGuess(s[f.Tool]) is var g && g >= 0)
         {
             var guess = _guesses[g];
-            scanned = guess.Pact!.TryValidateAt(guess.ToolName!, ref reader, s);
-            if (scanned is not null)
+            f.Scanned = guess.Pact!.TryValidateAt(guess.ToolName!, ref reader, s);
+            if (f.Scanned is not null)
             {
-                _judgedAgainst = guess.Pact;
+                f.JudgedAgainst = guess.Pact;
                 f.Params = new Range(start, (int)reader.BytesConsumed);
                 f.ParamsGeneration = -1; // not indexed: should the guess be wrong, the bytes are read again
                 return true;
@@ -292,6 +288,8 @@ internal sealed class EventScanner
         public Range Type, SessionId, AgentId, StartedAt, AttemptedAt, EmittedAt, EndedAt, Outcome, PactId, Tool, Params;
         public bool HasInput, HasOutput;
         public int ParamsGeneration;
+        public Verdict? Scanned; // the params' verdict, when they were judged in the pass
+        public Pact? JudgedAgainst; // the pact they were judged against
 
         public static bool Missing(Range r) => r.End.Value == 0;
     }
