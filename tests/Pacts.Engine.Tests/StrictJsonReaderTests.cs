@@ -125,14 +125,14 @@ public class StrictJsonReaderTests
     }
 
     [Theory]
-    [InlineData("\"plain\"", true)]
-    [InlineData("\"héllo 👍\"", true)]
-    [InlineData("\"a string longer than sixteen bytes, é at the end\"", true)]
-    public void Valid_text_is_said_to_be_valid_utf8(string json, bool valid)
+    [InlineData("\"plain\"")]
+    [InlineData("\"héllo 👍\"")]
+    [InlineData("\"a string longer than sixteen bytes, é at the end\"")]
+    public void Valid_text_is_said_to_be_valid_utf8(string json)
     {
-        var reader = new StrictJsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        var reader = new StrictJsonReader(Encoding.UTF8.GetBytes(json));
         Assert.True(reader.Read());
-        Assert.Equal(valid, reader.ValueIsValidUtf8);
+        Assert.True(reader.ValueIsValidUtf8);
     }
 
     [Fact]
