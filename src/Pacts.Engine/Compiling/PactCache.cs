@@ -1,21 +1,27 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Pacts.Reading;
 
 namespace Pacts.Compiling;
 
 /// <summary>
-/// Compiled pacts keyed by a SHA-256 of their format and text: the same text compiles once, whatever file
-/// it came from (diagnostics are re-labelled with the asking file's name). Bounded: past
-/// <see cref="Capacity"/> entries the cache starts over, which only costs recompilation.
+/// Compiled pacts keyed by their format and text: the same text compiles once, whatever file it came from
+/// (diagnostics are re-labelled with the asking file's name). Bounded: past <see cref="Capacity"/> entries
+/// the cache starts over, which only costs recompilation.
 /// </summary>
+/// <remarks>
+/// The key is the text itself, compared ordinally, so two texts share an entry only if they are equal: no
+/// digest to collide, and no cryptography library to load (a SHA-256 key cost a one-shot <c>pacts</c> run
+/// ~15 ms of OpenSSL start-up). String hashing is randomised per process, so crafted texts cannot pile into
+/// one bucket. The price is holding each cached text, which is smaller than the compiled pact beside it.
+/// </remarks>
 internal sealed class PactCache
 {
     public const int Capacity = 4096;
 
-    // Keyed by a string (format + hex digest), not a tuple of integers: a dictionary over reference types runs
-    // the framework's precompiled shared code, where a value-tuple key made a cold start JIT-compile twenty methods.
-    private readonly ConcurrentDictionary<string, PactCompilation> _entries = new(StringComparer.Ordinal);
+    // One dictionary per format, keyed by the text: a dictionary over reference types runs the framework's
+    // precompiled shared code, where a value-tuple key made a cold start JIT-compile twenty methods.
+    private readonly ConcurrentDictionary<string, PactCompilation>[] _entries =
+        [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
 
     // The same string instance asked again (a service re-validating the text it holds) skips even the hash.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, PactCompilation>[] _byInstance =
@@ -31,16 +37,17 @@ internal sealed class PactCache
             return Relabel(same, file);
         }
 
-        var key = Key(text, format);
-        if (!_entries.TryGetValue(key, out var hit))
+        var entries = _entries[(int)format];
+        if (!entries.TryGetValue(text, out var hit))
         {
             hit = Pact.CompileUncached(text, file, format);
-            if (_entries.Count >= Capacity)
+            if (_entries[0].Count + _entries[1].Count >= Capacity)
             {
-                _entries.Clear();
+                _entries[0].Clear();
+                _entries[1].Clear();
             }
 
-            _entries[key] = hit;
+            entries[text] = hit;
         }
 
         _byInstance[(int)format].AddOrUpdate(text, hit);
@@ -50,12 +57,4 @@ internal sealed class PactCache
     private static PactCompilation Relabel(PactCompilation hit, string file) => hit.File == file
         ? hit
         : hit with { File = file, Diagnostics = [.. hit.Diagnostics.Select(d => d with { Span = d.Span with { File = file } })] };
-
-    private static string Key(string text, PactFormat format)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan());
-        SHA256.HashData(bytes, hash);
-        return string.Concat(((int)format).ToString(System.Globalization.CultureInfo.InvariantCulture), ":", Convert.ToHexString(hash));
-    }
 }
