@@ -138,16 +138,6 @@ public sealed class Pact
     }
 
     /// <summary>
-    /// Replay's path: params the event scanner already indexed into this thread's <see cref="ParamsDom"/> at
-    /// <paramref name="generation"/>; if the table has moved on since, the bytes are indexed again.
-    /// </summary>
-    internal Verdict ValidateScanned(string tool, ReadOnlyMemory<byte> utf8Parameters, int generation)
-    {
-        var dom = ParamsDom.Rent();
-        return Validate(tool, dom.Generation == generation ? dom.Root : dom.Load(utf8Parameters), nameof(utf8Parameters));
-    }
-
-    /// <summary>
     /// Replay's in-pass path: judges the params object at <paramref name="reader"/>'s current <c>{</c> (the
     /// reader over <paramref name="json"/>, the whole log line) and leaves the reader on its <c>}</c>. Null, with
     /// the reader untouched, when the tool is unbound or its binding has no streaming plan.

@@ -60,14 +60,8 @@ public sealed class AgentEvent
     internal ReadOnlyMemory<byte> ParamsUtf8 { get; init; }
 
     /// <summary>
-    /// The <see cref="Evaluating.ParamsDom.Generation"/> at which the scanner indexed these params into its
-    /// thread's token table; while the table is still at it, validation skips reading the bytes again.
-    /// </summary>
-    internal int ParamsGeneration { get; init; }
-
-    /// <summary>
     /// The verdict the scanner reached in its own pass, against <see cref="ScannedPact"/>, which it guessed from
-    /// the tool's last calls (see <see cref="EventScanner.Expect"/>); replay uses it only if the call binds to that very pact.
+    /// the tool's last calls (see <see cref="CallGuesses.Expect"/>); replay uses it only if the call binds to that very pact.
     /// </summary>
     internal Evaluating.Verdict? ScannedVerdict { get; init; }
 

@@ -26,7 +26,7 @@ public static class EventLogReader
         {
             using (batch)
             {
-                batch.Parse();
+                batch.ParseAll(scanner: null);
                 foreach (var record in batch.Records)
                 {
                     yield return record;
@@ -36,7 +36,7 @@ public static class EventLogReader
     }
 
     /// <summary>
-    /// The log as batches of consecutive records, in order, each still to be <see cref="RecordBatch.Parse()"/>d:
+    /// The log as batches of consecutive records, in order, each still to be parsed (<see cref="RecordBatch.ParseAll"/>):
     /// the line splitting, blank lines, byte order mark and envelope detection happen here, on the caller's
     /// thread; the JSON parsing happens wherever the batch goes.
     /// </summary>

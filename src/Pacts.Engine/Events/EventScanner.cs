@@ -6,8 +6,9 @@ namespace Pacts.Events;
 
 /// <summary>
 /// Replay's fast path for one JSONL line: a single <see cref="StrictJsonReader"/> pass that lifts out the
-/// fields of a well-formed event and indexes its <c>params</c> into the engine's per-thread token table
-/// (<see cref="ParamsDom"/>), so no <see cref="JsonDocument"/> is built and the params are not read twice.
+/// fields of a well-formed event and judges a call's <c>params</c> against the pact its tool is expected to bind
+/// to (<see cref="CallGuesses"/>), or at least checks them, so no <see cref="JsonDocument"/> is built. Safe to
+/// run on several threads at once, one scanner each, over one shared <see cref="CallGuesses"/>.
 /// It only ever says yes to an event that <see cref="EventParser"/> would accept with the same fields;
 /// anything unusual (invalid JSON or anything else the strict reader refuses, a field value that is escaped or not UTF-8, an escaped name, a missing or mistyped field, an unknown type or
 /// outcome, a timestamp outside the common shape, params nested deeper than the raw validator reads) answers
@@ -21,7 +22,7 @@ internal sealed class EventScanner
 
     /// <summary>
     /// The line nests at most this deep on the fast path: params (one level in) then nest at most
-    /// <see cref="MaxParamsDepth"/> levels, whether they are judged in the pass or indexed. A deeper line
+    /// <see cref="MaxParamsDepth"/> levels, whether they are judged in the pass or only checked. A deeper line
     /// (params, input or output) is refused here and takes the general path, which reads 128 levels.
     /// </summary>
     private const int MaxLineDepth = MaxParamsDepth + 1;
@@ -31,51 +32,19 @@ internal sealed class EventScanner
     private readonly Recent _pact = new();
     private readonly Recent _tool = new();
 
-    // Per tool, the pact its calls bound to last and whether the call before bound to it too (see Expect).
-    private readonly Guess[] _guesses = new Guess[MaxGuesses];
-    private int _guessCount;
-    private int _nextEvicted;
+    private readonly CallGuesses _guesses;
 
-    /// <summary>How many tools the scanner keeps a guess for; past that, the oldest guess gives way.</summary>
-    private const int MaxGuesses = 16;
+    /// <summary>A scanner judging calls with <paramref name="guesses"/>, which the binding thread keeps told.</summary>
+    public EventScanner(CallGuesses guesses) => _guesses = guesses;
 
-    /// <summary>
-    /// Tells the scanner which pact a call of <paramref name="tool"/> bound to. Once two calls of a tool in a row
-    /// bound to one pact, the next call of that tool is judged against it in the scanning pass (no params index,
-    /// no second walk). Only a guess: the analyzer keeps the verdict only if that call binds to the same pact,
-    /// and judges it afresh otherwise. Keyed by tool, not session, so interleaved sessions of one fleet keep it;
-    /// a tool whose calls alternate between pacts is never guessed.
-    /// </summary>
-    public void Expect(string tool, Pact pact)
+    /// <summary>A scanner with guesses of its own.</summary>
+    public EventScanner()
+        : this(new CallGuesses())
     {
-        for (var i = 0; i < _guessCount; i++)
-        {
-            ref var g = ref _guesses[i];
-            if (ReferenceEquals(g.ToolName, tool) || g.ToolName == tool)
-            {
-                g.Confirmed = ReferenceEquals(g.Pact, pact);
-                g.Pact = pact;
-                return;
-            }
-        }
-
-        var slot = _guessCount < MaxGuesses ? _guessCount++ : _nextEvicted++ % MaxGuesses;
-        _guesses[slot] = new Guess { Tool = Encoding.UTF8.GetBytes(tool), ToolName = tool, Pact = pact };
     }
 
-    /// <summary>The confirmed guess for a tool written as <paramref name="tool"/>, if any.</summary>
-    private int ConfirmedGuess(ReadOnlySpan<byte> tool)
-    {
-        for (var i = 0; i < _guessCount; i++)
-        {
-            if (_guesses[i].Confirmed && tool.SequenceEqual(_guesses[i].Tool))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    /// <summary>Tells the scanner's guesses which pact a call of <paramref name="tool"/> bound to (see <see cref="CallGuesses.Expect"/>).</summary>
+    public void Expect(string tool, Pact pact) => _guesses.Expect(tool, pact);
 
     /// <summary>Scans <paramref name="line"/>; the event's <see cref="AgentEvent.ParamsUtf8"/> points into it.</summary>
     public bool TryScan(ReadOnlyMemory<byte> line, out AgentEvent? ev)
@@ -145,6 +114,13 @@ internal sealed class EventScanner
             return false;
         }
 
+        if (!f.Tool.Equals(f.JudgedTool))
+        {
+            // A second `tool` field after the params names the call's tool (the last field wins, as in the general
+            // path); the params were judged for the first one's binding, so that verdict is not this call's.
+            (f.Scanned, f.JudgedAgainst) = (null, null);
+        }
+
         ev = new AgentEvent
         {
             Type = kind,
@@ -155,7 +131,6 @@ internal sealed class EventScanner
             PactId = (kind is EventType.SessionStart or EventType.ToolCall) && !Spans.Missing(f.PactId) ? _pact.Get(s[f.PactId]) : null,
             Tool = kind == EventType.ToolCall ? _tool.Get(s[f.Tool]) : null,
             ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
-            ParamsGeneration = kind == EventType.ToolCall ? f.ParamsGeneration : 0,
             ScannedVerdict = kind == EventType.ToolCall ? f.Scanned : null,
             ScannedPact = kind == EventType.ToolCall ? f.JudgedAgainst : null,
         };
@@ -240,32 +215,29 @@ internal sealed class EventScanner
 
     /// <summary>
     /// The params: judged in this very pass when the event is a call of a tool whose last calls bound to one
-    /// pact (see <see cref="Expect"/>), else indexed into this thread's <see cref="ParamsDom"/> in the same
-    /// pass, so the engine validates them without reading the bytes again (see <see cref="AgentEvent.ParamsGeneration"/>).
+    /// pact (see <see cref="CallGuesses.Expect"/>), else only checked (they are valid JSON within the depth); the
+    /// binding thread then validates their bytes against the pact the call binds to.
     /// </summary>
     private bool Params(ref StrictJsonReader reader, ReadOnlyMemory<byte> line, ref Spans f)
     {
         var start = (int)reader.TokenStartIndex;
         var s = line.Span;
         (f.Scanned, f.JudgedAgainst) = (null, null); // a second "params" wins, as it does in the general path
-        if (_guessCount > 0 && !Spans.Missing(f.Type) && s[f.Type].SequenceEqual("tool_call"u8) && !Spans.Missing(f.Tool)
-            && ConfirmedGuess(s[f.Tool]) is var g && g >= 0)
+        if (!Spans.Missing(f.Type) && s[f.Type].SequenceEqual("tool_call"u8) && !Spans.Missing(f.Tool)
+            && _guesses.Confirmed(s[f.Tool]) is { } guess)
         {
-            var guess = _guesses[g];
-            f.Scanned = guess.Pact!.TryValidateAt(guess.ToolName!, ref reader, s);
+            f.Scanned = guess.Pact.TryValidateAt(guess.ToolName, ref reader, s);
             if (f.Scanned is not null)
             {
                 f.JudgedAgainst = guess.Pact;
+                f.JudgedTool = f.Tool;
                 f.Params = new Range(start, (int)reader.BytesConsumed);
-                f.ParamsGeneration = -1; // not indexed: should the guess be wrong, the bytes are read again
                 return true;
             }
         }
 
-        var dom = ParamsDom.Rent();
-        dom.LoadValue(ref reader, line);
+        reader.Skip(); // checked, not judged: the binding thread validates the bytes once it knows the pact
         f.Params = new Range(start, (int)reader.BytesConsumed);
-        f.ParamsGeneration = dom.Generation;
         return true;
     }
 
@@ -287,20 +259,11 @@ internal sealed class EventScanner
     {
         public Range Type, SessionId, AgentId, StartedAt, AttemptedAt, EmittedAt, EndedAt, Outcome, PactId, Tool, Params;
         public bool HasInput, HasOutput;
-        public int ParamsGeneration;
         public Verdict? Scanned; // the params' verdict, when they were judged in the pass
         public Pact? JudgedAgainst; // the pact they were judged against
+        public Range JudgedTool; // the `tool` field they were judged for
 
         public static bool Missing(Range r) => r.End.Value == 0;
-    }
-
-    /// <summary>What calls of one tool bound to (see <see cref="Expect"/>).</summary>
-    private struct Guess
-    {
-        public byte[] Tool;
-        public string? ToolName;
-        public Pact? Pact;
-        public bool Confirmed;
     }
 
     /// <summary>The last string made for a field, reused while the bytes repeat.</summary>

@@ -5,7 +5,7 @@ namespace Pacts.Events;
 
 /// <summary>
 /// A run of consecutive log records, in log order: raw JSONL lines copied into one pooled buffer (parsed by
-/// <see cref="Parse()"/> or one at a time by <see cref="Parse(int, EventScanner?)"/>), and records the reader
+/// <see cref="ParseAll"/>), and records the reader
 /// already settled (an over-long line, an envelope's events). The batch owns the documents its events point
 /// into, so an event's <see cref="AgentEvent.Params"/> stays valid until the batch is disposed. Copying lines
 /// out of the reader's buffer is what lets a record outlive the next read.
@@ -34,7 +34,7 @@ internal sealed class RecordBatch : IDisposable
 
     public bool IsFull => _items.Count >= MaxRecords || _used >= TargetBytes;
 
-    /// <summary>The records, after <see cref="Parse()"/>.</summary>
+    /// <summary>The records, after <see cref="ParseAll"/>.</summary>
     public LogRecord[] Records => _records;
 
     /// <summary>Copies one raw line in, to be parsed later.</summary>
@@ -56,25 +56,28 @@ internal sealed class RecordBatch : IDisposable
     /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
     public void Own(IDisposable owned) => _owned.Add(owned);
 
-    /// <summary>Parses every raw line into its record, the general way. Call once.</summary>
-    public void Parse()
+    /// <summary>
+    /// Parses every record into <see cref="Records"/>: with a <paramref name="scanner"/> the way replay's scanning
+    /// threads do (see <see cref="Replay.ScanAhead"/>), else the general way. Call once. A method
+    /// of its own, called once a batch, so the runtime soon re-compiles it at full optimisation.
+    /// </summary>
+    public void ParseAll(EventScanner? scanner)
     {
         var records = new LogRecord[_items.Count];
         for (var i = 0; i < records.Length; i++)
         {
-            records[i] = Parse(i, scanner: null);
+            records[i] = Parse(i, scanner);
         }
 
         _records = records;
     }
 
     /// <summary>
-    /// Parses record <paramref name="index"/> alone (replay handles each before scanning the next). With a
-    /// <paramref name="scanner"/>, a well-formed event takes its fast path and carries indexed raw params instead
-    /// of JSON elements; any other line is parsed the general way, so the record is exactly what it would be
-    /// without it.
+    /// Parses record <paramref name="index"/>. With a <paramref name="scanner"/>, a well-formed event takes its fast
+    /// path and carries its raw params (judged, if the scanner could) instead of JSON elements; any other line is
+    /// parsed the general way, so the record is exactly what it would be without it.
     /// </summary>
-    public LogRecord Parse(int index, EventScanner? scanner)
+    private LogRecord Parse(int index, EventScanner? scanner)
     {
         var item = _items[index];
         return item.Ready ?? ParseLine(item.Line, _data.AsMemory(item.Start, item.Length), scanner);

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Pacts.Evaluating;
@@ -64,7 +65,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     private readonly Queue<string> _endedOrder = new();
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
-    private EventScanner? _scanner; // ProcessLog's, told what each call bound to (see EventScanner.Expect)
+    private CallGuesses? _guesses; // ProcessLog's, told what each call bound to
     private readonly HashSet<ulong> _seenSessions = [];
     private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Agent, string Pact), PactStats> _pactStats = [];
@@ -159,11 +160,11 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         }
 
         // Replay's fast path hands over a verdict reached while the line was read, if the scanner guessed this
-        // very pact, or params already indexed from the raw line (see EventScanner).
+        // very pact, else the params' raw bytes, which the scanner checked are a JSON object (see EventScanner).
         var verdict = ev.ScannedVerdict is { } scanned && ReferenceEquals(ev.ScannedPact, pact) ? scanned
             : ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params)
-            : pact.ValidateScanned(ev.Tool!, ev.ParamsUtf8, ev.ParamsGeneration);
-        _scanner?.Expect(ev.Tool!, pact);
+            : pact.Validate(ev.Tool!, ev.ParamsUtf8);
+        _guesses?.Expect(ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
         var stats = PactStatsFor(ev.AgentId, pactId);
@@ -198,43 +199,106 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// events are scanned in one <see cref="Evaluating.StrictJsonReader"/> pass and their params validated
     /// from the raw bytes, with no <see cref="System.Text.Json.JsonDocument"/> (lines that are anything but a
     /// well-formed event take the general path, which also words their reason). Lines are read in batches of
-    /// at most 1,024 (or 256 KiB), so memory stays flat however long the log is.
+    /// at most 1,024 (or 256 KiB), at most <see cref="MaxBatchesInFlight"/> batches ahead of the binding, so
+    /// memory stays flat however long the log is.
     /// </summary>
     /// <remarks>
-    /// Single-threaded by choice: a pipeline that parsed and validated on the thread pool while binding and
-    /// tallying in order was built and measured; on the 2-core machine the benchmark runs on, two busy threads
-    /// each ran 1.3–1.6× slower than one alone and it came out slower than this loop. Replaying several logs
-    /// at once is the way to use more cores.
+    /// Batches are scanned on up to <see cref="MaxScanThreads"/> other threads (one per core beyond the caller's)
+    /// while this thread reads the next ones and binds the scanned ones in log order (<see cref="ScanAhead"/>).
+    /// Binding, tallies and <paramref name="onCall"/> stay on this thread and in log order, so the report and the
+    /// verdict stream do not depend on timing; a verdict a scanning thread reached against the pact it expected
+    /// (<see cref="CallGuesses"/>) is kept only if the call binds to that very pact. Measured on the 2-core
+    /// benchmark machine: a 1M-event treasury replay 1.34 → 1.0–1.1 s (benchmarks/README.md). An earlier pipeline
+    /// (11-23) that parsed into JSON documents on the thread pool came out slower than one thread: each document
+    /// cost more than the whole scan does now. A read error is thrown after the batches read before it are bound.
     /// </remarks>
     /// <param name="stream">The log (see <see cref="EventLogReader.Read"/>).</param>
     /// <param name="file">The log's name, for records and the report.</param>
     /// <param name="onCall">Called, in log order, for every evaluated call.</param>
     /// <param name="onBatch">Called after each batch with the number of records it held (for progress).</param>
-    public void ProcessLog(Stream stream, string file, Action<EvaluatedCall>? onCall = null, Action<int>? onBatch = null)
+    public void ProcessLog(Stream stream, string file, Action<EvaluatedCall>? onCall = null, Action<int>? onBatch = null) =>
+        ProcessLog(stream, file, onCall, onBatch, Math.Clamp(Environment.ProcessorCount - 1, 0, MaxScanThreads));
+
+    /// <summary><see cref="ProcessLog(Stream, string, Action{EvaluatedCall}?, Action{int}?)"/> with <paramref name="scanThreads"/> threads scanning ahead.</summary>
+    internal void ProcessLog(Stream stream, string file, Action<EvaluatedCall>? onCall, Action<int>? onBatch, int scanThreads)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var scanner = _scanner = new EventScanner();
-        foreach (var batch in EventLogReader.ReadBatches(stream, file))
+        var guesses = _guesses = new CallGuesses();
+        var scanner = new EventScanner(guesses);
+        var workers = scanThreads;
+        var pending = new Queue<ScanAhead.Job>();
+        var ahead = new ScanAhead(guesses, workers);
+        try
         {
-            using (batch)
+            using var batches = EventLogReader.ReadBatches(stream, file).GetEnumerator();
+            ExceptionDispatchInfo? readFailure = null;
+            while (true)
             {
-                ProcessBatch(batch, scanner, onCall);
-                onBatch?.Invoke(batch.Count);
+                try
+                {
+                    if (!batches.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    readFailure = ExceptionDispatchInfo.Capture(ex); // thrown once what was read before it is bound
+                    break;
+                }
+
+                pending.Enqueue(ahead.Submit(batches.Current));
+                while (pending.Count > 0 && (pending.Peek().Done || pending.Count > MaxBatchesInFlight))
+                {
+                    BindNext(); // what is scanned already; past the bound, wait (scanning meanwhile)
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                BindNext();
+            }
+
+            readFailure?.Throw();
+        }
+        finally
+        {
+            ahead.Dispose(); // no worker touches a batch after this
+            foreach (var job in pending)
+            {
+                job.Batch.Dispose();
+            }
+        }
+
+        void BindNext()
+        {
+            var job = pending.Peek();
+            ahead.Complete(job, scanner);
+            pending.Dequeue();
+            using (job.Batch)
+            {
+                ProcessBatch(job.Batch, onCall);
+                onBatch?.Invoke(job.Batch.Count);
             }
         }
     }
 
+    /// <summary>At most this many threads scan ahead of the binding thread.</summary>
+    private const int MaxScanThreads = 3;
+
+    /// <summary>At most this many batches are read and not yet bound (each at most ~320 KiB of lines).</summary>
+    private const int MaxBatchesInFlight = 8;
+
     /// <summary>
-    /// One batch, record by record: each is validated before the next is scanned, while the params the scanner
-    /// indexed are still in this thread's token table. A method of its own, called once a batch, so the
+    /// One scanned batch, record by record, in log order. A method of its own, called once a batch, so the
     /// runtime re-compiles it at full optimisation early (a loop that never returns would keep running the
     /// precompiled ReadyToRun code, which cannot inline across assemblies).
     /// </summary>
-    private void ProcessBatch(RecordBatch batch, EventScanner scanner, Action<EvaluatedCall>? onCall)
+    private void ProcessBatch(RecordBatch batch, Action<EvaluatedCall>? onCall)
     {
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var record in batch.Records)
         {
-            var call = Process(batch.Parse(i, scanner));
+            var call = Process(record);
             if (call is not null)
             {
                 onCall?.Invoke(call);
