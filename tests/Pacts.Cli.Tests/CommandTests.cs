@@ -127,6 +127,32 @@ public class CommandTests
         Assert.Contains("compliance 96.0%", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("minor", 1, 1, 1)]
+    [InlineData("major", 0, 1, 1)]
+    [InlineData("critical", 0, 0, 1)]
+    [InlineData("none", 0, 0, 0)]
+    public void Replay_fails_on_the_worst_call_at_or_above_the_threshold_with_or_without_verdict_lines(
+        string failOn, int minorLog, int majorLog, int criticalLog)
+    {
+        // Three logs whose worst call is minor, major and critical; the exit code is read off the report's
+        // tallies, so it must be what the verdict lines' severities say, whether or not they are written.
+        const string Start = """{"type":"session_start","sessionId":"s","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}""";
+        string Call(string amount = "10", string currency = "USDC", string memo = "ok") => $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"transfer_funds","params":{"destination":"0xA11A000000000000000000000000000000000001","amount":{{amount}},"currency":"{{currency}}","memo":"{{memo}}"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        var minor = Call(memo: new string('m', 300));
+        var major = Call(currency: "EUR");
+        var critical = Call(amount: "999999");
+        foreach (var (calls, expected) in new[] { ((string[])[Call(), minor, Call()], minorLog), ([minor, major], majorLog), ([major, critical, minor], criticalLog) })
+        {
+            var log = string.Join("\n", [Start, .. calls]) + "\n";
+            var plain = CliRunner.RunWithStdin(log, "replay", "-", "--pacts", "examples/pacts", "--fail-on", failOn);
+            var withVerdicts = CliRunner.RunWithStdin(log, "replay", "-", "--pacts", "examples/pacts", "--verdicts", "-", "--fail-on", failOn);
+            Assert.Equal(expected, plain.Exit);
+            Assert.Equal(expected, withVerdicts.Exit);
+            Assert.Equal(calls.Length, withVerdicts.Out.TrimEnd('\n').Split('\n').Length);
+        }
+    }
+
     [Fact]
     public void Replay_writes_verdict_lines_for_evaluated_calls()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using Pacts.Cli.Rendering;
+using Pacts.Evaluating;
 using Pacts.Events;
 using Pacts.Replay;
 
@@ -64,7 +65,6 @@ internal static class ReplayCommand
         }
 
         var analyzer = new ReplayAnalyzer(set);
-        var findings = false;
         var broken = false;
         var progress = context.Progress ? new ProgressLine(context.Err) : null;
         try
@@ -74,14 +74,11 @@ internal static class ReplayCommand
                 try
                 {
                     using var stream = EventLogReader.Open(log, context.OpenStdin);
+                    // Findings are read off the report's tallies below, so without --verdicts no call is handed out.
                     analyzer.ProcessLog(
                         stream,
                         log,
-                        call =>
-                        {
-                            verdictWriter?.WriteLine(call.ToJsonLine());
-                            findings |= Options.Fails(call.Verdict.HighestSeverity, failOn);
-                        },
+                        verdictWriter is null ? null : call => verdictWriter.WriteLine(call.ToJsonLine()),
                         records => progress?.Tick(log, stream, records));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -103,6 +100,14 @@ internal static class ReplayCommand
         }
 
         var report = analyzer.Report();
+        var worst = report.InvalidBySeverity switch
+        {
+            { Critical: > 0 } => Severity.Critical,
+            { Major: > 0 } => Severity.Major,
+            { Minor: > 0 } => Severity.Minor,
+            _ => (Severity?)null,
+        };
+        var findings = Options.Fails(worst, failOn); // the highest severity of any invalid call, as each verdict gave it
         // With --verdicts - the verdict lines own stdout (a pipe to jq, say); the report goes to stderr.
         var output = verdictsPath == "-" ? context.Err : context.Out;
         switch (format)

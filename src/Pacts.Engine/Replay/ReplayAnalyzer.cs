@@ -82,7 +82,10 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     private readonly long[] _bySeverity = new long[4];
 
     /// <summary>Handles one record; returns the evaluated call when it was a tool call bound to a loaded pact.</summary>
-    public EvaluatedCall? Process(LogRecord record)
+    public EvaluatedCall? Process(LogRecord record) => Handle(record, wantCall: true);
+
+    /// <summary>Handles one record; <paramref name="wantCall"/> false skips making the evaluated call (nobody asked for it).</summary>
+    private EvaluatedCall? Handle(LogRecord record, bool wantCall)
     {
         ArgumentNullException.ThrowIfNull(record);
         switch (record.Kind)
@@ -128,13 +131,13 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
                 return null;
             case EventType.ToolCall:
-                return ToolCall(record, ev, agent);
+                return ToolCall(record, ev, agent, wantCall);
             default:
                 return null;
         }
     }
 
-    private EvaluatedCall? ToolCall(LogRecord record, AgentEvent ev, AgentStats agent)
+    private EvaluatedCall? ToolCall(LogRecord record, AgentEvent ev, AgentStats agent, bool wantCall)
     {
         agent.ToolCalls++;
         if (ev.Outcome == "error")
@@ -191,7 +194,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             }
         }
 
-        return new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict);
+        return wantCall ? new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict) : null;
     }
 
     /// <summary>
@@ -298,10 +301,9 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     {
         foreach (var record in batch.Records)
         {
-            var call = Process(record);
-            if (call is not null)
+            if (Handle(record, wantCall: onCall is not null) is { } call)
             {
-                onCall?.Invoke(call);
+                onCall!(call);
             }
         }
     }
