@@ -262,3 +262,37 @@ public class PactSetTests
         Assert.Contains(set.Diagnostics, d => d.Code == "PACT019");
     }
 }
+
+public class LongCountsTests
+{
+    [Fact]
+    public void Counts_and_sorts_exactly_as_a_dictionary_would()
+    {
+        // Small keys in runs (durations), random 64-bit keys (session hashes), negatives, zero and the extremes.
+        var prop = FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.Arb.From(FsCheck.Fluent.Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var counts = new Pacts.Replay.LongCounts();
+            var reference = new Dictionary<long, long>();
+            for (var i = rng.Next(0, 3_000); i > 0; i--)
+            {
+                var key = rng.Next(4) switch
+                {
+                    0 => rng.Next(0, 50),
+                    1 => rng.NextInt64(long.MinValue, long.MaxValue),
+                    2 => -rng.Next(0, 5),
+                    _ => rng.Next(2) == 0 ? long.MinValue : long.MaxValue,
+                };
+                var before = reference.GetValueOrDefault(key);
+                Assert.Equal(before, counts.Increment(key));
+                reference[key] = before + 1;
+            }
+
+            Assert.Equal(reference.Count, counts.Count);
+            var (keys, values) = counts.Sorted();
+            Assert.Equal(reference.Keys.Order(), keys);
+            Assert.Equal(keys.Select(k => reference[k]), values);
+        });
+        FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(200), prop);
+    }
+}

@@ -20,7 +20,10 @@ internal sealed class RecordBatch : IDisposable
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
 
-    private readonly List<Item> _items = new(MaxRecords);
+    // An array, not a List<Item>: that instantiation over our struct is in no ReadyToRun image, so every replay ran
+    // it as tier-0 code until tiering caught up.
+    private Item[] _items = new Item[MaxRecords];
+    private int _count;
     private readonly List<IDisposable> _owned = [];
     private byte[]? _data;
     private int _used;
@@ -30,9 +33,9 @@ internal sealed class RecordBatch : IDisposable
 
     public RecordBatch(string file) => File = file;
 
-    public int Count => _items.Count;
+    public int Count => _count;
 
-    public bool IsFull => _items.Count >= MaxRecords || _used >= TargetBytes;
+    public bool IsFull => _count >= MaxRecords || _used >= TargetBytes;
 
     /// <summary>The records, after <see cref="ParseAll"/>.</summary>
     public LogRecord[] Records => _records;
@@ -46,12 +49,24 @@ internal sealed class RecordBatch : IDisposable
         }
 
         bytes.CopyTo(_data.AsSpan(_used));
-        _items.Add(new Item(line, _used, bytes.Length, null));
+        Add(new Item(line, _used, bytes.Length, null));
         _used += bytes.Length;
     }
 
     /// <summary>Adds a record the reader settled itself.</summary>
-    public void AddRecord(LogRecord record) => _items.Add(new Item(record.Line, 0, 0, record));
+    public void AddRecord(LogRecord record) => Add(new Item(record.Line, 0, 0, record));
+
+    private void Add(Item item)
+    {
+        if (_count == _items.Length)
+        {
+            var bigger = new Item[_count * 2]; // an envelope's events all go in one batch
+            Array.Copy(_items, bigger, _count);
+            _items = bigger;
+        }
+
+        _items[_count++] = item;
+    }
 
     /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
     public void Own(IDisposable owned) => _owned.Add(owned);
@@ -63,7 +78,7 @@ internal sealed class RecordBatch : IDisposable
     /// </summary>
     public void ParseAll(EventScanner? scanner)
     {
-        var records = new LogRecord[_items.Count];
+        var records = new LogRecord[_count];
         for (var i = 0; i < records.Length; i++)
         {
             records[i] = Parse(i, scanner);

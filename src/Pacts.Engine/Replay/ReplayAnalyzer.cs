@@ -66,9 +66,8 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
     private CallGuesses? _guesses; // ProcessLog's, told what each call bound to
-    private readonly HashSet<ulong> _seenSessions = [];
+    private readonly LongCounts _seenSessions = new(); // by 64-bit hash of the id
     private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Agent, string Pact), PactStats> _pactStats = [];
     private readonly Dictionary<string, long> _unknownPacts = new(StringComparer.Ordinal);
     private readonly List<MalformedLine> _malformed = [];
 
@@ -110,7 +109,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         {
             case EventType.SessionStart:
                 _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
-                if (_seenSessions.Add(Hash(ev.SessionId)))
+                if (_seenSessions.Increment((long)Hash(ev.SessionId)) == 0)
                 {
                     agent.Sessions++;
                 }
@@ -170,7 +169,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         _guesses?.Expect(ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
-        var stats = PactStatsFor(ev.AgentId, pactId);
+        var stats = PactStatsFor(agent, pactId);
         stats.Evaluated++;
         if (verdict.Valid)
         {
@@ -343,27 +342,13 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         }
 
         agents.Sort(static (x, y) => string.CompareOrdinal(x.AgentId, y.AgentId));
-        var pacts = new List<PactReport>(_pactStats.Count);
-        foreach (var (key, p) in _pactStats)
+        var pacts = new List<PactReport>();
+        foreach (var (agentId, a) in _agents)
         {
-            var paths = new List<PathCount>(p.Paths.Count);
-            foreach (var (path, count) in p.Paths)
+            foreach (var (pactId, p) in a.Pacts)
             {
-                paths.Add(new PathCount(path, count));
+                pacts.Add(PactReportOf(agentId, pactId, p));
             }
-
-            // The five most violated pact paths, most first; ties by path.
-            paths.Sort(static (x, y) => x.Count != y.Count ? y.Count.CompareTo(x.Count) : string.CompareOrdinal(x.ParamPath, y.ParamPath));
-            if (paths.Count > 5)
-            {
-                paths.RemoveRange(5, paths.Count - 5);
-            }
-
-            pacts.Add(new PactReport(
-                key.Agent, key.Pact, p.Evaluated, p.Valid, Rate(p.Valid, p.Evaluated),
-                new SeverityCounts(p.BySeverity[3], p.BySeverity[2], p.BySeverity[1]),
-                new SeverityRates(Rate(p.BySeverity[3], p.Evaluated), Rate(p.BySeverity[2], p.Evaluated), Rate(p.BySeverity[1], p.Evaluated)),
-                paths));
         }
 
         pacts.Sort(static (x, y) => string.CompareOrdinal(x.AgentId, y.AgentId) is var c && c != 0 ? c : string.CompareOrdinal(x.PactId, y.PactId));
@@ -392,6 +377,28 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         };
     }
 
+    private static PactReport PactReportOf(string agentId, string pactId, PactStats p)
+    {
+        var paths = new List<PathCount>(p.Paths.Count);
+        foreach (var (path, count) in p.Paths)
+        {
+            paths.Add(new PathCount(path, count));
+        }
+
+        // The five most violated pact paths, most first; ties by path.
+        paths.Sort(static (x, y) => x.Count != y.Count ? y.Count.CompareTo(x.Count) : string.CompareOrdinal(x.ParamPath, y.ParamPath));
+        if (paths.Count > 5)
+        {
+            paths.RemoveRange(5, paths.Count - 5);
+        }
+
+        return new PactReport(
+            agentId, pactId, p.Evaluated, p.Valid, Rate(p.Valid, p.Evaluated),
+            new SeverityCounts(p.BySeverity[3], p.BySeverity[2], p.BySeverity[1]),
+            new SeverityRates(Rate(p.BySeverity[3], p.Evaluated), Rate(p.BySeverity[2], p.Evaluated), Rate(p.BySeverity[1], p.Evaluated)),
+            paths);
+    }
+
     private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
     /// <summary>FNV-1a over the UTF-16 code units: 64 bits make a collision among a billion sessions unlikely.</summary>
@@ -410,7 +417,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     // while the bytes repeat), so the last lookups are remembered by reference before any hashing.
     private string? _lastAgentId;
     private AgentStats? _lastAgent;
-    private (string? Agent, string? Pact, PactStats? Stats) _lastPactStats;
+    private (AgentStats? Agent, string? Pact, PactStats? Stats) _lastPactStats;
 
     private AgentStats Agent(string id)
     {
@@ -425,14 +432,14 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         return a;
     }
 
-    private PactStats PactStatsFor(string agent, string pact)
+    private PactStats PactStatsFor(AgentStats agent, string pact)
     {
         if (ReferenceEquals(agent, _lastPactStats.Agent) && ReferenceEquals(pact, _lastPactStats.Pact))
         {
             return _lastPactStats.Stats!;
         }
 
-        ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(_pactStats, (agent, pact), out _);
+        ref var p = ref CollectionsMarshal.GetValueRefOrAddDefault(agent.Pacts, pact, out _);
         p ??= new PactStats();
         _lastPactStats = (agent, pact, p);
         return p;
@@ -449,6 +456,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         public long Evaluated;
         public long Invalid;
         public readonly DurationHistogram Durations = new();
+        public readonly Dictionary<string, PactStats> Pacts = new(StringComparer.Ordinal); // by pact id: this agent's calls
     }
 
     private sealed class PactStats
@@ -466,31 +474,39 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 /// </summary>
 internal sealed class DurationHistogram
 {
-    private readonly SortedDictionary<long, long> _counts = [];
+    private readonly LongCounts _counts = new();
     private long _total;
 
     public void Add(long ms)
     {
-        _counts[ms] = _counts.TryGetValue(ms, out var c) ? c + 1 : 1;
+        _counts.Increment(ms);
         _total++;
     }
 
-    public Percentiles? Percentiles() => _total == 0 ? null : new Percentiles(At(50), At(95), At(99));
-
-    private long At(int p)
+    public Percentiles? Percentiles()
     {
-        var rank = (long)Math.Ceiling(p / 100.0 * _total);
-        rank = Math.Max(1, rank);
-        long seen = 0;
-        foreach (var (value, count) in _counts)
+        if (_total == 0)
         {
-            seen += count;
-            if (seen >= rank)
-            {
-                return value;
-            }
+            return null;
         }
 
-        return _counts.Keys.Last();
+        var (values, counts) = _counts.Sorted();
+        return new Percentiles(At(50), At(95), At(99));
+
+        long At(int p)
+        {
+            var rank = Math.Max(1, (long)Math.Ceiling(p / 100.0 * _total));
+            long seen = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                seen += counts[i];
+                if (seen >= rank)
+                {
+                    return values[i];
+                }
+            }
+
+            return values[^1];
+        }
     }
 }
