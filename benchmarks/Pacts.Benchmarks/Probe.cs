@@ -208,6 +208,34 @@ internal static class Probe
     }
 
     /// <summary>Runs one implementation (engine, raw, hand-written; or a wide-pact compile) for ten seconds, for a profiler (perf) to sample.</summary>
+    /// <summary>
+    /// The cache hit for an equal text in a new string (a service re-reading an unchanged file): the cache keys on
+    /// the text itself, so the lookup hashes it and compares it with the cached one. Times ten distinct copies.
+    /// </summary>
+    public static void CacheEqualText()
+    {
+        foreach (var values in new[] { 10, 1000 })
+        {
+            var text = WidePactBenchmarks.BuildPact(200, values);
+            var first = Pact.Compile(text, "wide.json", Reading.PactFormat.Json).Pact ?? throw new InvalidOperationException("wide pact does not compile");
+            var copies = Enumerable.Range(0, 10).Select(_ => new string(text.AsSpan())).ToArray();
+            var times = new List<double>();
+            foreach (var copy in copies)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var hit = Pact.Compile(copy, "wide.json", Reading.PactFormat.Json).Pact;
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                if (!ReferenceEquals(hit, first))
+                {
+                    throw new InvalidOperationException("an equal text missed the cache");
+                }
+            }
+
+            times.Sort();
+            Console.WriteLine($"equal text, {values}-value lists ({text.Length * 2 / 1e6:F1} MB as UTF-16): median {times[5]:F2} ms, min {times[0]:F2} ms");
+        }
+    }
+
     public static void Spin(string what)
     {
         if (what.StartsWith("compile", StringComparison.Ordinal))

@@ -42,6 +42,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--cache-equal"])
+        {
+            Probe.CacheEqualText();
+            return;
+        }
+
         if (args is ["--verify"])
         {
             TreasuryBenchmarks.VerifyAll();
