@@ -109,6 +109,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         {
             case EventType.SessionStart:
                 _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
+                _lastSession = default; // the open set changed
                 if (_seenSessions.Increment((long)Hash(ev.SessionId)) == 0)
                 {
                     agent.Sessions++;
@@ -118,6 +119,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             case EventType.SessionEnd:
                 if (_open.Remove(ev.SessionId, out var open))
                 {
+                    _lastSession = default;
                     RememberEnded(ev.SessionId, open.PactId);
                     var owner = Agent(open.AgentId);
                     var ms = (long)Math.Floor((ev.Timestamp - open.StartedAt).TotalMilliseconds);
@@ -146,14 +148,19 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
         // SPEC §6: its own pactId, else its session's latest session_start. A call logged after its
         // session ended still binds, as long as the session is among the recently ended ones.
-        var pactId = ev.PactId ?? (_open.TryGetValue(ev.SessionId, out var s) ? s.PactId : _recentlyEnded.GetValueOrDefault(ev.SessionId));
+        var pactId = ev.PactId ?? SessionPact(ev.SessionId);
         if (pactId is null)
         {
             _unevaluated++;
             return null;
         }
 
-        var pact = pacts.Find(pactId);
+        if (!ReferenceEquals(pactId, _lastPact.Id))
+        {
+            _lastPact = (pactId, pacts.Find(pactId)); // the set never changes, so this holds for good
+        }
+
+        var pact = _lastPact.Pact;
         if (pact is null)
         {
             _unknownPact++;
@@ -418,6 +425,25 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     private string? _lastAgentId;
     private AgentStats? _lastAgent;
     private (AgentStats? Agent, string? Pact, PactStats? Stats) _lastPactStats;
+
+    private (string? Id, OpenSession? Open) _lastSession; // forgotten whenever the open set changes
+    private (string? Id, Pact? Pact) _lastPact;
+
+    private string? SessionPact(string sessionId)
+    {
+        if (ReferenceEquals(sessionId, _lastSession.Id))
+        {
+            return _lastSession.Open!.PactId;
+        }
+
+        if (_open.TryGetValue(sessionId, out var open))
+        {
+            _lastSession = (sessionId, open);
+            return open.PactId;
+        }
+
+        return _recentlyEnded.GetValueOrDefault(sessionId);
+    }
 
     private AgentStats Agent(string id)
     {
