@@ -224,7 +224,7 @@ public class ReplayFastPathTests
     [InlineData("""{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"v":1},"outcome":"maybe","attemptedAt":"2026-11-21T08:00:01Z"}""", false)]
     public void Well_formed_events_take_the_fast_path_and_nothing_else_does(string line, bool fast)
     {
-        Assert.Equal(fast, new EventScanner().TryScan(Encoding.UTF8.GetBytes(line), out var ev));
+        Assert.Equal(fast, new EventScanner(new CallGuesses()).TryScan(Encoding.UTF8.GetBytes(line), out var ev));
         Assert.Equal(fast, ev is not null);
     }
 
@@ -232,7 +232,7 @@ public class ReplayFastPathTests
     public void The_scanner_hands_over_exactly_the_params_text()
     {
         const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params": {"v":99, "memo":"far too long"} ,"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        Assert.True(new EventScanner().TryScan(Encoding.UTF8.GetBytes(Call), out var ev));
+        Assert.True(new EventScanner(new CallGuesses()).TryScan(Encoding.UTF8.GetBytes(Call), out var ev));
         Assert.Equal("""{"v":99, "memo":"far too long"}""", Encoding.UTF8.GetString(ev!.ParamsUtf8.Span));
         var pact = Pacts.Find("p")!;
         var expected = pact.Validate("t", """{"v":99,"memo":"far too long"}""").ToJson();
@@ -243,7 +243,8 @@ public class ReplayFastPathTests
     [Fact]
     public void A_call_of_a_tool_whose_last_two_calls_bound_to_one_pact_is_judged_while_it_is_scanned()
     {
-        var scanner = new EventScanner();
+        var guesses = new CallGuesses(); // the binding thread's side
+        var scanner = new EventScanner(guesses);
         var p = Pacts.Find("p")!;
         var q = Pacts.Find("q")!;
         const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":99},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
@@ -253,9 +254,9 @@ public class ReplayFastPathTests
             return ev;
         }
 
-        scanner.Expect("t", p);
+        guesses.Expect("t", p);
         Assert.Null(Scan(Call)!.ScannedVerdict); // once is not yet a pattern
-        scanner.Expect("t", p);
+        guesses.Expect("t", p);
         var judged = Scan(Call)!;
         Assert.Same(p, judged.ScannedPact);
         Assert.Equal(p.Validate("t", """{"v":99}""").ToJson(), judged.ScannedVerdict!.ToJson());
@@ -271,9 +272,9 @@ public class ReplayFastPathTests
         Assert.Null(renamed.ScannedVerdict);
 
         // A tool whose calls alternate between pacts is not guessed.
-        scanner.Expect("t", q);
+        guesses.Expect("t", q);
         Assert.Null(Scan(Call)!.ScannedVerdict);
-        scanner.Expect("t", p);
+        guesses.Expect("t", p);
         Assert.Null(Scan(Call)!.ScannedVerdict);
     }
 
@@ -300,7 +301,7 @@ public class ReplayFastPathTests
     {
         var value = new string('[', levels - 1) + new string(']', levels - 1);
         var line = $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","pactId":"p","params":{"v":{{value}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        Assert.Equal(fast, new EventScanner().TryScan(Encoding.UTF8.GetBytes(line), out _));
+        Assert.Equal(fast, new EventScanner(new CallGuesses()).TryScan(Encoding.UTF8.GetBytes(line), out _));
 
         // Either way replay judges the call: the general path reads the line again.
         var analyzer = new ReplayAnalyzer(Pacts);

@@ -37,15 +37,6 @@ internal sealed class EventScanner
     /// <summary>A scanner judging calls with <paramref name="guesses"/>, which the binding thread keeps told.</summary>
     public EventScanner(CallGuesses guesses) => _guesses = guesses;
 
-    /// <summary>A scanner with guesses of its own.</summary>
-    public EventScanner()
-        : this(new CallGuesses())
-    {
-    }
-
-    /// <summary>Tells the scanner's guesses which pact a call of <paramref name="tool"/> bound to (see <see cref="CallGuesses.Expect"/>).</summary>
-    public void Expect(string tool, Pact pact) => _guesses.Expect(tool, pact);
-
     /// <summary>Scans <paramref name="line"/>; the event's <see cref="AgentEvent.ParamsUtf8"/> points into it.</summary>
     public bool TryScan(ReadOnlyMemory<byte> line, out AgentEvent? ev)
     {

@@ -234,9 +234,8 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         ArgumentNullException.ThrowIfNull(stream);
         var guesses = _guesses = new CallGuesses();
         var scanner = new EventScanner(guesses);
-        var workers = scanThreads;
         var pending = new Queue<ScanAhead.Job>();
-        var ahead = new ScanAhead(guesses, workers);
+        var ahead = new ScanAhead(guesses, scanThreads);
         try
         {
             using var batches = EventLogReader.ReadBatches(stream, file).GetEnumerator();
