@@ -175,5 +175,21 @@ public static class EventLogReader
         return buffer.ToArray();
     }
 
-    private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
+    /// <summary>
+    /// Whether a line holds only spaces, tabs and CRs. A loop rather than <c>Trim(" \t\r"u8)</c>: an event's first
+    /// byte answers it, and the ReadyToRun code of that call (a generic from another assembly, through a stub) cost
+    /// replay's reading thread ~3 % of a run.
+    /// </summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
