@@ -141,6 +141,46 @@ public class ReplayFastPathTests
         Assert.Equal(EventLogReader.Read(new MemoryStream(log), "l").LongCount(), records);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Logs_replayed_one_after_another_through_reused_batches_keep_their_own_names_and_records(int scanThreads)
+    {
+        // One analyzer's batches go back to its pool and carry the next log's lines: a long log, then a shorter one
+        // (fewer records in its last batch than the batch held before), then one that is all malformed lines.
+        var rng = new Random(20261202 + scanThreads);
+        byte[] Log(int lines) => Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Range(0, lines).Select(_ => RandomLine(rng))));
+        var logs = new[] { ("a.jsonl", Log(7_000)), ("b.jsonl", Log(2_500)), ("c.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Repeat("{nope", 1_500)))) };
+        var general = new ReplayAnalyzer(Pacts);
+        var fast = new ReplayAnalyzer(Pacts);
+        var generalCalls = new List<string>();
+        var fastCalls = new List<string>();
+        foreach (var (name, log) in logs)
+        {
+            generalCalls.AddRange(EventLogReader.Read(new MemoryStream(log), name).Select(general.Process).Where(c => c is not null).Select(c => c!.ToJsonLine()));
+            fast.ProcessLog(new MemoryStream(log), name, c => fastCalls.Add(c.ToJsonLine()), null, scanThreads);
+        }
+
+        Assert.Contains(fastCalls, c => c.Contains("\"file\":\"b.jsonl\"", StringComparison.Ordinal));
+        Assert.Equal(generalCalls, fastCalls);
+        Assert.Equal(general.Report().ToJson(), fast.Report().ToJson());
+    }
+
+    [Fact]
+    public void A_batch_disposed_twice_goes_back_to_its_pool_once()
+    {
+        var pool = new RecordBatch.Pool();
+        var batch = pool.Rent("l");
+        batch.AddLine(1, "{}"u8);
+        batch.Dispose();
+        batch.Dispose();
+        var first = pool.Rent("m");
+        var second = pool.Rent("m");
+        Assert.Same(batch, first); // reused, emptied, renamed
+        Assert.Equal((0, "m"), (first.Count, first.File));
+        Assert.NotSame(first, second);
+    }
+
     [Fact]
     public void A_call_renamed_by_a_second_tool_field_after_its_params_is_judged_for_the_tool_it_names()
     {
@@ -225,7 +265,7 @@ public class ReplayFastPathTests
     public void Well_formed_events_take_the_fast_path_and_nothing_else_does(string line, bool fast)
     {
         Assert.Equal(fast, new EventScanner(new CallGuesses()).TryScan(Encoding.UTF8.GetBytes(line), out var ev));
-        Assert.Equal(fast, ev is not null);
+        Assert.Equal(fast, ev.SessionId is not null); // a refused line leaves the slot empty
     }
 
     [Fact]
@@ -233,7 +273,7 @@ public class ReplayFastPathTests
     {
         const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params": {"v":99, "memo":"far too long"} ,"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
         Assert.True(new EventScanner(new CallGuesses()).TryScan(Encoding.UTF8.GetBytes(Call), out var ev));
-        Assert.Equal("""{"v":99, "memo":"far too long"}""", Encoding.UTF8.GetString(ev!.ParamsUtf8.Span));
+        Assert.Equal("""{"v":99, "memo":"far too long"}""", Encoding.UTF8.GetString(ev.ParamsUtf8.Span));
         var pact = Pacts.Find("p")!;
         var expected = pact.Validate("t", """{"v":99,"memo":"far too long"}""").ToJson();
         Assert.Equal(expected, pact.Validate("t", ev.ParamsUtf8).ToJson());
@@ -248,34 +288,34 @@ public class ReplayFastPathTests
         var p = Pacts.Find("p")!;
         var q = Pacts.Find("q")!;
         const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{"v":99},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
-        AgentEvent? Scan(string line)
+        EventFields Scan(string line)
         {
             Assert.True(scanner.TryScan(Encoding.UTF8.GetBytes(line), out var ev));
             return ev;
         }
 
         guesses.Expect("t", p);
-        Assert.Null(Scan(Call)!.ScannedVerdict); // once is not yet a pattern
+        Assert.Null(Scan(Call).ScannedVerdict); // once is not yet a pattern
         guesses.Expect("t", p);
-        var judged = Scan(Call)!;
+        var judged = Scan(Call);
         Assert.Same(p, judged.ScannedPact);
         Assert.Equal(p.Validate("t", """{"v":99}""").ToJson(), judged.ScannedVerdict!.ToJson());
 
         // Any session; but not another tool, nor a call that names its tool after its params.
-        Assert.NotNull(Scan(Call.Replace("\"s\"", "\"s2\"", StringComparison.Ordinal))!.ScannedVerdict);
-        Assert.Null(Scan(Call.Replace("\"t\"", "\"other\"", StringComparison.Ordinal))!.ScannedVerdict);
-        Assert.Null(Scan("""{"type":"tool_call","sessionId":"s","agentId":"a","params":{"v":99},"tool":"t","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""")!.ScannedVerdict);
+        Assert.NotNull(Scan(Call.Replace("\"s\"", "\"s2\"", StringComparison.Ordinal)).ScannedVerdict);
+        Assert.Null(Scan(Call.Replace("\"t\"", "\"other\"", StringComparison.Ordinal)).ScannedVerdict);
+        Assert.Null(Scan("""{"type":"tool_call","sessionId":"s","agentId":"a","params":{"v":99},"tool":"t","outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""").ScannedVerdict);
 
         // A second `tool` field after the params names the call's tool: the verdict reached for `t` is not its.
-        var renamed = Scan(Call.Replace("\"outcome\"", "\"tool\":\"other\",\"outcome\"", StringComparison.Ordinal))!;
+        var renamed = Scan(Call.Replace("\"outcome\"", "\"tool\":\"other\",\"outcome\"", StringComparison.Ordinal));
         Assert.Equal("other", renamed.Tool);
         Assert.Null(renamed.ScannedVerdict);
 
         // A tool whose calls alternate between pacts is not guessed.
         guesses.Expect("t", q);
-        Assert.Null(Scan(Call)!.ScannedVerdict);
+        Assert.Null(Scan(Call).ScannedVerdict);
         guesses.Expect("t", p);
-        Assert.Null(Scan(Call)!.ScannedVerdict);
+        Assert.Null(Scan(Call).ScannedVerdict);
     }
 
     [Fact]

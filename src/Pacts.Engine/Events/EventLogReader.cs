@@ -22,14 +22,14 @@ public static class EventLogReader
     /// <summary>Reads every record of <paramref name="stream"/>; I/O and gzip errors propagate to the caller.</summary>
     public static IEnumerable<LogRecord> Read(Stream stream, string file)
     {
-        foreach (var batch in ReadBatches(stream, file))
+        foreach (var batch in ReadBatches(stream, file, new RecordBatch.Pool()))
         {
             using (batch)
             {
                 batch.ParseAll(scanner: null);
-                foreach (var record in batch.Records)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    yield return record;
+                    yield return batch.EntryAt(i).Record!; // without a scanner every entry is a record
                 }
             }
         }
@@ -40,15 +40,16 @@ public static class EventLogReader
     /// the line splitting, blank lines, byte order mark and envelope detection happen here, on the caller's
     /// thread; the JSON parsing happens wherever the batch goes.
     /// </summary>
-    internal static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file) => ReadBatches(stream, file, detectEnvelope: true, lineOffset: 0);
+    internal static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file, RecordBatch.Pool pool) =>
+        ReadBatches(stream, file, pool, detectEnvelope: true, lineOffset: 0);
 
-    private static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file, bool detectEnvelope, long lineOffset)
+    private static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file, RecordBatch.Pool pool, bool detectEnvelope, long lineOffset)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var lines = new LineReader(stream);
         var lineNo = lineOffset;
         var first = true;
-        var batch = new RecordBatch(file);
+        var batch = pool.Rent(file);
         while (lines.TryReadLine(out var line, out var tooLong))
         {
             lineNo++;
@@ -77,7 +78,7 @@ public static class EventLogReader
                     var doc = RecordBatch.TryParseJson(line.ToArray(), out _);
                     if (doc is not null && IsEventsEnvelope(doc.RootElement))
                     {
-                        envelope = Envelope(doc, file);
+                        envelope = Envelope(doc, file, pool);
                     }
                     else if (doc is null && line.Span.TrimStart(" \t"u8).StartsWith("{"u8))
                     {
@@ -86,13 +87,13 @@ public static class EventLogReader
                         var whole = RecordBatch.TryParseJson(rest, out _);
                         if (whole is not null && IsEventsEnvelope(whole.RootElement))
                         {
-                            envelope = Envelope(whole, file);
+                            envelope = Envelope(whole, file, pool);
                         }
                         else
                         {
                             // Not an envelope after all: report the file line by line, without trying again.
                             whole?.Dispose();
-                            foreach (var b in ReadBatches(new MemoryStream(rest), file, detectEnvelope: false, lineOffset: lineNo - 1))
+                            foreach (var b in ReadBatches(new MemoryStream(rest), file, pool, detectEnvelope: false, lineOffset: lineNo - 1))
                             {
                                 yield return b;
                             }
@@ -115,7 +116,7 @@ public static class EventLogReader
                         if (batch.Count > 0)
                         {
                             yield return batch;
-                            batch = new RecordBatch(file);
+                            batch = pool.Rent(file);
                         }
 
                         yield return envelope;
@@ -129,7 +130,7 @@ public static class EventLogReader
             if (batch.IsFull)
             {
                 yield return batch;
-                batch = new RecordBatch(file);
+                batch = pool.Rent(file);
             }
         }
 
@@ -143,9 +144,9 @@ public static class EventLogReader
         }
     }
 
-    private static RecordBatch Envelope(JsonDocument doc, string file)
+    private static RecordBatch Envelope(JsonDocument doc, string file, RecordBatch.Pool pool)
     {
-        var batch = new RecordBatch(file);
+        var batch = pool.Rent(file);
         long index = 0;
         foreach (var item in doc.RootElement.GetProperty("events").EnumerateArray())
         {

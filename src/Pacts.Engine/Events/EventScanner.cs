@@ -37,10 +37,13 @@ internal sealed class EventScanner
     /// <summary>A scanner judging calls with <paramref name="guesses"/>, which the binding thread keeps told.</summary>
     public EventScanner(CallGuesses guesses) => _guesses = guesses;
 
-    /// <summary>Scans <paramref name="line"/>; the event's <see cref="AgentEvent.ParamsUtf8"/> points into it.</summary>
-    public bool TryScan(ReadOnlyMemory<byte> line, out AgentEvent? ev)
+    /// <summary>
+    /// Scans <paramref name="line"/> into <paramref name="ev"/> (a batch's slot: no object is made for the event);
+    /// its <see cref="EventFields.ParamsUtf8"/> points into the line. False leaves <paramref name="ev"/> empty.
+    /// </summary>
+    public bool TryScan(ReadOnlyMemory<byte> line, out EventFields ev)
     {
-        ev = null;
+        ev = default;
         var f = default(Spans);
         try
         {
@@ -112,19 +115,20 @@ internal sealed class EventScanner
             (f.Scanned, f.JudgedAgainst) = (null, null);
         }
 
-        ev = new AgentEvent
+        ev.Type = kind;
+        ev.SessionId = _session.Get(s[f.SessionId]);
+        ev.AgentId = _agent.Get(s[f.AgentId]);
+        ev.Timestamp = timestamp;
+        ev.Outcome = outcome;
+        ev.PactId = (kind is EventType.SessionStart or EventType.ToolCall) && !Spans.Missing(f.PactId) ? _pact.Get(s[f.PactId]) : null;
+        if (kind == EventType.ToolCall)
         {
-            Type = kind,
-            SessionId = _session.Get(s[f.SessionId]),
-            AgentId = _agent.Get(s[f.AgentId]),
-            Timestamp = timestamp,
-            Outcome = outcome,
-            PactId = (kind is EventType.SessionStart or EventType.ToolCall) && !Spans.Missing(f.PactId) ? _pact.Get(s[f.PactId]) : null,
-            Tool = kind == EventType.ToolCall ? _tool.Get(s[f.Tool]) : null,
-            ParamsUtf8 = kind == EventType.ToolCall ? line[f.Params] : default,
-            ScannedVerdict = kind == EventType.ToolCall ? f.Scanned : null,
-            ScannedPact = kind == EventType.ToolCall ? f.JudgedAgainst : null,
-        };
+            ev.Tool = _tool.Get(s[f.Tool]);
+            ev.ParamsUtf8 = line[f.Params];
+            ev.ScannedVerdict = f.Scanned;
+            ev.ScannedPact = f.JudgedAgainst;
+        }
+
         return true;
     }
 

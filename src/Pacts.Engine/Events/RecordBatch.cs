@@ -4,11 +4,12 @@ using System.Text.Json;
 namespace Pacts.Events;
 
 /// <summary>
-/// A run of consecutive log records, in log order: raw JSONL lines copied into one pooled buffer (parsed by
-/// <see cref="ParseAll"/>), and records the reader
-/// already settled (an over-long line, an envelope's events). The batch owns the documents its events point
-/// into, so an event's <see cref="AgentEvent.Params"/> stays valid until the batch is disposed. Copying lines
-/// out of the reader's buffer is what lets a record outlive the next read.
+/// A run of consecutive log records, in log order: raw JSONL lines copied into one buffer (parsed by
+/// <see cref="ParseAll"/>), and records the reader already settled (an over-long line, an envelope's events).
+/// The batch owns the documents its events point into, so an event's <see cref="AgentEvent.Params"/> stays valid
+/// until the batch is disposed. Copying lines out of the reader's buffer is what lets a record outlive the next read.
+/// Batches come from a <see cref="Pool"/> and go back to it when disposed, entries and buffer kept, so a long
+/// replay reuses a handful of them instead of allocating its records anew.
 /// </summary>
 internal sealed class RecordBatch : IDisposable
 {
@@ -20,25 +21,31 @@ internal sealed class RecordBatch : IDisposable
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
 
-    // An array, not a List<Item>: that instantiation over our struct is in no ReadyToRun image, so every replay ran
-    // it as tier-0 code until tiering caught up.
-    private Item[] _items = new Item[MaxRecords];
+    // An array, not a List<Entry>: that instantiation over our struct is in no ReadyToRun image, so every replay ran
+    // it as tier-0 code until tiering caught up. It grows as needed (a short log's batch stays small) and a pooled
+    // batch keeps what it grew to.
+    private Entry[] _entries = new Entry[64];
     private int _count;
     private readonly List<IDisposable> _owned = [];
+    private readonly Pool _pool;
     private byte[]? _data;
     private int _used;
-    private LogRecord[] _records = [];
+    private bool _returned;
 
-    public string File { get; }
+    private RecordBatch(Pool pool, string file) => (_pool, File) = (pool, file);
 
-    public RecordBatch(string file) => File = file;
+    /// <summary>The log the records come from.</summary>
+    public string File { get; private set; }
 
     public int Count => _count;
 
     public bool IsFull => _count >= MaxRecords || _used >= TargetBytes;
 
-    /// <summary>The records, after <see cref="ParseAll"/>.</summary>
-    public LogRecord[] Records => _records;
+    /// <summary>
+    /// Entry <paramref name="index"/> after <see cref="ParseAll"/>: its <see cref="Entry.Record"/>, or, when that is
+    /// null, the event the scanner lifted into <see cref="Entry.Event"/>. Valid until the batch is disposed.
+    /// </summary>
+    public ref readonly Entry EntryAt(int index) => ref _entries[index];
 
     /// <summary>Copies one raw line in, to be parsed later.</summary>
     public void AddLine(long line, ReadOnlySpan<byte> bytes)
@@ -49,62 +56,54 @@ internal sealed class RecordBatch : IDisposable
         }
 
         bytes.CopyTo(_data.AsSpan(_used));
-        Add(new Item(line, _used, bytes.Length, null));
+        Add(line, _used, bytes.Length, null);
         _used += bytes.Length;
     }
 
     /// <summary>Adds a record the reader settled itself.</summary>
-    public void AddRecord(LogRecord record) => Add(new Item(record.Line, 0, 0, record));
+    public void AddRecord(LogRecord record) => Add(record.Line, 0, 0, record);
 
-    private void Add(Item item)
+    private void Add(long line, int start, int length, LogRecord? record)
     {
-        if (_count == _items.Length)
+        if (_count == _entries.Length)
         {
-            var bigger = new Item[_count * 2]; // an envelope's events all go in one batch
-            Array.Copy(_items, bigger, _count);
-            _items = bigger;
+            var bigger = new Entry[_count * 2]; // an envelope's events all go in one batch
+            Array.Copy(_entries, bigger, _count);
+            _entries = bigger;
         }
 
-        _items[_count++] = item;
+        ref var e = ref _entries[_count++];
+        (e.Line, e.Start, e.Length, e.Record, e.Event) = (line, start, length, record, default);
     }
 
     /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
     public void Own(IDisposable owned) => _owned.Add(owned);
 
     /// <summary>
-    /// Parses every record into <see cref="Records"/>: with a <paramref name="scanner"/> the way replay's scanning
-    /// threads do (see <see cref="Replay.ScanAhead"/>), else the general way. Call once. A method
+    /// Parses every record: with a <paramref name="scanner"/> the way replay's scanning threads do (see
+    /// <see cref="Replay.ScanAhead"/>): a well-formed event takes its fast path into its entry's
+    /// <see cref="Entry.Event"/>, carrying its raw params (judged, if the scanner could); any other line is parsed the
+    /// general way into a <see cref="LogRecord"/>, exactly what it would be without a scanner. Call once. A method
     /// of its own, called once a batch, so the runtime soon re-compiles it at full optimisation.
     /// </summary>
     public void ParseAll(EventScanner? scanner)
     {
-        var records = new LogRecord[_count];
-        for (var i = 0; i < records.Length; i++)
+        for (var i = 0; i < _count; i++)
         {
-            records[i] = Parse(i, scanner);
+            ref var e = ref _entries[i];
+            if (e.Record is null)
+            {
+                var line = _data.AsMemory(e.Start, e.Length);
+                if (scanner is null || !scanner.TryScan(line, out e.Event))
+                {
+                    e.Record = ParseLine(e.Line, line);
+                }
+            }
         }
-
-        _records = records;
     }
 
-    /// <summary>
-    /// Parses record <paramref name="index"/>. With a <paramref name="scanner"/>, a well-formed event takes its fast
-    /// path and carries its raw params (judged, if the scanner could) instead of JSON elements; any other line is
-    /// parsed the general way, so the record is exactly what it would be without it.
-    /// </summary>
-    private LogRecord Parse(int index, EventScanner? scanner)
+    private LogRecord ParseLine(long lineNo, ReadOnlyMemory<byte> line)
     {
-        var item = _items[index];
-        return item.Ready ?? ParseLine(item.Line, _data.AsMemory(item.Start, item.Length), scanner);
-    }
-
-    private LogRecord ParseLine(long lineNo, ReadOnlyMemory<byte> line, EventScanner? scanner)
-    {
-        if (scanner is not null && scanner.TryScan(line, out var fast))
-        {
-            return new LogRecord(File, lineNo, LogRecordKind.Event, fast, null);
-        }
-
         var doc = TryParseJson(line, out var error);
         if (doc is null)
         {
@@ -152,14 +151,31 @@ internal sealed class RecordBatch : IDisposable
         _data = bigger;
     }
 
+    /// <summary>
+    /// Disposes the documents the records point into and hands the batch back to its pool (or its buffer back to
+    /// the shared array pool, if its pool is full). Its entries keep their last contents until overwritten: what they hold stays
+    /// reachable no longer than the pool holds the batch.
+    /// </summary>
     public void Dispose()
     {
+        if (_returned)
+        {
+            return; // a batch handed back twice would be rented twice
+        }
+
         foreach (var o in _owned)
         {
             o.Dispose();
         }
 
         _owned.Clear();
+        (_count, _used) = (0, 0);
+        if (_pool.Return(this))
+        {
+            _returned = true;
+            return;
+        }
+
         if (_data is not null)
         {
             ArrayPool<byte>.Shared.Return(_data);
@@ -176,5 +192,52 @@ internal sealed class RecordBatch : IDisposable
         return (m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m) + col;
     }
 
-    private readonly record struct Item(long Line, int Start, int Length, LogRecord? Ready);
+    /// <summary>One record of the batch.</summary>
+    internal struct Entry
+    {
+        /// <summary>Its line (or envelope index).</summary>
+        public long Line;
+
+        /// <summary>Where its raw line is in the batch's buffer (none for a settled record).</summary>
+        public int Start, Length;
+
+        /// <summary>The record, settled by the reader or parsed the general way; null when <see cref="Event"/> holds it.</summary>
+        public LogRecord? Record;
+
+        /// <summary>The event the scanner read, when <see cref="Record"/> is null after parsing.</summary>
+        public EventFields Event;
+    }
+
+    /// <summary>
+    /// Batches handed back, for the next ones of one reader (<see cref="EventLogReader"/>) or one replay (one
+    /// <see cref="Replay.ReplayAnalyzer"/>): rented and returned on that one thread. Keeps at most
+    /// <see cref="Capacity"/>, enough for the batches a replay has in flight.
+    /// </summary>
+    internal sealed class Pool
+    {
+        private const int Capacity = 16;
+        private readonly Stack<RecordBatch> _free = new();
+
+        public RecordBatch Rent(string file)
+        {
+            if (!_free.TryPop(out var batch))
+            {
+                return new RecordBatch(this, file);
+            }
+
+            (batch.File, batch._returned) = (file, false);
+            return batch;
+        }
+
+        public bool Return(RecordBatch batch)
+        {
+            if (_free.Count >= Capacity)
+            {
+                return false;
+            }
+
+            _free.Push(batch);
+            return true;
+        }
+    }
 }

@@ -66,6 +66,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
     private CallGuesses? _guesses; // ProcessLog's, told what each call bound to
+    private readonly RecordBatch.Pool _batches = new(); // ProcessLog's, on the calling thread
     private readonly LongCounts _seenSessions = new(); // by 64-bit hash of the id
     private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _unknownPacts = new(StringComparer.Ordinal);
@@ -102,7 +103,13 @@ public sealed class ReplayAnalyzer(PactSet pacts)
                 return null;
         }
 
-        var ev = record.Event!;
+        var fields = EventFields.Of(record.Event!);
+        return Handle(record.File, record.Line, in fields, wantCall);
+    }
+
+    /// <summary>Handles one well-formed event, read from <paramref name="file"/> at <paramref name="line"/>.</summary>
+    private EvaluatedCall? Handle(string file, long line, in EventFields ev, bool wantCall)
+    {
         _events++;
         var agent = Agent(ev.AgentId);
         switch (ev.Type)
@@ -132,13 +139,13 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
                 return null;
             case EventType.ToolCall:
-                return ToolCall(record, ev, agent, wantCall);
+                return ToolCall(file, line, in ev, agent, wantCall);
             default:
                 return null;
         }
     }
 
-    private EvaluatedCall? ToolCall(LogRecord record, AgentEvent ev, AgentStats agent, bool wantCall)
+    private EvaluatedCall? ToolCall(string file, long line, in EventFields ev, AgentStats agent, bool wantCall)
     {
         agent.ToolCalls++;
         if (ev.Outcome == "error")
@@ -188,7 +195,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             agent.Invalid++;
             if (_invalidCalls.Count < MaxListedInvalid)
             {
-                _invalidCalls.Add(new InvalidCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict.Violations));
+                _invalidCalls.Add(new InvalidCall(file, line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict.Violations));
             }
 
             var severity = (int)verdict.HighestSeverity!.Value;
@@ -200,7 +207,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             }
         }
 
-        return wantCall ? new EvaluatedCall(record.File, record.Line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict) : null;
+        return wantCall ? new EvaluatedCall(file, line, ev.SessionId, ev.AgentId, pactId, ev.Tool!, verdict) : null;
     }
 
     /// <summary>
@@ -238,7 +245,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         var ahead = new ScanAhead(guesses, scanThreads);
         try
         {
-            using var batches = EventLogReader.ReadBatches(stream, file).GetEnumerator();
+            using var batches = EventLogReader.ReadBatches(stream, file, _batches).GetEnumerator();
             ExceptionDispatchInfo? readFailure = null;
             while (true)
             {
@@ -304,9 +311,12 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// </summary>
     private void ProcessBatch(RecordBatch batch, Action<EvaluatedCall>? onCall)
     {
-        foreach (var record in batch.Records)
+        var wantCall = onCall is not null;
+        for (var i = 0; i < batch.Count; i++)
         {
-            if (Handle(record, wantCall: onCall is not null) is { } call)
+            ref readonly var entry = ref batch.EntryAt(i);
+            var call = entry.Record is { } record ? Handle(record, wantCall) : Handle(batch.File, entry.Line, in entry.Event, wantCall);
+            if (call is not null)
             {
                 onCall!(call);
             }
