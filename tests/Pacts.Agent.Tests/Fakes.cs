@@ -18,9 +18,23 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public TimeSpan Elapsed(DateTimeOffset since) => GetUtcNow() - since;
 
+    private int _created;
+
+    /// <summary>How many timers were created so far (each gets the next number).</summary>
+    public int TimersCreated => Volatile.Read(ref _created);
+
+    /// <summary>Whether a timer numbered above <paramref name="number"/> is waiting to fire.</summary>
+    public bool HasPendingTimerAfter(int number)
+    {
+        lock (_lock)
+        {
+            return _timers.Exists(t => t.Number > number);
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var t = new ManualTimer(this, callback, state);
+        var t = new ManualTimer(this, callback, state, Interlocked.Increment(ref _created));
         t.Change(dueTime, period);
         return t;
     }
@@ -40,8 +54,10 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
-    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state, int number) : ITimer
     {
+        public int Number { get; } = number;
+
         public long Due { get; private set; } = long.MaxValue;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -90,7 +106,8 @@ internal sealed class ScriptedSink(ManualTimeProvider time, params SendOutcome[]
 {
     private int _calls;
 
-    public ConcurrentQueue<(DateTimeOffset At, int Count)> Calls { get; } = new();
+    /// <summary>Each call: when (virtual time), how many events, and how many timers existed by then.</summary>
+    public ConcurrentQueue<(DateTimeOffset At, int Count, int TimersBefore)> Calls { get; } = new();
 
     public ConcurrentQueue<string> Delivered { get; } = new();
 
@@ -104,7 +121,7 @@ internal sealed class ScriptedSink(ManualTimeProvider time, params SendOutcome[]
         }
 
         var i = Interlocked.Increment(ref _calls) - 1;
-        Calls.Enqueue((time.GetUtcNow(), events.Count));
+        Calls.Enqueue((time.GetUtcNow(), events.Count, time.TimersCreated));
         var outcome = i < script.Length ? script[i] : script.Length > 0 ? script[^1] : SendOutcome.Delivered;
         if (outcome == SendOutcome.Delivered)
         {
