@@ -80,7 +80,7 @@ internal sealed class LongCounts
     }
 
     /// <summary>A slot for a key, mixed (splitmix64's finaliser) so that runs of small keys spread out.</summary>
-    private static int Slot(long key, int mask)
+    internal static int Slot(long key, int mask)
     {
         var z = (ulong)key;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

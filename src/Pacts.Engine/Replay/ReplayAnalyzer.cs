@@ -67,7 +67,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
     private CallGuesses? _guesses; // ProcessLog's, told what each call bound to
     private readonly RecordBatch.Pool _batches = new(); // ProcessLog's, on the calling thread
-    private readonly LongCounts _seenSessions = new(); // by 64-bit hash of the id
+    private readonly LongSet _seenSessions = new(); // by 64-bit hash of the id
     private readonly Dictionary<string, AgentStats> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _unknownPacts = new(StringComparer.Ordinal);
     private readonly List<MalformedLine> _malformed = [];
@@ -117,7 +117,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             case EventType.SessionStart:
                 _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
                 _lastSession = default; // the open set changed
-                if (_seenSessions.Increment((long)Hash(ev.SessionId)) == 0)
+                if (_seenSessions.Add((long)Hash(ev.SessionId)))
                 {
                     agent.Sessions++;
                 }
