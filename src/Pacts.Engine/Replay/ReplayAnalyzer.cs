@@ -224,7 +224,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// Binding, tallies and <paramref name="onCall"/> stay on this thread and in log order, so the report and the
     /// verdict stream do not depend on timing; a verdict a scanning thread reached against the pact it expected
     /// (<see cref="CallGuesses"/>) is kept only if the call binds to that very pact. Measured on the 2-core
-    /// benchmark machine: a 1M-event treasury replay 1.34 → 1.0–1.1 s (benchmarks/README.md). An earlier pipeline
+    /// benchmark machine: a 1M-event treasury replay 1.34 → 1.0–1.1 s, 0.88 s with the events as values in pooled batches (benchmarks/README.md). An earlier pipeline
     /// (11-23) that parsed into JSON documents on the thread pool came out slower than one thread: each document
     /// cost more than the whole scan does now. A read error is thrown after the batches read before it are bound.
     /// </remarks>
