@@ -25,6 +25,7 @@ internal sealed class RecordBatch : IDisposable
     // it as tier-0 code until tiering caught up. It grows as needed (a short log's batch stays small) and a pooled
     // batch keeps what it grew to.
     private Entry[] _entries = new Entry[64];
+    private EventFields[] _scanned = []; // the scanned events, by entry index; sized only by batches a scanner reads
     private int _count;
     private readonly List<IDisposable> _owned = [];
     private readonly Pool _pool;
@@ -43,9 +44,12 @@ internal sealed class RecordBatch : IDisposable
 
     /// <summary>
     /// Entry <paramref name="index"/> after <see cref="ParseAll"/>: its <see cref="Entry.Record"/>, or, when that is
-    /// null, the event the scanner lifted into <see cref="Entry.Event"/>. Valid until the batch is disposed.
+    /// null, the event the scanner lifted into <see cref="ScannedAt"/>. Valid until the batch is disposed.
     /// </summary>
     public ref readonly Entry EntryAt(int index) => ref _entries[index];
+
+    /// <summary>The event the scanner read for entry <paramref name="index"/> (whose record is null).</summary>
+    public ref readonly EventFields ScannedAt(int index) => ref _scanned[index];
 
     /// <summary>Copies one raw line in, to be parsed later.</summary>
     public void AddLine(long line, ReadOnlySpan<byte> bytes)
@@ -73,7 +77,7 @@ internal sealed class RecordBatch : IDisposable
         }
 
         ref var e = ref _entries[_count++];
-        (e.Line, e.Start, e.Length, e.Record, e.Event) = (line, start, length, record, default);
+        (e.Line, e.Start, e.Length, e.Record) = (line, start, length, record);
     }
 
     /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
@@ -82,7 +86,7 @@ internal sealed class RecordBatch : IDisposable
     /// <summary>
     /// Parses every record: with a <paramref name="scanner"/> the way replay's scanning threads do (see
     /// <see cref="Replay.ScanAhead"/>): a well-formed event takes its fast path into its entry's
-    /// <see cref="Entry.Event"/>, carrying its raw params (judged, if the scanner could); any other line is parsed the
+    /// <see cref="ScannedAt"/> slot, carrying its raw params (judged, if the scanner could); any other line is parsed the
     /// general way into a <see cref="LogRecord"/>, exactly what it would be without a scanner. Call once. A method
     /// of its own, called once a batch, so the runtime soon re-compiles it at full optimisation.
     /// </summary>
@@ -91,14 +95,26 @@ internal sealed class RecordBatch : IDisposable
         for (var i = 0; i < _count; i++)
         {
             ref var e = ref _entries[i];
-            if (e.Record is null)
+            if (e.Record is not null)
             {
-                var line = _data.AsMemory(e.Start, e.Length);
-                if (scanner is null || !scanner.TryScan(line, out e.Event))
+                continue; // settled by the reader (an envelope's events, an over-long line)
+            }
+
+            var line = _data.AsMemory(e.Start, e.Length);
+            if (scanner is not null)
+            {
+                if (_scanned.Length < _count)
                 {
-                    e.Record = ParseLine(e.Line, line);
+                    _scanned = new EventFields[Math.Max(_count, MaxRecords)]; // kept by the pooled batch
+                }
+
+                if (scanner.TryScan(line, out _scanned[i]))
+                {
+                    continue;
                 }
             }
+
+            e.Record = ParseLine(e.Line, line);
         }
     }
 
@@ -201,11 +217,8 @@ internal sealed class RecordBatch : IDisposable
         /// <summary>Where its raw line is in the batch's buffer (none for a settled record).</summary>
         public int Start, Length;
 
-        /// <summary>The record, settled by the reader or parsed the general way; null when <see cref="Event"/> holds it.</summary>
+        /// <summary>The record, settled by the reader or parsed the general way; null when the scanner read the event.</summary>
         public LogRecord? Record;
-
-        /// <summary>The event the scanner read, when <see cref="Record"/> is null after parsing.</summary>
-        public EventFields Event;
     }
 
     /// <summary>

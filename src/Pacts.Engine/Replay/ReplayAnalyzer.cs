@@ -315,7 +315,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         for (var i = 0; i < batch.Count; i++)
         {
             ref readonly var entry = ref batch.EntryAt(i);
-            var call = entry.Record is { } record ? Handle(record, wantCall) : Handle(batch.File, entry.Line, in entry.Event, wantCall);
+            var call = entry.Record is { } record ? Handle(record, wantCall) : Handle(batch.File, entry.Line, in batch.ScannedAt(i), wantCall);
             if (call is not null)
             {
                 onCall!(call);
