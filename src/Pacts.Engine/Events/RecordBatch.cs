@@ -31,7 +31,7 @@ internal sealed class RecordBatch : IDisposable
     private readonly Pool _pool;
     private byte[]? _data;
     private int _used;
-    private bool _returned;
+    private bool _disposed;
 
     private RecordBatch(Pool pool, string file) => (_pool, File) = (pool, file);
 
@@ -168,17 +168,18 @@ internal sealed class RecordBatch : IDisposable
     }
 
     /// <summary>
-    /// Disposes the documents the records point into and hands the batch back to its pool (or its buffer back to
-    /// the shared array pool, if its pool is full). Its entries keep their last contents until overwritten: what they hold stays
-    /// reachable no longer than the pool holds the batch.
+    /// Disposes the documents the records point into and hands the batch back to its pool (or, when the pool is
+    /// full, its buffer back to the shared array pool). Its entries keep their last contents until overwritten:
+    /// what they hold stays reachable no longer than the pool holds the batch. A second call does nothing.
     /// </summary>
     public void Dispose()
     {
-        if (_returned)
+        if (_disposed)
         {
             return; // a batch handed back twice would be rented twice
         }
 
+        _disposed = true;
         foreach (var o in _owned)
         {
             o.Dispose();
@@ -186,13 +187,7 @@ internal sealed class RecordBatch : IDisposable
 
         _owned.Clear();
         (_count, _used) = (0, 0);
-        if (_pool.Return(this))
-        {
-            _returned = true;
-            return;
-        }
-
-        if (_data is not null)
+        if (!_pool.Return(this) && _data is not null)
         {
             ArrayPool<byte>.Shared.Return(_data);
             _data = null;
@@ -238,7 +233,7 @@ internal sealed class RecordBatch : IDisposable
                 return new RecordBatch(this, file);
             }
 
-            (batch.File, batch._returned) = (file, false);
+            (batch.File, batch._disposed) = (file, false);
             return batch;
         }
 
