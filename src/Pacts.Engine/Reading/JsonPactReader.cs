@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Pacts.Diagnostics;
@@ -14,20 +15,21 @@ internal sealed class JsonPactReader
 
     private readonly string _file;
     private readonly DiagnosticBag _diagnostics;
-    private readonly byte[] _utf8;
+    private readonly ReadOnlyMemory<byte> _utf8;
     private readonly List<int> _lineStarts = [0];
     private int _lastLine = -1;
     private int _lastOffset;
     private int _lastColumn;
 
-    private JsonPactReader(string file, DiagnosticBag diagnostics, byte[] utf8)
+    private JsonPactReader(string file, DiagnosticBag diagnostics, ReadOnlyMemory<byte> utf8)
     {
         _file = file;
         _diagnostics = diagnostics;
         _utf8 = utf8;
-        for (var i = 0; i < utf8.Length; i++)
+        var bytes = utf8.Span;
+        for (var i = 0; i < bytes.Length; i++)
         {
-            if (utf8[i] == (byte)'\n')
+            if (bytes[i] == (byte)'\n')
             {
                 _lineStarts.Add(i + 1);
             }
@@ -36,9 +38,13 @@ internal sealed class JsonPactReader
 
     public static PactNode? Read(string text, string file, DiagnosticBag diagnostics)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        // The UTF-8 copy is only read while the nodes are built (they hold strings), so it comes from the shared
+        // pool: a new array per compile landed on the large-object heap for any pact over ~85 KB, and a compile
+        // loop then ran a full collection every other compile.
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
+        var bytes = buffer.AsMemory(0, Encoding.UTF8.GetBytes(text, buffer));
         var reader = new JsonPactReader(file, diagnostics, bytes);
-        var json = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        var json = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         try
         {
             if (!json.Read())
@@ -73,6 +79,10 @@ internal sealed class JsonPactReader
             diagnostics.Error(DiagnosticCodes.Syntax, new SourceSpan(file, line, col), "invalid JSON: " + message);
             return null;
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private SourceSpan Span(long byteOffset)
@@ -95,9 +105,10 @@ internal sealed class JsonPactReader
             column = _lastColumn;
         }
 
-        for (var i = from; i < offset && i < _utf8.Length; i++)
+        var utf8 = _utf8.Span;
+        for (var i = from; i < offset && i < utf8.Length; i++)
         {
-            if ((_utf8[i] & 0xC0) != 0x80)
+            if ((utf8[i] & 0xC0) != 0x80)
             {
                 column++;
             }
