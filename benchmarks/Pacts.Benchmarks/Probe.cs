@@ -83,6 +83,41 @@ internal static class Probe
         Console.WriteLine($"{(raw ? "raw" : "pre-parsed")}: engine {engine.Skip(5).Min():F0} ns, hand-written {hand.Skip(5).Min():F0} ns, ratio {engine.Skip(5).Min() / hand.Skip(5).Min():F2}");
     }
 
+    /// <summary>
+    /// The wide pact against its one-binding pact in alternating rounds, per list size (the BenchmarkDotNet pair,
+    /// interleaved: on this VM two benchmark processes minutes apart gave the same code 0.82× and 1.57×).
+    /// </summary>
+    public static void ABWide()
+    {
+        foreach (var values in new[] { 10, 1000 })
+        {
+            var b = new WidePactBenchmarks { Values = values };
+            b.Setup(); // checks the verdicts first
+            var wide = new List<double>();
+            var one = new List<double>();
+            const int Calls = 20_000;
+            for (var round = 0; round < 40; round++)
+            {
+                var sw = Stopwatch.StartNew();
+                for (var i = 0; i < Calls; i++)
+                {
+                    _ = b.WidePact();
+                }
+
+                wide.Add(sw.Elapsed.TotalNanoseconds / Calls);
+                sw.Restart();
+                for (var i = 0; i < Calls; i++)
+                {
+                    _ = b.OneBinding();
+                }
+
+                one.Add(sw.Elapsed.TotalNanoseconds / Calls);
+            }
+
+            Console.WriteLine($"wide pact, {values}-value lists: wide {wide.Skip(5).Min():F0} ns, one binding {one.Skip(5).Min():F0} ns, ratio {wide.Skip(5).Min() / one.Skip(5).Min():F2}");
+        }
+    }
+
     /// <summary>Each treasury rule alone on a typical passing value, in a tight loop: ns per rule call.</summary>
     public static void PerRule()
     {

@@ -32,6 +32,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--ab", "wide"])
+        {
+            Probe.ABWide();
+            return;
+        }
+
         if (args is ["--ab", ..])
         {
             Probe.AB(args.Length > 1 && args[1] == "raw");
