@@ -308,6 +308,10 @@ internal static class Probe
             }
 
             Console.WriteLine($"read only: {readClock.Elapsed.TotalMilliseconds / 50:F1} ms");
+            var heldBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var held = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+            Console.WriteLine($"held by the compiled pact: {(GC.GetTotalMemory(forceFullCollection: true) - heldBefore) / 1e6:F1} MB");
+            GC.KeepAlive(held);
             var before = GC.GetAllocatedBytesForCurrentThread();
             _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;

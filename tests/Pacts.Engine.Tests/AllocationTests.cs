@@ -6,6 +6,35 @@ namespace Pacts.Tests;
 public class AllocationTests
 {
     [Fact]
+    public void A_compiled_pact_keeps_no_node_of_its_document()
+    {
+        // Lists are kept as sets, rules as their bounds; the tree they were read from (several times the text's size
+        // for long lists) must not stay reachable from the pact, whichever rules read it at compile time.
+        var (pact, nodes) = CompileWatchingNodes();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(nodes, n => Assert.False(n.IsAlive));
+
+        // ... and the pact still judges with what it kept: the deny-list, the allow-list, the regex, the range.
+        Assert.True(pact.Validate("transfer_funds", """{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"items":[{"sku":"SKU-0001"}]}""").Valid);
+        Assert.Equal(["allowList", "denyList", "maxAmount", "regex"],
+            pact.Validate("transfer_funds", """{"destination":"0xDEAD000000000000000000000000000000000000","amount":6000,"items":[{"sku":"nope"}]}""").Violations.Select(v => v.Rule).Order());
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (Pact Pact, WeakReference[] Nodes) CompileWatchingNodes()
+    {
+        var text = File.ReadAllText(Path.Combine(SharedPaths.Bench, "treasury.pact.yaml"));
+        var bag = new Diagnostics.DiagnosticBag();
+        var root = Reading.PactDocumentReader.Read(text, "treasury.pact.yaml", Reading.PactFormat.Yaml, bag)!;
+        var condition = root.Find("bindings")!.Value.Value.Items[0].Find("conditions")!.Value.Value.Items[0];
+        var allowList = condition.Find("allowList")!.Value.Value;
+        var nodes = new[] { new WeakReference(root), new WeakReference(condition), new WeakReference(allowList), new WeakReference(allowList.Items[0]) };
+        return (Compiling.PactCompiler.Compile(root, bag)!, nodes);
+    }
+
+    [Fact]
     public void A_passing_call_allocates_nothing()
     {
         var pact = Pact.Load(Path.Combine(SharedPaths.Bench, "treasury.pact.yaml")).Pact!;

@@ -106,6 +106,18 @@ internal sealed partial class PactCompiler
             return null;
         }
 
+        // Every compile-time check has run: the pact keeps no node of the document from here on.
+        foreach (var binding in bindings)
+        {
+            foreach (var condition in binding.Conditions)
+            {
+                foreach (var rule in condition.Rules)
+                {
+                    rule.ReleaseSource();
+                }
+            }
+        }
+
         return new Pact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)], idSpan);
     }
 

@@ -42,8 +42,17 @@ internal abstract class CompiledRule(RuleDefinition definition, PactNode source,
 {
     public RuleDefinition Definition { get; } = definition;
 
-    /// <summary>The pact node the rule was compiled from, for diagnostics and source links.</summary>
-    public PactNode Source { get; } = source;
+    private PactNode? _source = source;
+
+    /// <summary>
+    /// The pact node the rule was compiled from, for compile-time checks (the linter, rule implications). Released
+    /// once the pact is compiled (<see cref="ReleaseSource"/>), so a compiled pact does not keep its document's
+    /// tree alive: for a pact with long lists that tree is several times the text's size.
+    /// </summary>
+    public PactNode Source => _source ?? throw new InvalidOperationException("a compiled rule's source node is released once its pact is compiled");
+
+    /// <summary>Drops <see cref="Source"/> (and whatever else holds nodes); called once the whole pact is compiled.</summary>
+    public virtual void ReleaseSource() => _source = null;
 
     /// <summary>The generated message naming the rule and its bound.</summary>
     public string Message { get; } = message;

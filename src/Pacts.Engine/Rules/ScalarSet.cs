@@ -26,7 +26,7 @@ internal sealed class ScalarSet
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _numberLookup;
     private readonly bool _true;
     private readonly bool _false;
-    private readonly IReadOnlyList<PactNode> _items;
+    private IReadOnlyList<PactNode>? _items; // compile time only (overlap checks), released with the rule's source
     private HashSet<string>? _keys;
 
     /// <summary>Builds the set; <paramref name="onRepeat"/> hears of every item equal to an earlier one (SPEC §4 equality).</summary>
@@ -96,9 +96,12 @@ internal sealed class ScalarSet
     /// <summary>True when <paramref name="node"/> equals a member (compile-time use: overlap checks).</summary>
     public bool Contains(PactNode node)
     {
-        _keys ??= [.. _items.Select(KeyOf)];
+        _keys ??= [.. (_items ?? throw new InvalidOperationException("a list's items are released once its pact is compiled")).Select(KeyOf)];
         return node.IsScalar && _keys.Contains(KeyOf(node));
     }
+
+    /// <summary>Drops the item nodes and the overlap keys, which only compile-time checks use.</summary>
+    public void ReleaseItems() => (_items, _keys) = (null, null);
 
     public bool Contains(ref LocationValue value)
     {
