@@ -48,6 +48,8 @@ public sealed record EvaluatedCall(string File, long Line, string SessionId, str
 /// Memory is bounded by open sessions and distinct agents/pacts/paths, not by the number of events:
 /// sessions leave the open set at <c>session_end</c> (the last <see cref="RecentlyEndedCapacity"/> ended
 /// ones keep their pact id, so late tool calls still bind); distinct sessions are counted by 64-bit hashes.
+/// Not thread-safe: one analyzer per replay, fed by one caller at a time (<see cref="ProcessLog(Stream, string, Action{EvaluatedCall}?, Action{int}?)"/>
+/// uses other threads inside, but its tallies and reused batches belong to the calling thread).
 /// </summary>
 public sealed class ReplayAnalyzer(PactSet pacts)
 {
