@@ -1,10 +1,10 @@
 namespace Pacts.Replay;
 
 /// <summary>
-/// A count per 64-bit key: open addressing with linear probing over two arrays. Replay's distinct-session set
-/// and duration histogram, written out rather than taken from <c>HashSet&lt;ulong&gt;</c> and
-/// <c>SortedDictionary&lt;long, long&gt;</c>: those instantiations over value types are in no ReadyToRun image,
-/// so every replay ran them as unoptimised tier-0 code until tiered compilation caught up.
+/// A count per 64-bit key: open addressing with linear probing over two arrays. Replay's duration histogram
+/// (distinct sessions need no count: <see cref="LongSet"/>), written out rather than taken from
+/// <c>SortedDictionary&lt;long, long&gt;</c>: that instantiation over value types is in no ReadyToRun image, so
+/// every replay ran it as unoptimised tier-0 code until tiered compilation caught up.
 /// </summary>
 internal sealed class LongCounts
 {

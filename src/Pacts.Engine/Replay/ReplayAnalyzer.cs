@@ -48,8 +48,8 @@ public sealed record EvaluatedCall(string File, long Line, string SessionId, str
 /// Memory is bounded by open sessions and distinct agents/pacts/paths, not by the number of events:
 /// sessions leave the open set at <c>session_end</c> (the last <see cref="RecentlyEndedCapacity"/> ended
 /// ones keep their pact id, so late tool calls still bind); distinct sessions are counted by 64-bit hashes.
-/// Not thread-safe: one analyzer per replay, fed by one caller at a time (<see cref="ProcessLog(Stream, string, Action{EvaluatedCall}?, Action{int}?)"/>
-/// uses other threads inside, but its tallies and reused batches belong to the calling thread).
+/// Not thread-safe: one analyzer per replay, fed by one caller at a time (<c>ProcessLog</c> uses other threads
+/// inside, but its tallies and reused batches belong to the calling thread).
 /// </summary>
 public sealed class ReplayAnalyzer(PactSet pacts)
 {
@@ -226,9 +226,10 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// Binding, tallies and <paramref name="onCall"/> stay on this thread and in log order, so the report and the
     /// verdict stream do not depend on timing; a verdict a scanning thread reached against the pact it expected
     /// (<see cref="CallGuesses"/>) is kept only if the call binds to that very pact. Measured on the 2-core
-    /// benchmark machine: a 1M-event treasury replay 1.34 → 1.0–1.1 s, 0.88 s with the events as values in pooled batches (benchmarks/README.md). An earlier pipeline
-    /// (11-23) that parsed into JSON documents on the thread pool came out slower than one thread: each document
-    /// cost more than the whole scan does now. A read error is thrown after the batches read before it are bound.
+    /// benchmark machine: a 1M-event treasury replay 1.34 → 1.0–1.1 s, then 0.88 s with the events as values in
+    /// pooled batches (benchmarks/README.md). An earlier pipeline (11-23) that parsed into JSON documents on the
+    /// thread pool came out slower than one thread: each document cost more than the whole scan does now. A read
+    /// error is thrown after the batches read before it are bound.
     /// </remarks>
     /// <param name="stream">The log (see <see cref="EventLogReader.Read"/>).</param>
     /// <param name="file">The log's name, for records and the report.</param>
