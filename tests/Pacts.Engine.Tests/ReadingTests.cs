@@ -214,6 +214,31 @@ public class DiagnosticTests
         Assert.NotEmpty(result.Diagnostics);
     }
 
+    [Theory]
+    [InlineData("\\ud800", 93)]          // a high surrogate alone
+    [InlineData("x\\ud800y", 93)]        // followed by something that is not its low half
+    [InlineData("\\udc00", 93)]          // a low surrogate alone
+    [InlineData("\\ud800\\ud800", 93)] // two high halves
+    public void Half_a_surrogate_pair_is_a_syntax_error_at_the_string(string escaped, int column)
+    {
+        var json = $$"""{"pact":"p","version":1,"bindings":[{"tool":"t","conditions":[{"paramPath":"a","allowList":["{{escaped}}"]}]}]}""";
+        var result = Pact.Compile(json, "p.json", PactFormat.Json);
+        Assert.False(result.Success);
+        var e = Assert.Single(result.Diagnostics);
+        Assert.Equal(("PACT001", 1, column), (e.Code, e.Span.Line, e.Span.Column));
+        Assert.Contains("surrogate", e.Message, StringComparison.Ordinal);
+
+        var asKey = Pact.Compile($$"""{"pact":"p","{{escaped}}":1,"bindings":[]}""", "p.json", PactFormat.Json);
+        Assert.Equal(("PACT001", 13), (Assert.Single(asKey.Diagnostics).Code, asKey.Diagnostics[0].Span.Column));
+    }
+
+    [Fact]
+    public void A_whole_escaped_surrogate_pair_is_one_character()
+    {
+        var pact = Pact.Compile("""{"pact":"p","version":1,"bindings":[{"tool":"t","conditions":[{"paramPath":"a","allowList":["\ud83d\ude00"]}]}]}""", "p.json", PactFormat.Json).Pact!;
+        Assert.True(pact.Validate("t", """{"a":"😀"}""").Valid);
+    }
+
     [Fact]
     public void Version_must_be_an_integer_literal()
     {

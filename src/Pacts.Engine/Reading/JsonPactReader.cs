@@ -63,6 +63,12 @@ internal sealed class JsonPactReader
 
             return root;
         }
+        catch (BadStringException ex)
+        {
+            diagnostics.Error(DiagnosticCodes.Syntax, ex.Span, "invalid JSON: " + ex.Message,
+                "escape a character outside the Basic Multilingual Plane as a high and low surrogate pair (`\\ud83d\\ude00`), or write it unescaped");
+            return null;
+        }
         catch (JsonException ex)
         {
             var line = (int)(ex.LineNumber ?? 0) + 1;
@@ -129,7 +135,7 @@ internal sealed class JsonPactReader
                     HashSet<string>? seen = null; // pact objects are small: a hash set only past a handful of keys
                     while (json.Read() && json.TokenType != JsonTokenType.EndObject)
                     {
-                        var key = PactNode.Scalar(PactNodeKind.String, json.GetString()!, Span(json.TokenStartIndex));
+                        var key = PactNode.Scalar(PactNodeKind.String, DecodeString(ref json), Span(json.TokenStartIndex));
                         json.Read();
                         var value = ReadValue(ref json);
                         if (IsDuplicate(entries, ref seen, key.Text))
@@ -156,7 +162,7 @@ internal sealed class JsonPactReader
                 }
 
             case JsonTokenType.String:
-                return PactNode.Scalar(PactNodeKind.String, json.GetString()!, span);
+                return PactNode.Scalar(PactNodeKind.String, DecodeString(ref json), span);
             case JsonTokenType.Number:
                 return PactNode.Scalar(PactNodeKind.Number, Encoding.UTF8.GetString(json.ValueSpan), span);
             case JsonTokenType.True:
@@ -166,6 +172,28 @@ internal sealed class JsonPactReader
             default:
                 return PactNode.Scalar(PactNodeKind.Null, "", span);
         }
+    }
+
+    /// <summary>
+    /// The current string token, decoded. The tokenizer accepts any <c>\\uXXXX</c> escape, but a surrogate escape
+    /// without its partner is not text (the decode throws <see cref="InvalidOperationException"/>): reported as a
+    /// syntax error at the string, like any other malformed JSON, never as a crash.
+    /// </summary>
+    private string DecodeString(ref Utf8JsonReader json)
+    {
+        try
+        {
+            return json.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BadStringException(Span(json.TokenStartIndex), "a string escapes half of a UTF-16 surrogate pair");
+        }
+    }
+
+    private sealed class BadStringException(SourceSpan span, string message) : Exception(message)
+    {
+        public SourceSpan Span { get; } = span;
     }
 
     private static bool IsDuplicate(List<KeyValuePair<PactNode, PactNode>> entries, ref HashSet<string>? seen, string key)
