@@ -95,6 +95,33 @@ public class PropertyTests
         }
     }
 
+    [Theory]
+    [InlineData(PactFormat.Json)]
+    [InlineData(PactFormat.Yaml)]
+    public void A_long_list_holds_a_value_iff_a_one_value_list_of_one_of_its_members_does(PactFormat format)
+    {
+        // Past eight strings (or numbers) a list is a hash set over UTF-8; a one-value list is compared item by item.
+        // The two must agree on every value, in every spelling, on both the pre-parsed and the raw-bytes paths.
+        object[] members = ["USDC", 1, 2.5m, true, .. LongListFiller];
+        string Pact(object[] list) => format == PactFormat.Json
+            ? $$"""{"pact":"p","bindings":[{"tool":"t","conditions":[{"paramPath":"a","allowList":{{JsonSerializer.Serialize(list)}}}]}]}"""
+            : $"pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowList: {Yaml(list)}\n";
+        var file = format == PactFormat.Json ? "p.json" : "p.yaml";
+        var wide = Pacts.Pact.Compile(Pact(members), file, format).Pact!;
+        var singles = members.Select(m => Pacts.Pact.Compile(Pact([m]), file, format).Pact!).ToArray();
+        foreach (var value in ParamValues)
+        {
+            var call = $$"""{"a":{{value}}}""";
+            var expected = singles.Any(p => p.Validate("t", call).Valid);
+            Assert.True(expected == wide.Validate("t", call).Valid, $"{value} in the long list: expected {expected}");
+            Assert.Equal(expected, wide.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(call)).Valid);
+        }
+
+        Assert.False(wide.Validate("t", """{"a":"\ud800"}""").Valid); // not U+FFFD, which is listed
+        Assert.True(wide.Validate("t", """{"a":"\ufffd"}""").Valid);
+        Assert.True(wide.Validate("t", """{"a":"h\u00e9llo \ud83d\udc4d"}""").Valid);
+    }
+
     [Fact]
     public void Exact_comparison_agrees_with_a_BigInteger_reference()
     {
@@ -258,7 +285,8 @@ public class PropertyTests
                 object value = k switch
                 {
                     "type" => new[] { "string", "number", "integer", "boolean", "object", "array" }[rng.Next(6)],
-                    "allowList" => new object[] { "USDC", 1, 2.5m, true, "0xA11A", "012" }.Where(_ => rng.Next(2) == 0).DefaultIfEmpty("x").ToArray(),
+                    "allowList" => new object[] { "USDC", 1, 2.5m, true, "0xA11A", "012" }.Where(_ => rng.Next(2) == 0).DefaultIfEmpty("x")
+                        .Concat(rng.Next(3) == 0 ? LongListFiller : []).ToArray(),
                     "denyList" => new object[] { "bad", 7, false }.Where(_ => rng.Next(2) == 0).DefaultIfEmpty("zz").ToArray(),
                     "regex" => new[] { "SKU-[0-9]{4}", "[a-z ]*", "(?i)usdc|dai", "0x[0-9A-F]+" }[rng.Next(4)],
                     "minLength" => rng.Next(0, 3),
@@ -281,16 +309,26 @@ public class PropertyTests
         return new Model(rng.Next(2) == 0, rng.Next(2) == 0, [.. conditions]);
     }
 
+    /// <summary>
+    /// Turns an allow-list into a long one (a hash set past eight strings or eight numbers): non-ASCII and
+    /// characters JSON escapes, U+FFFD (never equal to an escaped half surrogate), numbers equal in other spellings.
+    /// </summary>
+    private static readonly object[] LongListFiller =
+        ["v0", "v1", "v2", "v3", "héllo 👍", "tab\tx", "a\"q", "\uFFFD", "back\\slash", 100, 101, 102, 103, 104, 105, 106, 107, 108.5m];
+
+    /// <summary>The values a generated call's params take, JSON text (escaped spellings among them).</summary>
+    private static readonly string[] ParamValues =
+    [
+        "\"USDC\"", "\"usdc\"", "1", "1.0", "2.50", "true", "false", "null",
+        "\"012\"", "12", "\"SKU-1234\"", "\"SKU-12\"", "\"0xA11A\"", "5000.25", "5000.2500000000000000001",
+        "\"250.00\"", "-3", "1e400", "\"bad\"", "7", "[]", "{}", "\"héllo 👍\"",
+        "[{\"sku\":\"SKU-0001\",\"qty\":2},{\"qty\":\"x\"}]", "{\"a\":{\"b\":\"dai\"}}", "[1,2,3]",
+        "\"\\u0055SDC\"", "\"v3\"", "\"\\u0076\\u0033\"", "\"h\\u00e9llo \\ud83d\\udc4d\"", "\"\\ud800\"", "\"\\ufffd\"",
+        "\"tab\\tx\"", "\"a\\\"q\"", "\"back\\\\slash\"", "100.0", "1.085e2", "1e2", "\"100\"", "[{\"s\\u006bu\":\"SKU-0002\"},[],null,{\"sku\":5}]", "{\"a\":{\"b\":[1,{\"c\":[]}],\"b\":\"x\"}}"
+    ];
+
     private static string RandomParams(Random rng)
     {
-        var values = new Func<string>[]
-        {
-            () => "\"USDC\"", () => "\"usdc\"", () => "1", () => "1.0", () => "2.50", () => "true", () => "false", () => "null",
-            () => "\"012\"", () => "12", () => "\"SKU-1234\"", () => "\"SKU-12\"", () => "\"0xA11A\"", () => "5000.25", () => "5000.2500000000000000001",
-            () => "\"250.00\"", () => "-3", () => "1e400", () => "\"bad\"", () => "7", () => "[]", () => "{}", () => "\"héllo 👍\"",
-            () => "[{\"sku\":\"SKU-0001\",\"qty\":2},{\"qty\":\"x\"}]", () => "{\"a\":{\"b\":\"dai\"}}", () => "[1,2,3]",
-            () => "\"\\u0055SDC\"", () => "[{\"s\\u006bu\":\"SKU-0002\"},[],null,{\"sku\":5}]", () => "{\"a\":{\"b\":[1,{\"c\":[]}],\"b\":\"x\"}}",
-        };
         var sb = new StringBuilder("{");
         var first = true;
         foreach (var key in Keys.Append("nested").Append("extra"))
@@ -301,11 +339,11 @@ public class PropertyTests
             }
 
             var name = rng.Next(8) == 0 ? "\"\\u00" + ((int)key[0]).ToString("x2", CultureInfo.InvariantCulture) + key[1..] + "\"" : JsonSerializer.Serialize(key);
-            sb.Append(first ? "" : ",").Append(name).Append(':').Append(values[rng.Next(values.Length)]());
+            sb.Append(first ? "" : ",").Append(name).Append(':').Append(ParamValues[rng.Next(ParamValues.Length)]);
             first = false;
             if (rng.Next(10) == 0)
             {
-                sb.Append(',').Append(JsonSerializer.Serialize(key)).Append(':').Append(values[rng.Next(values.Length)]());
+                sb.Append(',').Append(JsonSerializer.Serialize(key)).Append(':').Append(ParamValues[rng.Next(ParamValues.Length)]);
             }
         }
 

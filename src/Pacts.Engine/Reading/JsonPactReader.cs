@@ -20,6 +20,8 @@ internal sealed class JsonPactReader
     private int _lastLine = -1;
     private int _lastOffset;
     private int _lastColumn;
+    private readonly ScalarItems.Builder _scalars = new();
+    private byte[] _unescaped = new byte[64];
 
     private JsonPactReader(string file, DiagnosticBag diagnostics, ReadOnlyMemory<byte> utf8)
     {
@@ -27,12 +29,11 @@ internal sealed class JsonPactReader
         _diagnostics = diagnostics;
         _utf8 = utf8;
         var bytes = utf8.Span;
-        for (var i = 0; i < bytes.Length; i++)
+        var at = 0;
+        while (bytes[at..].IndexOf((byte)'\n') is var n and >= 0)
         {
-            if (bytes[i] == (byte)'\n')
-            {
-                _lineStarts.Add(i + 1);
-            }
+            at += n + 1;
+            _lineStarts.Add(at);
         }
     }
 
@@ -94,10 +95,18 @@ internal sealed class JsonPactReader
     private SourceSpan Span(long byteOffset)
     {
         var offset = (int)byteOffset;
-        var idx = _lineStarts.BinarySearch(offset);
-        if (idx < 0)
+        int idx;
+        if (_lastLine >= 0 && _lastOffset <= offset && (_lastLine + 1 == _lineStarts.Count || offset < _lineStarts[_lastLine + 1]))
         {
-            idx = ~idx - 1;
+            idx = _lastLine; // still on the previous token's line: the common case, no search
+        }
+        else
+        {
+            idx = _lineStarts.BinarySearch(offset);
+            if (idx < 0)
+            {
+                idx = ~idx - 1;
+            }
         }
 
         var lineStart = _lineStarts[idx];
@@ -151,15 +160,7 @@ internal sealed class JsonPactReader
                 }
 
             case JsonTokenType.StartArray:
-                {
-                    var items = new List<PactNode>();
-                    while (json.Read() && json.TokenType != JsonTokenType.EndArray)
-                    {
-                        items.Add(ReadValue(ref json));
-                    }
-
-                    return PactNode.Sequence(items, span);
-                }
+                return ReadArray(ref json, span);
 
             case JsonTokenType.String:
                 return PactNode.Scalar(PactNodeKind.String, DecodeString(ref json), span);
@@ -171,6 +172,74 @@ internal sealed class JsonPactReader
                 return PactNode.Scalar(PactNodeKind.Boolean, "false", span);
             default:
                 return PactNode.Scalar(PactNodeKind.Null, "", span);
+        }
+    }
+
+    /// <summary>
+    /// An array: read into columns while its items are scalars (the common list, see <see cref="ScalarItems"/>);
+    /// at the first object or array the items so far become nodes and the rest are read as nodes too.
+    /// </summary>
+    private PactNode ReadArray(ref Utf8JsonReader json, SourceSpan span)
+    {
+        var scalars = _scalars; // free here: a list being read as scalars holds no list inside it
+        while (json.Read() && json.TokenType != JsonTokenType.EndArray)
+        {
+            var at = Span(json.TokenStartIndex);
+            switch (json.TokenType)
+            {
+                case JsonTokenType.String:
+                    scalars.Add(PactNodeKind.String, Unescaped(ref json), at);
+                    break;
+                case JsonTokenType.Number:
+                    scalars.Add(PactNodeKind.Number, json.ValueSpan, at);
+                    break;
+                case JsonTokenType.True:
+                    scalars.Add(PactNodeKind.Boolean, "true"u8, at);
+                    break;
+                case JsonTokenType.False:
+                    scalars.Add(PactNodeKind.Boolean, "false"u8, at);
+                    break;
+                case JsonTokenType.Null:
+                    scalars.Add(PactNodeKind.Null, [], at);
+                    break;
+                default:
+                    {
+                        var items = scalars.TakeNodes();
+                        do
+                        {
+                            items.Add(ReadValue(ref json));
+                        }
+                        while (json.Read() && json.TokenType != JsonTokenType.EndArray);
+
+                        return PactNode.Sequence(items, span);
+                    }
+            }
+        }
+
+        return PactNode.Sequence(scalars.Build(), span);
+    }
+
+    /// <summary>The current string token's text as UTF-8, unescaped (into a reused buffer when it has escapes).</summary>
+    private ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader json)
+    {
+        if (!json.ValueIsEscaped)
+        {
+            return json.ValueSpan;
+        }
+
+        // Unescaping never lengthens a string.
+        if (_unescaped.Length < json.ValueSpan.Length)
+        {
+            _unescaped = new byte[Math.Max(json.ValueSpan.Length, _unescaped.Length * 2)];
+        }
+
+        try
+        {
+            return _unescaped.AsSpan(0, json.CopyString(_unescaped));
+        }
+        catch (InvalidOperationException)
+        {
+            throw HalfSurrogate(json.TokenStartIndex);
         }
     }
 
@@ -187,9 +256,11 @@ internal sealed class JsonPactReader
         }
         catch (InvalidOperationException)
         {
-            throw new BadStringException(Span(json.TokenStartIndex), "a string escapes half of a UTF-16 surrogate pair");
+            throw HalfSurrogate(json.TokenStartIndex);
         }
     }
+
+    private BadStringException HalfSurrogate(long tokenStart) => new(Span(tokenStart), "a string escapes half of a UTF-16 surrogate pair");
 
     private sealed class BadStringException(SourceSpan span, string message) : Exception(message)
     {

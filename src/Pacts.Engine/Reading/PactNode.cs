@@ -51,6 +51,9 @@ public sealed class PactNode
     /// <summary>The items of a sequence, in source order.</summary>
     public IReadOnlyList<PactNode> Items { get; private init; } = [];
 
+    /// <summary>A sequence of scalars read straight into columns (see <see cref="ScalarItems"/>), else null; <see cref="Items"/> is the same list.</summary>
+    internal ScalarItems? Scalars { get; private init; }
+
     /// <summary>True for strings, numbers, booleans and null.</summary>
     public bool IsScalar => Kind is not (PactNodeKind.Mapping or PactNodeKind.Sequence);
 
@@ -61,6 +64,9 @@ public sealed class PactNode
 
     internal static PactNode Sequence(List<PactNode> items, SourceSpan span) =>
         new(PactNodeKind.Sequence, span) { Items = items };
+
+    internal static PactNode Sequence(ScalarItems items, SourceSpan span) =>
+        new(PactNodeKind.Sequence, span) { Items = items, Scalars = items };
 
     /// <summary>Finds the entry whose key is the string <paramref name="key"/>.</summary>
     public KeyValuePair<PactNode, PactNode>? Find(string key)

@@ -33,12 +33,6 @@ internal sealed class AllowListRule : RuleDefinition
 
         public override bool Fails(ref LocationValue value) => !Set.Contains(ref value);
 
-        public override void ReleaseSource()
-        {
-            base.ReleaseSource();
-            Set.ReleaseItems();
-        }
-
         /// <summary>
         /// A listed value is never denied when no item of the deny list is on this list (SPEC §4 equality). An overlap
         /// is a compile error (PACT015) anyway; this checks it again rather than lean on that.

@@ -42,11 +42,5 @@ internal sealed class DenyListRule : RuleDefinition
     private sealed class Compiled(RuleDefinition d, PactNode s, string m, ScalarSet set) : CompiledRule(d, s, m)
     {
         public override bool Fails(ref LocationValue value) => set.Contains(ref value);
-
-        public override void ReleaseSource()
-        {
-            base.ReleaseSource();
-            set.ReleaseItems();
-        }
     }
 }

@@ -24,7 +24,7 @@ internal static class ListRules
         }
 
         var ok = true;
-        foreach (var item in value.Items)
+        foreach (var item in value.Scalars is null ? value.Items : []) // a list read into columns holds only scalars
         {
             if (!item.IsScalar)
             {
@@ -39,7 +39,7 @@ internal static class ListRules
             return null;
         }
 
-        return new ScalarSet(value.Items, repeat =>
+        return new ScalarSet(value.Scalars ?? ScalarItems.FromNodes(value.Items), repeat =>
             context.Warning(DiagnosticCodes.DuplicateListValue, repeat, $"`{name}` lists `{repeat.Text}` more than once", "remove the repeat"));
     }
 

@@ -51,8 +51,8 @@ internal abstract class CompiledRule(RuleDefinition definition, PactNode source,
     /// </summary>
     public PactNode Source => _source ?? throw new InvalidOperationException("a compiled rule's source node is released once its pact is compiled");
 
-    /// <summary>Drops <see cref="Source"/> (and whatever else holds nodes); called once the whole pact is compiled.</summary>
-    public virtual void ReleaseSource() => _source = null;
+    /// <summary>Drops <see cref="Source"/>; called once the whole pact is compiled.</summary>
+    public void ReleaseSource() => _source = null;
 
     /// <summary>The generated message naming the rule and its bound.</summary>
     public string Message { get; } = message;

@@ -9,8 +9,9 @@ namespace Pacts.Rules;
 
 /// <summary>
 /// The values of an <c>allowList</c> or <c>denyList</c>, laid out for the fastest membership test at
-/// their size: short lists compare raw UTF-8 bytes (or exact decimals) one by one, long lists use frozen
-/// hash sets keyed by the decoded string or the number's canonical form. Equality follows SPEC §4:
+/// their size: short lists compare raw UTF-8 bytes (or exact decimals) one by one; long lists probe a
+/// <see cref="Utf8Set"/> over the list's own UTF-8 (a value without escapes is looked up as its bytes, never
+/// decoded) or a hash set of the numbers' canonical forms. Equality follows SPEC §4:
 /// ordinal strings, numbers by exact value, booleans by value, different types never equal.
 /// </summary>
 internal sealed class ScalarSet
@@ -21,38 +22,50 @@ internal sealed class ScalarSet
     private readonly ulong[] _heads; // each short-list string's first 8 bytes (when it has 8), compared before the rest
     private readonly int _shortestString; // bytes; an escaped text this short or shorter decodes to something shorter still
     private readonly bool _backslashMember; // a member holding a backslash: its bytes could match an escaped text
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
+    private readonly Utf8Set? _stringSet; // long lists: the members' UTF-8, probed with the value's
     private readonly DecimalBound[] _numbers;
+    private readonly HashSet<string> _numberKeys; // canonical keys (ExactDecimal.CanonicalKey) of the listed numbers
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _numberLookup;
     private readonly bool _true;
     private readonly bool _false;
-    private IReadOnlyList<PactNode>? _items; // compile time only (overlap checks), released with the rule's source
-    private HashSet<string>? _keys;
+    private readonly bool _null;
 
-    /// <summary>Builds the set; <paramref name="onRepeat"/> hears of every item equal to an earlier one (SPEC §4 equality).</summary>
-    public ScalarSet(IReadOnlyList<PactNode> items, Action<PactNode>? onRepeat = null)
+    /// <summary>
+    /// Builds the set from a list's columns (strings hashed as the UTF-8 the reader left them in, so a long list
+    /// costs no object per value); <paramref name="onRepeat"/> hears of every item equal to an earlier one (SPEC §4
+    /// equality).
+    /// </summary>
+    public ScalarSet(ScalarItems items, Action<PactNode>? onRepeat = null)
     {
-        var strings = new HashSet<string>(items.Count, StringComparer.Ordinal);
-        var numbers = new List<string>();
-        HashSet<string>? numberKeys = null;
-        HashSet<string>? otherKeys = null;
-        foreach (var item in items)
+        var strings = new Utf8Set(items.Utf8, items.Ends, items.Count);
+        var numbers = new List<DecimalBound>();
+        _numberKeys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
         {
-            var repeat = item.Kind switch
+            var text = items.TextUtf8(i);
+            var repeat = items.Kind(i) switch
             {
-                PactNodeKind.String => !strings.Add(item.Text),
-                PactNodeKind.Number => AddNumber(numbers, ref numberKeys, item.Text),
-                _ => !(otherKeys ??= new(StringComparer.Ordinal)).Add(KeyOf(item)),
+                PactNodeKind.String => !strings.Add(i),
+                PactNodeKind.Number => !_numberKeys.Add(Key(text)),
+                PactNodeKind.Boolean when text[0] == (byte)'t' => Seen(ref _true),
+                PactNodeKind.Boolean => Seen(ref _false),
+                _ => Seen(ref _null),
             };
             if (repeat)
             {
-                onRepeat?.Invoke(item);
+                onRepeat?.Invoke(items[i]);
+            }
+            else if (items.Kind(i) == PactNodeKind.Number)
+            {
+                // Members are normalised once here; a lookup never re-parses them.
+                numbers.Add(new DecimalBound(text.ToArray()));
             }
         }
 
         // Short lists compare raw bytes one by one; long ones only ever probe the hash set.
-        _strings = strings.Count > LinearLimit ? [] : [.. strings.Select(Encoding.UTF8.GetBytes)];
-        _heads = new ulong[_strings.Length]; // a loop: LINQ to ulong is generic code outside the ReadyToRun image
+        _stringSet = strings.Count > LinearLimit ? strings : null;
+        _strings = _stringSet is null ? ShortList(items, strings.Count) : [];
+        _heads = new ulong[_strings.Length]; // loops: LINQ to ulong is generic code outside the ReadyToRun image
         _shortestString = int.MaxValue;
         for (var i = 0; i < _strings.Length; i++)
         {
@@ -61,47 +74,78 @@ internal sealed class ScalarSet
             _backslashMember |= !Evaluating.NameMatch.IsPlain(_strings[i]);
         }
 
-        if (strings.Count > LinearLimit)
-        {
-            // A plain hash set, not a frozen one: as fast to probe at these sizes and far cheaper to build,
-            // which is what a pact with thousands of lists pays at compile time.
-            _stringLookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
-
-        // Members are normalised once here; a lookup never re-parses them. Long lists probe the canonical keys
-        // the repeat check above already built.
-        _numbers = [.. numbers.Select(n => new DecimalBound(Encoding.UTF8.GetBytes(n)))];
+        _numbers = [.. numbers];
         if (numbers.Count > LinearLimit)
         {
-            _numberLookup = numberKeys!.GetAlternateLookup<ReadOnlySpan<char>>();
+            _numberLookup = _numberKeys.GetAlternateLookup<ReadOnlySpan<char>>();
         }
-
-        _true = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "true");
-        _false = items.Any(i => i.Kind == PactNodeKind.Boolean && i.Text == "false");
-        _items = items;
     }
 
-    /// <summary>Adds a number unless an equal one (by exact value) is listed already; true when it was a repeat.</summary>
-    private static bool AddNumber(List<string> numbers, ref HashSet<string>? keys, string text)
+    /// <summary>The <paramref name="count"/> distinct strings of a short list, in list order (repeats skipped).</summary>
+    private static byte[][] ShortList(ScalarItems items, int count)
     {
-        if (!(keys ??= new(StringComparer.Ordinal)).Add(Key(Encoding.UTF8.GetBytes(text))))
+        var strings = new byte[count][];
+        var n = 0;
+        for (var i = 0; i < items.Count && n < count; i++)
         {
-            return true;
+            if (items.Kind(i) == PactNodeKind.String && !Listed(strings.AsSpan(0, n), items.TextUtf8(i)))
+            {
+                strings[n++] = items.TextUtf8(i).ToArray();
+            }
         }
 
-        numbers.Add(text);
-        return false;
+        return strings;
+
+        static bool Listed(ReadOnlySpan<byte[]> strings, ReadOnlySpan<byte> text)
+        {
+            foreach (var s in strings)
+            {
+                if (text.SequenceEqual(s))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Marks a boolean or null as listed; true when it was already.</summary>
+    private static bool Seen(ref bool flag)
+    {
+        var was = flag;
+        flag = true;
+        return was;
     }
 
     /// <summary>True when <paramref name="node"/> equals a member (compile-time use: overlap checks).</summary>
-    public bool Contains(PactNode node)
+    public bool Contains(PactNode node) => node.Kind switch
     {
-        _keys ??= [.. (_items ?? throw new InvalidOperationException("a list's items are released once its pact is compiled")).Select(KeyOf)];
-        return node.IsScalar && _keys.Contains(KeyOf(node));
-    }
+        PactNodeKind.String => ContainsUtf8(Encoding.UTF8.GetBytes(node.Text)),
+        PactNodeKind.Number => _numberKeys.Contains(Key(Encoding.UTF8.GetBytes(node.Text))),
+        PactNodeKind.Boolean => node.Text == "true" ? _true : _false,
+        PactNodeKind.Null => _null,
+        _ => false,
+    };
 
-    /// <summary>Drops the item nodes and the overlap keys, which only compile-time checks use.</summary>
-    public void ReleaseItems() => (_items, _keys) = (null, null);
+    /// <summary>True when a member string is exactly these (decoded, valid) UTF-8 bytes.</summary>
+    private bool ContainsUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (_stringSet is { } set)
+        {
+            return set.Contains(utf8);
+        }
+
+        foreach (var s in _strings)
+        {
+            if (utf8.SequenceEqual(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public bool Contains(ref LocationValue value)
     {
@@ -120,17 +164,9 @@ internal sealed class ScalarSet
         }
     }
 
-    /// <summary>A key equal for equal values and different across types: <c>s:USDC</c>, <c>n:+1e1</c>, <c>b:true</c>.</summary>
-    public static string KeyOf(PactNode node) => node.Kind switch
-    {
-        PactNodeKind.String => "s:" + node.Text,
-        PactNodeKind.Number => "n:" + Key(Encoding.UTF8.GetBytes(node.Text)),
-        _ => "o:" + node.Text,
-    };
-
     public static JsonNode ItemSchema() => new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") };
 
-    private static string Key(byte[] number)
+    private static string Key(ReadOnlySpan<byte> number)
     {
         var parts = ExactDecimal.ParseTrusted(number);
         return ExactDecimal.CanonicalKey(parts);
@@ -138,9 +174,10 @@ internal sealed class ScalarSet
 
     private bool ContainsString(ref LocationValue value)
     {
-        if (_stringLookup is { } lookup)
+        if (_stringSet is { } set)
         {
-            return lookup.Contains(value.Chars);
+            // A text without escapes is its own UTF-8; one with escapes is decoded first.
+            return value.HasEscapes ? ContainsDecoded(set, value.Chars) : set.Contains(value.Raw);
         }
 
         // Compared as written first, without looking for escapes: when no member holds a backslash, a text that
@@ -178,6 +215,31 @@ internal sealed class ScalarSet
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// An escaped text, decoded, against a long list. Out of line: its stack buffer would otherwise weigh on the
+    /// common case. Text that is not valid UTF-16 (an escaped half of a surrogate pair) is no member: every member is
+    /// valid text, and re-encoding with replacement characters would make it equal to one.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool ContainsDecoded(Utf8Set set, ReadOnlySpan<char> chars)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            return System.Text.Unicode.Utf8.FromUtf16(chars, buffer, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done
+                && set.Contains(buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>The first 8 bytes as one number, or 0 for a shorter text (then the full compare decides alone).</summary>
