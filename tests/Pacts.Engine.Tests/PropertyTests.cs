@@ -123,6 +123,47 @@ public class PropertyTests
     }
 
     [Fact]
+    public void Damaged_pacts_get_diagnostics_never_an_exception()
+    {
+        // Every pact this repository and the shared suite hold, damaged by a few edits (inserted YAML and JSON
+        // syntax, escapes, huge numbers, hostile patterns; cuts; repeated slices), read as YAML or JSON: the compile
+        // returns a pact or at least one error, and a compiled pact judges a call. A crash found this way (YamlDotNet
+        // throwing InvalidOperationException) reached users as a stack trace.
+        var seeds = Directory.GetFiles(Path.Combine(SharedPaths.Examples, "pacts"), "*.yaml")
+            .Concat(Directory.GetFiles(SharedPaths.Bench, "*.pact.*"))
+            .Concat(Directory.GetFiles(SharedPaths.Conformance, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)))
+            .Select(f => (Text: File.ReadAllText(f), Format: PactDocumentReader.FormatOf(f))).ToArray();
+        string[] inserts = ["\\ud800", "\\u0000", "[", "]", "{", "}", "\"", "'", ":", ",", "- ", "\n", "\t", "&a ", "*a", "!!str ", "1e999999", "-0",
+            "null", "~", "#", "\\", "é", "\ud800", "\uffff", "999999999999999999999999", "(?<=x)", "(a+)+", "\\p{L}", "[*]", "['", "..", "<<: *a", "? ",
+            "|\n  ", ">-\n  ", "%YAML 1.1\n", "---\n", "...\n", "\n- b]"];
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var (text, format) = seeds[rng.Next(seeds.Length)];
+            for (var e = rng.Next(1, 4); e > 0 && text.Length > 0; e--)
+            {
+                var at = rng.Next(text.Length);
+                text = rng.Next(4) switch
+                {
+                    0 => text.Insert(at, inserts[rng.Next(inserts.Length)]),
+                    1 => text.Remove(at, Math.Min(rng.Next(1, 20), text.Length - at)),
+                    2 => text[..at],
+                    _ => text.Insert(at, text.Substring(rng.Next(text.Length - (text.Length / 2)), Math.Min(rng.Next(1, 40), text.Length / 2))),
+                };
+            }
+
+            format = rng.Next(5) == 0 ? (format == PactFormat.Json ? PactFormat.Yaml : PactFormat.Json) : format;
+            var result = Pact.CompileUncached(text, "damaged", format);
+            Assert.True(result.Success || result.Diagnostics.Any(d => d.Severity == Diagnostics.DiagnosticSeverity.Error), text);
+            foreach (var tool in result.Pact?.Tools.Take(3) ?? [])
+            {
+                _ = result.Pact!.Validate(tool, """{"a":1,"amount":"5","items":[{"sku":"x"}],"destination":"\ud800"}""");
+            }
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), prop);
+    }
+
+    [Fact]
     public void Exact_comparison_agrees_with_a_BigInteger_reference()
     {
         var number = Numbers(maxRun: 40, Gen.Elements(true, false), maxExp: 60);

@@ -103,6 +103,8 @@ public class YamlScalarTests
     [InlineData("k: [1", "PACT001")]
     [InlineData("a: 1\n---\nb: 2", "PACT020")]
     [InlineData("k: *nope", "PACT001")]
+    [InlineData("k: [a\n- b]", "PACT001")] // YamlDotNet's scanner throws InvalidOperationException here
+    [InlineData("k: {a: [b\n- c: d}", "PACT001")]
     public void Problems(string yaml, string code)
     {
         var bag = new Diagnostics.DiagnosticBag();

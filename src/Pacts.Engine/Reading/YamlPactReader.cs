@@ -26,7 +26,7 @@ internal sealed class YamlPactReader
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, (PactNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
     private long _expanded;
-    private Parser _parser = null!;
+    private GuardedParser _parser = null!;
 
     private YamlPactReader(string file, DiagnosticBag diagnostics)
     {
@@ -66,7 +66,7 @@ internal sealed class YamlPactReader
 
     private PactNode? ReadStream(string text)
     {
-        _parser = new Parser(new StringReader(text));
+        _parser = new GuardedParser(new Parser(new StringReader(text)));
         _parser.Consume<StreamStart>();
         if (_parser.Accept<StreamEnd>(out _))
         {
@@ -239,4 +239,29 @@ internal sealed class YamlPactReader
     };
 
     private sealed class AbortReadException : Exception;
+
+    /// <summary>
+    /// YamlDotNet's parser, with its one known non-YAML failure made a <see cref="YamlException"/>: on some malformed
+    /// input (a flow list continued on a less-indented line, <c>x: [a</c> then <c>- b</c>) its scanner throws
+    /// <see cref="InvalidOperationException"/> instead, which reached users as a stack trace. Reported at the end of
+    /// the last event that did parse.
+    /// </summary>
+    private sealed class GuardedParser(IParser inner) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var last = inner.Current;
+            try
+            {
+                return inner.MoveNext();
+            }
+            catch (InvalidOperationException)
+            {
+                var at = last?.End ?? Mark.Empty;
+                throw new YamlException(at, at, "the text after this point cannot be scanned: check that every `[` and `{` is closed before the next line");
+            }
+        }
+    }
 }
