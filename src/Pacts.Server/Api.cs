@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
-using Pacts.Events;
 using Pacts.Evaluating;
+using Pacts.Events;
 
 namespace Pacts.Server;
 
@@ -48,12 +48,17 @@ public static class Api
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tool", out var tool) || tool.ValueKind != JsonValueKind.String)
+            if (root.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(root, "tool", out var tool) || tool.ValueKind != JsonValueKind.String)
             {
                 return BadRequest("the body needs `tool` (a string)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
             }
 
-            if (!root.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            if (!JsonStrings.TryGetText(tool, out var toolName))
+            {
+                return BadRequest("`tool` is not text: it escapes half of a UTF-16 surrogate pair", null);
+            }
+
+            if (!JsonStrings.TryGetProperty(root, "params", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
             {
                 return BadRequest("the body needs `params` (an object)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
             }
@@ -63,7 +68,7 @@ public static class Api
                 return BadRequest($"params nest deeper than {options.MaxParamDepth} levels", null);
             }
 
-            return Results.Text(pact.Validate(tool.GetString()!, parameters).ToJson(), "application/json", Encoding.UTF8);
+            return Results.Text(pact.Validate(toolName, parameters).ToJson(), "application/json", Encoding.UTF8);
         }
     }
 
@@ -77,7 +82,7 @@ public static class Api
 
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(doc.RootElement, "events", out var events) || events.ValueKind != JsonValueKind.Array)
             {
                 return BadRequest("the body must be {\"events\": [...]}", null);
             }
@@ -131,7 +136,7 @@ public static class Api
                     }
                 }
 
-                entries.Add(new LedgerEntry(item.GetProperty("type").GetString()!, ev.AgentId, ev.SessionId, ev.Tool, pactId,
+                entries.Add(new LedgerEntry(ev.Type.ToName(), ev.AgentId, ev.SessionId, ev.Tool, pactId,
                     CanonicalJson.Write(item), verdictJson, valid, severity, ev.Timestamp));
                 indexes.Add(index);
             }

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using Pacts.Evaluating;
 
 namespace Pacts.Server;
 
@@ -8,6 +10,9 @@ namespace Pacts.Server;
 /// The canonical JSON form the ledger hashes: object keys sorted ordinally, no whitespace, numbers as
 /// written, strings re-encoded by one fixed encoder. Two events that differ only in key order or spacing
 /// have the same canonical form (and so count as the same event for retries).
+/// A string or key that escapes half of a UTF-16 surrogate pair (legal JSON, not text) keeps that half as a
+/// lowercase <c>\uXXXX</c> escape, the rest of it encoded as usual: such an event is stored and judged like any
+/// other, where <see cref="JsonElement.GetString"/> would throw.
 /// </summary>
 public static class CanonicalJson
 {
@@ -29,15 +34,33 @@ public static class CanonicalJson
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var p in e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
-                    writer.WritePropertyName(p.Name);
-                    Write(writer, p.Value);
+                    var members = e.EnumerateObject().Select(p => (Name: Decode(JsonMarshal.GetRawUtf8PropertyName(p)), p.Value))
+                        .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+                    if (members.Any(m => !IsText(m.Name)))
+                    {
+                        // The writer takes only text for a key: this object is written by hand, its values as above.
+                        var sb = new StringBuilder("{");
+                        foreach (var (name, value) in members)
+                        {
+                            sb.Append(sb.Length > 1 ? "," : "").Append(Quote(name)).Append(':').Append(Write(value));
+                        }
+
+                        writer.WriteRawValue(sb.Append('}').ToString(), skipInputValidation: true);
+                        break;
+                    }
+
+                    writer.WriteStartObject();
+                    foreach (var (name, value) in members)
+                    {
+                        writer.WritePropertyName(name);
+                        Write(writer, value);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
                 }
 
-                writer.WriteEndObject();
-                break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
                 foreach (var item in e.EnumerateArray())
@@ -48,8 +71,20 @@ public static class CanonicalJson
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(e.GetString());
-                break;
+                {
+                    var text = Decode(JsonMarshal.GetRawUtf8Value(e)[1..^1]);
+                    if (IsText(text))
+                    {
+                        writer.WriteStringValue(text);
+                    }
+                    else
+                    {
+                        writer.WriteRawValue(Quote(text), skipInputValidation: true);
+                    }
+
+                    break;
+                }
+
             case JsonValueKind.Number:
                 writer.WriteRawValue(e.GetRawText());
                 break;
@@ -63,5 +98,50 @@ public static class CanonicalJson
                 writer.WriteNullValue();
                 break;
         }
+    }
+
+    private static string Decode(ReadOnlySpan<byte> escaped) => JsonStrings.DecodeToString(escaped);
+
+    /// <summary>True when <paramref name="s"/> is well-formed UTF-16 (every surrogate in a pair).</summary>
+    private static bool IsText(string s)
+    {
+        for (var i = s.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < s.Length; i++)
+        {
+            if (IsLone(s, i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when <c>s[i]</c> is a surrogate without its partner beside it.</summary>
+    private static bool IsLone(string s, int i) =>
+        char.IsSurrogate(s[i])
+        && !(char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+        && !(char.IsLowSurrogate(s[i]) && i > 0 && char.IsHighSurrogate(s[i - 1]));
+
+    /// <summary>A JSON string token for <paramref name="s"/>: its text runs escaped by the fixed encoder, each lone surrogate as <c>\uXXXX</c>.</summary>
+    private static string Quote(string s)
+    {
+        var sb = new StringBuilder("\"");
+        var run = 0;
+        for (var i = 0; i <= s.Length; i++)
+        {
+            var lone = i < s.Length && IsLone(s, i);
+            if (i == s.Length || lone)
+            {
+                sb.Append(JsonEncodedText.Encode(s.AsSpan(run, i - run), Options.Encoder).ToString());
+                if (lone)
+                {
+                    sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)s[i]:x4}");
+                }
+
+                run = i + 1;
+            }
+        }
+
+        return sb.Append('"').ToString();
     }
 }

@@ -46,6 +46,17 @@ public class EventLogReaderTests
         Assert.Equal([1L, 2L], records.Select(r => r.Line));
     }
 
+    [Theory]
+    [InlineData("""{"t\ud800ype":"session_start","sessionId":"s0"}""", LogRecordKind.Malformed)] // no `type` key: half a pair spells nothing
+    [InlineData("""{"x\udc00":1,"type":"session_start","sessionId":"s0","agentId":"a","startedAt":"2026-11-21T08:00:00Z"}""", LogRecordKind.Event)]
+    [InlineData("""{"x\udc00":1,"events":[]}""", null)] // an envelope of no events
+    public void A_first_line_with_a_key_escaping_half_a_surrogate_pair_is_read_not_a_crash(string first, LogRecordKind? kind)
+    {
+        // The first line is checked for an events envelope by key; JsonElement's own look-up threw on such a key.
+        var records = Read(first + "\n" + Start + "\n");
+        Assert.Equal(kind is null ? [LogRecordKind.Event] : [kind.Value, LogRecordKind.Event], records.Select(r => r.Kind));
+    }
+
     [Fact]
     public void A_byte_order_mark_is_not_part_of_the_first_event()
     {

@@ -99,6 +99,47 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task Strings_escaping_half_a_surrogate_pair_are_judged_stored_and_refused_as_names_never_a_500()
+    {
+        // Legal JSON that is not text: `\ud800` alone. GetString throws on it; each of these was a 500.
+        var client = service.Client();
+        var badTool = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json("""{"tool":"x\ud800","params":{}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badTool.StatusCode);
+        Assert.Contains("surrogate", await badTool.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        const string Params = """{"destination":"0xA11A000000000000000000000000000000000001","amount":5,"currency":"USDC","memo":"\ud800","q\udc00":1}""";
+        var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"x\ud800":0,"tool":"transfer_funds","params":{{Params}}}"""));
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        Assert.Equal(PactSet.Load(service.PactsDir).Find("treasury-pact")!.Validate("transfer_funds", Params).ToJson(), await call.Content.ReadAsStringAsync());
+
+        var session = $"s-{Guid.NewGuid():N}";
+        var batch = $$"""
+            {"events\u0000":1,"events":[
+              {"type":"session_start","sessionId":"{{session}}","agentId":"surrogate-agent","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact","n\udfff":"\ud83d"},
+              {"type":"tool_call","sessionId":"{{session}}","agentId":"surrogate-agent","tool":"transfer_funds","params":{{Params}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}
+            ]}
+            """;
+        var first = await client.PostAsync("/api/v1/telemetry/events", Json(batch));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var ack = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, ack.GetProperty("accepted").GetInt32());
+        Assert.Empty(ack.GetProperty("rejected").EnumerateArray());
+        Assert.Single(ack.GetProperty("verdicts").EnumerateArray());
+        var retry = await (await client.PostAsync("/api/v1/telemetry/events", Json(batch))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, retry.GetProperty("duplicates").GetInt32()); // the canonical form is stable
+        Assert.True(service.Factory.Services.GetRequiredService<Ledger>().Verify().Ok);
+    }
+
+    [Fact]
+    public void The_canonical_form_keeps_an_unpaired_surrogate_as_one_lowercase_escape_and_the_rest_as_usual()
+    {
+        using var doc = JsonDocument.Parse("""{"b":"\uD800 \u00e9 \ud83d\ude00","a\udc00":["x",1.50]}""");
+        Assert.Equal("""{"a\udc00":["x",1.50],"b":"\ud800 é \uD83D\uDE00"}""", CanonicalJson.Write(doc.RootElement));
+        using var plain = JsonDocument.Parse("""{"b":"é \ud83d\ude00","a":["x",1.50]}""");
+        Assert.Equal("""{"a":["x",1.50],"b":"é \uD83D\uDE00"}""", CanonicalJson.Write(plain.RootElement));
+    }
+
+    [Fact]
     public async Task Unknown_pact_is_404()
     {
         var response = await service.Client().PostAsync("/api/v1/pacts/nope/validate-call", Json("""{"tool":"t","params":{}}"""));

@@ -75,11 +75,17 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
 
     public static bool NextProperty(ref JsonElement.ObjectEnumerator cursor) => cursor.MoveNext();
 
-    public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name) => cursor.Current.NameEquals(utf8Name);
+    // Names are decoded by the engine's own decoder, as the raw-bytes paths do: JsonProperty's NameEquals and Name
+    // throw on a name escaping half a surrogate pair (legal JSON, seen in real traffic), which is just a name here.
+    public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name)
+    {
+        var raw = RawName(ref cursor);
+        return raw.IndexOf((byte)'\\') >= 0 ? DomNav.EscapedNameEquals(raw, utf8Name) : raw.SequenceEqual(utf8Name);
+    }
 
     public static ReadOnlySpan<byte> RawName(ref JsonElement.ObjectEnumerator cursor) => JsonMarshal.GetRawUtf8PropertyName(cursor.Current);
 
-    public static string Name(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Name;
+    public static string Name(ref JsonElement.ObjectEnumerator cursor) => JsonStrings.DecodeToString(RawName(ref cursor));
 
     public static JsonElement Value(ref JsonElement.ObjectEnumerator cursor) => cursor.Current.Value;
 

@@ -236,6 +236,45 @@ internal static class JsonStrings
         }
     }
 
+    /// <summary>
+    /// The string value of <paramref name="element"/> (a JSON string), or false when it is not text: an escaped half
+    /// of a UTF-16 surrogate pair, on which <see cref="JsonElement.GetString"/> throws.
+    /// </summary>
+    public static bool TryGetText(JsonElement element, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The last property of <paramref name="obj"/> named <paramref name="name"/> (ASCII), as
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>, which instead throws when it meets a name
+    /// escaping half a surrogate pair: such a name is no key, so it is skipped.
+    /// </summary>
+    public static bool TryGetProperty(JsonElement obj, string name, out JsonElement value)
+    {
+        value = default;
+        var found = false;
+        foreach (var p in obj.EnumerateObject())
+        {
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+            if (raw.IndexOf((byte)'\\') < 0 ? Ascii.Equals(raw, name) : DecodeToString(raw) == name)
+            {
+                (value, found) = (p.Value, true);
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Decodes the escaped content of a JSON string into a new string.</summary>
     public static string DecodeToString(ReadOnlySpan<byte> raw)
     {

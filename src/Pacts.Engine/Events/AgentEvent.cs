@@ -18,6 +18,19 @@ public enum EventType
     SessionEnd,
 }
 
+/// <summary>The wire names of <see cref="EventType"/> (SPEC §6).</summary>
+public static class EventTypeNames
+{
+    /// <summary><c>session_start</c>, <c>tool_call</c>, <c>response</c> or <c>session_end</c>.</summary>
+    public static string ToName(this EventType type) => type switch
+    {
+        EventType.SessionStart => "session_start",
+        EventType.ToolCall => "tool_call",
+        EventType.Response => "response",
+        _ => "session_end",
+    };
+}
+
 /// <summary>
 /// One well-formed event. Only the fields the engine uses are lifted out; <see cref="Raw"/> keeps the
 /// whole event (unknown fields included) for whoever needs more. <see cref="Params"/> and <see cref="Raw"/>

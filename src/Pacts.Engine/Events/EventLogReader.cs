@@ -148,7 +148,8 @@ public static class EventLogReader
     {
         var batch = pool.Rent(file);
         long index = 0;
-        foreach (var item in doc.RootElement.GetProperty("events").EnumerateArray())
+        _ = Evaluating.JsonStrings.TryGetProperty(doc.RootElement, "events", out var events);
+        foreach (var item in events.EnumerateArray())
         {
             index++;
             var kind = EventParser.Parse(item, out var ev, out var reason);
@@ -160,8 +161,8 @@ public static class EventLogReader
     }
 
     private static bool IsEventsEnvelope(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("type", out _)
-        && root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array;
+        root.ValueKind == JsonValueKind.Object && !Evaluating.JsonStrings.TryGetProperty(root, "type", out _)
+        && Evaluating.JsonStrings.TryGetProperty(root, "events", out var events) && events.ValueKind == JsonValueKind.Array;
 
     private static byte[] Rest(ReadOnlyMemory<byte> firstLine, LineReader lines)
     {
