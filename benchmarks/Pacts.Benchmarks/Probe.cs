@@ -47,12 +47,16 @@ internal static class Probe
         Time("enumerate props x5", () => { foreach (var e in els) { for (var k = 0; k < 5; k++) { foreach (var p in e.EnumerateObject()) { _ = p.NameEquals("amount"u8); } } } });
     }
 
-    /// <summary>Engine against the hand-written pass, alternating short rounds, for a quick median ratio while tuning.</summary>
-    public static void AB(bool raw)
+    /// <summary>
+    /// Engine against the hand-written pass, alternating short rounds, for a quick median ratio while tuning;
+    /// <paramref name="valid"/> keeps only the calls the pact passes (true) or fails (false).
+    /// </summary>
+    public static void AB(bool raw, bool? valid = null)
     {
         var pact = Workload.Pact;
-        var els = Workload.Elements;
-        var bytes = Workload.RawParams;
+        var keep = Enumerable.Range(0, Workload.Elements.Length).Where(i => valid is null || pact.Validate("transfer_funds", Workload.Elements[i]).Valid == valid).ToArray();
+        var els = keep.Select(i => Workload.Elements[i]).ToArray();
+        var bytes = keep.Select(i => Workload.RawParams[i]).ToArray();
         var engine = new List<double>();
         var hand = new List<double>();
         for (var round = 0; round < 40; round++)
@@ -80,7 +84,7 @@ internal static class Probe
         }
 
         // The fastest round of each: on a shared VM, noise only ever adds time.
-        Console.WriteLine($"{(raw ? "raw" : "pre-parsed")}: engine {engine.Skip(5).Min():F0} ns, hand-written {hand.Skip(5).Min():F0} ns, ratio {engine.Skip(5).Min() / hand.Skip(5).Min():F2}");
+        Console.WriteLine($"{(raw ? "raw" : "pre-parsed")}{(valid is null ? "" : valid.Value ? ", passing calls" : ", failing calls")}: engine {engine.Skip(5).Min():F0} ns, hand-written {hand.Skip(5).Min():F0} ns, ratio {engine.Skip(5).Min() / hand.Skip(5).Min():F2}");
     }
 
     /// <summary>

@@ -40,7 +40,8 @@ internal static class Program
 
         if (args is ["--ab", ..])
         {
-            Probe.AB(args.Length > 1 && args[1] == "raw");
+            // --ab [raw] [passing|failing]: the whole workload, or only the calls the pact passes or fails.
+            Probe.AB(args.Contains("raw"), args.Contains("passing") ? true : args.Contains("failing") ? false : null);
             return;
         }
 
