@@ -187,6 +187,8 @@ public sealed class Pact
         : new Verdict(Id, Version, tool, false, []);
 
     /// <summary>Validates one call whose params are JSON text (an object).</summary>
+    /// <exception cref="JsonException">The text is not valid JSON.</exception>
+    /// <exception cref="ArgumentException">The JSON is not an object, or the string is not well-formed UTF-16 (half of a surrogate pair).</exception>
     public Verdict Validate(string tool, string parametersJson)
     {
         ArgumentNullException.ThrowIfNull(parametersJson);

@@ -164,6 +164,66 @@ public class PropertyTests
     }
 
     [Fact]
+    public void The_example_pacts_judge_damaged_real_calls_alike_from_bytes_and_pre_parsed()
+    {
+        // Real params (the example log, the treasury workload) edited a little: escapes inserted and halves of
+        // surrogate pairs, numbers at the limits, keys respelt with escapes or repeated, slices copied. Whatever still
+        // parses as an object gets one verdict from the raw-bytes pass and from the JsonElement walk, for its own
+        // tool or any tool of any example pact.
+        var pacts = PactSet.Load(Path.Combine(SharedPaths.Examples, "pacts")).Pacts;
+        var samples = File.ReadLines(Path.Combine(SharedPaths.Examples, "events", "atlas.jsonl"))
+            .Concat(File.ReadLines(Path.Combine(SharedPaths.Bench, "calls.jsonl")).Take(500))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object && e.TryGetProperty("tool", out _))
+            .Select(e => (Tool: e.GetProperty("tool").GetString()!, Params: e.GetProperty("params").GetRawText())).ToArray();
+        string[] inserts = ["\\ud800", "\\u0041", "\\n", "\\\"", "é", "1e400", "-0.0", "5000.0000000000000000001", "1E3", "null", "[]", "{}",
+            "\"x\"", "true", "[{\"sku\":\"SKU-0001\"}]", "\"SKU-12345\"", " "];
+        var compared = 0;
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var (tool, text) = samples[rng.Next(samples.Length)];
+            for (var e = rng.Next(1, 4); e > 0; e--)
+            {
+                var at = rng.Next(1, text.Length - 1);
+                var from = rng.Next(1, text.Length - 1);
+                text = rng.Next(4) switch
+                {
+                    0 => text.Insert(at, inserts[rng.Next(inserts.Length)]),
+                    1 => text.Remove(at, Math.Min(rng.Next(1, 6), text.Length - at - 1)),
+                    2 => text.Insert(at, text.Substring(from, Math.Min(rng.Next(1, 30), text.Length - from - 1))),
+                    _ => text.Replace("\"a", "\"\\u0061", StringComparison.Ordinal).Replace("\"s", "\"\\u0073", StringComparison.Ordinal),
+                };
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(text);
+            }
+            catch (Exception ex) when (ex is JsonException or ArgumentException)
+            {
+                return; // damaged beyond JSON (or a surrogate pair cut in two): nothing to judge
+            }
+
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return;
+                }
+
+                var pact = pacts[rng.Next(pacts.Count)];
+                var t = rng.Next(3) == 0 ? pact.Tools[rng.Next(pact.Tools.Count)] : tool;
+                Assert.Equal(pact.Validate(t, doc.RootElement).ToJson(), pact.Validate(t, (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(text)).ToJson());
+                compared++;
+            }
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), prop);
+        Assert.InRange(compared, 1000, 3000); // most edits leave JSON that still parses
+    }
+
+    [Fact]
     public void Exact_comparison_agrees_with_a_BigInteger_reference()
     {
         var number = Numbers(maxRun: 40, Gen.Elements(true, false), maxExp: 60);

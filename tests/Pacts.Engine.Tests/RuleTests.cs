@@ -470,6 +470,9 @@ public class PactLevelTests
     {
         using var doc = System.Text.Json.JsonDocument.Parse("[1]");
         Assert.Throws<ArgumentException>(() => _pact.Validate("t", doc.RootElement));
+        Assert.Throws<ArgumentException>(() => _pact.Validate("t", "[1]"));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => _pact.Validate("t", "{"));
+        Assert.Throws<ArgumentException>(() => _pact.Validate("t", "{\"a\":\"\ud800\"}")); // a C# string that is not UTF-16 text
     }
 }
 
