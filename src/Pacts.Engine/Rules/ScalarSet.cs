@@ -24,7 +24,7 @@ internal sealed class ScalarSet
     private readonly bool _backslashMember; // a member holding a backslash: its bytes could match an escaped text
     private readonly Utf8Set? _stringSet; // long lists: the members' UTF-8, probed with the value's
     private readonly DecimalBound[] _numbers;
-    private readonly HashSet<string> _numberKeys; // canonical keys (ExactDecimal.CanonicalKey) of the listed numbers
+    private readonly HashSet<string>? _numberKeys; // canonical keys (ExactDecimal.CanonicalKey) of the listed numbers; null for none
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _numberLookup;
     private readonly bool _true;
     private readonly bool _false;
@@ -39,14 +39,13 @@ internal sealed class ScalarSet
     {
         var strings = new Utf8Set(items.Utf8, items.Ends, items.Count);
         var numbers = new List<DecimalBound>();
-        _numberKeys = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
         {
             var text = items.TextUtf8(i);
             var repeat = items.Kind(i) switch
             {
                 PactNodeKind.String => !strings.Add(i),
-                PactNodeKind.Number => !_numberKeys.Add(Key(text)),
+                PactNodeKind.Number => !(_numberKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(Key(text)),
                 PactNodeKind.Boolean when text[0] == (byte)'t' => Seen(ref _true),
                 PactNodeKind.Boolean => Seen(ref _false),
                 _ => Seen(ref _null),
@@ -77,7 +76,7 @@ internal sealed class ScalarSet
         _numbers = [.. numbers];
         if (numbers.Count > LinearLimit)
         {
-            _numberLookup = _numberKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+            _numberLookup = _numberKeys!.GetAlternateLookup<ReadOnlySpan<char>>();
         }
     }
 
@@ -122,7 +121,7 @@ internal sealed class ScalarSet
     public bool Contains(PactNode node) => node.Kind switch
     {
         PactNodeKind.String => ContainsUtf8(Encoding.UTF8.GetBytes(node.Text)),
-        PactNodeKind.Number => _numberKeys.Contains(Key(Encoding.UTF8.GetBytes(node.Text))),
+        PactNodeKind.Number => _numberKeys?.Contains(Key(Encoding.UTF8.GetBytes(node.Text))) == true,
         PactNodeKind.Boolean => node.Text == "true" ? _true : _false,
         PactNodeKind.Null => _null,
         _ => false,
