@@ -57,32 +57,8 @@ public sealed class PactSet
     }
 
     /// <summary>The pact files under <paramref name="paths"/> in a stable order, plus diagnostics for paths that do not exist.</summary>
-    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(problems);
-        var files = new List<string>();
-        foreach (var path in paths)
-        {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(IsPactFile)
-                    .Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(path))
-            {
-                files.Add(path);
-            }
-            else
-            {
-                problems.Add(new Diagnostic(DiagnosticCodes.Io, DiagnosticSeverity.Error, new SourceSpan(path, 1, 1),
-                    "no such file or directory", "check the path"));
-            }
-        }
-
-        return files;
-    }
+    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems) =>
+        Reading.SourceFiles.Find(paths, IsPactFile, problems);
 
     /// <summary>Loads and compiles every pact under <paramref name="paths"/>, collecting every problem.</summary>
     public static PactSet Load(params IEnumerable<string> paths)

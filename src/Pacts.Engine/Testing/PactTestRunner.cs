@@ -40,29 +40,8 @@ public static class PactTestRunner
         path.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The test files under <paramref name="paths"/> (a file given by name is taken as it is).</summary>
-    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(problems);
-        var files = new List<string>();
-        foreach (var path in paths)
-        {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsTestFile).Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(path))
-            {
-                files.Add(path);
-            }
-            else
-            {
-                problems.Add(new Diagnostic(DiagnosticCodes.Io, DiagnosticSeverity.Error, new SourceSpan(path, 1, 1), "no such file or directory", "check the path"));
-            }
-        }
-
-        return files;
-    }
+    public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems) =>
+        Reading.SourceFiles.Find(paths, IsTestFile, problems);
 
     /// <summary>Runs one test file read from disk.</summary>
     public static PactTestFileResult RunFile(string path, PactSet? pacts)
