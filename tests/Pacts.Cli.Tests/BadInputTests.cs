@@ -129,6 +129,33 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Control_characters_from_a_pact_never_reach_the_terminal()
+    {
+        // A pact from a pull request is untrusted in CI: its values are quoted in messages and its lines shown under
+        // them, and neither may carry terminal escapes (here a colour, a title-setting OSC and a bell, written raw).
+        var dir = Directory.CreateTempSubdirectory("pacts-esc-").FullName;
+        try
+        {
+            var pact = Path.Combine(dir, "esc.pact.yaml");
+            File.WriteAllText(pact, "pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowList: [\"\u001b[31mx\u001b]0;pwned\u0007\", \"\u001b[31mx\u001b]0;pwned\u0007\"]\t# tab kept\n");
+            var test = Path.Combine(dir, "esc.test.yaml");
+            File.WriteAllText(test, "pact: p\ncases:\n  - name: \"evil\u001b[2J\"\n    tool: t\n    params: {a: \"\\e[31my\"}\n    expect: {valid: true}\n");
+            var (_, stdout, _) = CliRunner.Run("validate", pact);
+            Assert.DoesNotContain('\u001b', stdout);
+            Assert.DoesNotContain('\u0007', stdout);
+            Assert.Contains("`\\u001b[31mx\\u001b]0;pwned\\u0007` more than once", stdout, StringComparison.Ordinal);
+            Assert.Contains("\t# tab kept", stdout, StringComparison.Ordinal);
+            var (_, testOut, testErr) = CliRunner.Run("test", test, "--pacts", pact);
+            Assert.DoesNotContain('\u001b', testOut + testErr);
+            Assert.Contains("evil\\u001b[2J", testOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Malformed_lines_never_stop_a_replay_or_change_the_exit_code()
     {
         var log = string.Join("\n",

@@ -62,7 +62,7 @@ internal static class TestCommand
             if (result.Errors.Count > 0)
             {
                 broken = true;
-                context.Err.WriteLine($"pacts: error: {file}: the test file cannot run");
+                context.Err.WriteLine($"pacts: error: {TerminalText.Safe(file)}: the test file cannot run");
                 DiagnosticRenderer.Text(context.Err, result.Errors, color: false);
             }
 
@@ -75,15 +75,15 @@ internal static class TestCommand
                 }
 
                 failed++;
-                context.Out.WriteLine($"{DiagnosticRenderer.Paint("FAIL", "31", context.Color)} {c.File}:{c.Line}: {c.Name}");
-                context.Out.WriteLine($"  {c.Failure}");
-                context.Out.WriteLine($"  expected: {c.Expected}");
+                context.Out.WriteLine($"{DiagnosticRenderer.Paint("FAIL", "31", context.Color)} {TerminalText.Safe(c.File)}:{c.Line}: {TerminalText.Safe(c.Name)}");
+                context.Out.WriteLine($"  {TerminalText.Safe(c.Failure)}");
+                context.Out.WriteLine($"  expected: {TerminalText.Safe(c.Expected)}");
                 if (c.Actual is { } verdict)
                 {
                     context.Out.WriteLine($"  actual:   {(verdict.Valid ? "valid" : "invalid")}" + (verdict.Valid ? "" : ", violations:"));
                     foreach (var v in verdict.Violations)
                     {
-                        context.Out.WriteLine($"    - {{paramPath: {v.ParamPath}, rule: {v.Rule}, severity: {v.Severity.ToName()}" + (v.Value is null ? "" : $", value: {VerdictRenderer.Shorten(v.Value)}") + "}");
+                        context.Out.WriteLine(TerminalText.Safe($"    - {{paramPath: {v.ParamPath}, rule: {v.Rule}, severity: {v.Severity.ToName()}" + (v.Value is null ? "" : $", value: {VerdictRenderer.Shorten(v.Value)}") + "}"));
                     }
                 }
             }

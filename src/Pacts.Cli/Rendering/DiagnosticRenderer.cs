@@ -12,21 +12,23 @@ internal static class DiagnosticRenderer
         foreach (var d in diagnostics)
         {
             var level = d.Severity == DiagnosticSeverity.Error ? Paint("error", "31", color) : Paint("warning", "33", color);
-            w.WriteLine($"{d.Span.File}:{d.Span.Line}:{d.Span.Column}: {level} {d.Code}: {d.Message}");
+            // Messages quote pact text and the source line is the file's own: a pact from a pull request must not be
+            // able to recolour or rewrite a CI log, so control characters are shown escaped (TerminalText).
+            w.WriteLine($"{TerminalText.Safe(d.Span.File)}:{d.Span.Line}:{d.Span.Column}: {level} {d.Code}: {TerminalText.Safe(d.Message)}");
             var line = SourceLine(sources, d.Span);
             if (line is not null)
             {
                 var gutter = d.Span.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                w.WriteLine($"  {gutter} | {line}");
+                w.WriteLine($"  {gutter} | {TerminalText.SafeLine(line)}");
                 var pad = new string(' ', gutter.Length);
                 var col = Math.Clamp(d.Span.Column - 1, 0, line.Length);
-                var indent = new string([.. line.Take(col).Select(c => c == '\t' ? '\t' : ' ')]);
+                var indent = new string([.. TerminalText.SafeLine(line[..col]).Select(c => c == '\t' ? '\t' : ' ')]);
                 w.WriteLine($"  {pad} | {indent}{Paint("^", "1", color)}");
             }
 
             if (d.Help is not null)
             {
-                w.WriteLine($"  = help: {d.Help}");
+                w.WriteLine($"  = help: {TerminalText.Safe(d.Help)}");
             }
         }
     }

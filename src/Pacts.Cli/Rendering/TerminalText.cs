@@ -9,7 +9,12 @@ namespace Pacts.Cli.Rendering;
 /// </summary>
 internal static class TerminalText
 {
-    public static string Safe(string? text)
+    public static string Safe(string? text) => Safe(text, keepTabs: false);
+
+    /// <summary>As <see cref="Safe(string?)"/>, keeping tabs: for a source line shown under a diagnostic, whose caret lines up by them.</summary>
+    public static string SafeLine(string line) => Safe(line, keepTabs: true);
+
+    private static string Safe(string? text, bool keepTabs)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -24,7 +29,7 @@ internal static class TerminalText
         var sb = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+            if ((c < 0x20 && !(keepTabs && c == '\t')) || (c >= 0x7f && c <= 0x9f))
             {
                 sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
             }
