@@ -282,6 +282,33 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void A_yaml_list_leaves_columns_for_nodes_at_its_first_anchor_alias_tag_or_collection_and_means_the_same()
+    {
+        // Plain scalars are read into columns; `&n 2`, `*n`, `!!str 3` and a mapping are not plain, so each list below
+        // switches to nodes part-way. Diagnostics and verdicts must not depend on where it switched (a repeat through an
+        // alias is reported where its anchor is, as aliases share the anchored node).
+        static string Yaml(string a, string c, string more = "") => $"""
+            pact: p
+            bindings:
+              - tool: t
+                conditions:
+                  - paramPath: a
+                    allowList: {a}
+                  - paramPath: c
+                    allowList: {c}{more}
+            """;
+        var withNodes = Pact.Compile(Yaml("[x, 1, &n 2, y, !!str 3, *n, x]", "[!!str 4, q, 4]", "\n      - paramPath: b\n        allowList: [y, {k: 1}]"), "p.yaml", PactFormat.Yaml);
+        Assert.Equal([("PACT101", 6, 27), ("PACT101", 6, 49), ("PACT014", 10, 24)], withNodes.Diagnostics.Select(d => (d.Code, d.Span.Line, d.Span.Column)));
+        var inColumns = Pact.Compile(Yaml("[x, 1, 2, y, \"3\"]", "[\"4\", q, 4]"), "q.yaml", PactFormat.Yaml).Pact!;
+        var switched = Pact.Compile(Yaml("[x, 1, &n 2, y, !!str 3, *n, x]", "[!!str 4, q, 4]"), "r.yaml", PactFormat.Yaml).Pact!;
+        foreach (var value in new[] { "\"x\"", "1", "2", "2.0", "\"2\"", "3", "\"3\"", "\"y\"", "\"4\"", "4", "\"q\"", "\"z\"" })
+        {
+            var call = $$"""{"a":{{value}},"c":{{value}}}""";
+            Assert.Equal(inColumns.Validate("t", call).Summary(), switched.Validate("t", call).Summary());
+        }
+    }
+
+    [Fact]
     public void Version_must_be_an_integer_literal()
     {
         Assert.Contains(TestPacts.Errors("pact: p\nversion: \"3\"\nbindings: []"), e => e.Code == "PACT006");

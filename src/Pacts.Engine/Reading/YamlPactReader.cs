@@ -1,3 +1,4 @@
+using System.Text;
 using Pacts.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -26,6 +27,8 @@ internal sealed class YamlPactReader
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, (PactNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
     private long _expanded;
+    private readonly ScalarItems.Builder _scalars = new();
+    private byte[] _utf8 = new byte[64];
     private GuardedParser _parser = null!;
 
     private YamlPactReader(string file, DiagnosticBag diagnostics)
@@ -123,16 +126,7 @@ internal sealed class YamlPactReader
                 {
                     _parser.MoveNext();
                     CheckCollectionTag(seq.Tag, SeqTag, seq.Start);
-                    var items = new List<PactNode>();
-                    long size = 1;
-                    while (!_parser.TryConsume<SequenceEnd>(out _))
-                    {
-                        var (item, itemSize) = ReadNode(depth + 1);
-                        items.Add(item);
-                        size += itemSize;
-                    }
-
-                    return Remember(seq.Anchor, (PactNode.Sequence(items, Span(seq.Start)), size));
+                    return Remember(seq.Anchor, ReadSequence(depth, Span(seq.Start)));
                 }
 
             case MappingStart map:
@@ -170,6 +164,45 @@ internal sealed class YamlPactReader
                 _diagnostics.Error(DiagnosticCodes.Syntax, Span(ev.Start), "unexpected YAML structure");
                 throw new AbortReadException();
         }
+    }
+
+    /// <summary>
+    /// A sequence's items, after its start: read into columns while they are plain scalars (untagged, unanchored: the
+    /// common list, see <see cref="ScalarItems"/>), as the JSON reader does; at the first item that is anything else
+    /// the items so far become nodes and the rest are read as nodes.
+    /// </summary>
+    private (PactNode, long) ReadSequence(int depth, SourceSpan span)
+    {
+        var scalars = _scalars; // free here: a list being read as scalars holds no list inside it
+        long size = 1;
+        while (!_parser.TryConsume<SequenceEnd>(out _))
+        {
+            if (_parser.Current is not Scalar { Anchor.IsEmpty: true } scalar || !(scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific))
+            {
+                var items = scalars.TakeNodes();
+                do
+                {
+                    var (item, itemSize) = ReadNode(depth + 1);
+                    items.Add(item);
+                    size += itemSize;
+                }
+                while (!_parser.TryConsume<SequenceEnd>(out _));
+
+                return (PactNode.Sequence(items, span), size);
+            }
+
+            _parser.MoveNext();
+            var (kind, text) = scalar.Style != ScalarStyle.Plain || scalar.Tag.IsNonSpecific ? (PactNodeKind.String, scalar.Value) : ResolvePlain(scalar.Value);
+            if (_utf8.Length < Encoding.UTF8.GetMaxByteCount(text.Length))
+            {
+                _utf8 = new byte[Math.Max(Encoding.UTF8.GetMaxByteCount(text.Length), _utf8.Length * 2)];
+            }
+
+            scalars.Add(kind, _utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, _utf8)), Span(scalar.Start));
+            size++;
+        }
+
+        return (PactNode.Sequence(scalars.Build(), span), size);
     }
 
     private (PactNode, long) Remember(AnchorName anchor, (PactNode, long) node)
