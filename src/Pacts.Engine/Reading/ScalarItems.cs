@@ -61,7 +61,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
         return utf8.AsSpan(start, ends[index] - start);
     }
 
-    /// <summary>The columns of a list of scalar nodes (a YAML list; JSON lists are read into columns directly).</summary>
+    /// <summary>The columns of a list of scalar nodes: one the reader kept as nodes (a YAML list with an anchor, alias or tag); plain lists are read into columns directly.</summary>
     public static ScalarItems FromNodes(IReadOnlyList<PactNode> items)
     {
         var builder = new Builder();
