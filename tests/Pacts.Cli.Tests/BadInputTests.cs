@@ -109,6 +109,14 @@ public class BadInputTests
     public void Missing_log() => AssertOneClearError(CliRunner.Run("replay", "no/such.jsonl", "--pacts", "examples/pacts"), "no/such.jsonl");
 
     [Fact]
+    public void A_directory_given_as_a_log_says_so()
+    {
+        var (exit, _, err) = CliRunner.Run("replay", "examples/events", "--pacts", "examples/pacts");
+        Assert.Equal(2, exit);
+        Assert.Contains("examples/events: it is a directory", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Usage_errors_exit_2()
     {
         AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts"), "--tool");

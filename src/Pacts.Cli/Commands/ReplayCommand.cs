@@ -47,7 +47,9 @@ internal static class ReplayCommand
         {
             if (log != "-" && !File.Exists(log))
             {
-                return context.Fail($"cannot open log {log}: no such file; check the path");
+                return context.Fail(Directory.Exists(log)
+                    ? $"cannot open log {log}: it is a directory; name the log files (a shell glob: {Path.Combine(log, "*.jsonl")})"
+                    : $"cannot open log {log}: no such file; check the path");
             }
         }
 
