@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Pacts.Evaluating;
 
