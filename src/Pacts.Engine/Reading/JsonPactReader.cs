@@ -219,7 +219,11 @@ internal sealed class JsonPactReader
         return PactNode.Sequence(scalars.Build(), span);
     }
 
-    /// <summary>The current string token's text as UTF-8, unescaped (into a reused buffer when it has escapes).</summary>
+    /// <summary>
+    /// The current string token's text as UTF-8, unescaped (into a reused buffer when it has escapes). The tokenizer
+    /// accepts any <c>\uXXXX</c> escape, but a surrogate escape without its partner is not text (the unescape throws
+    /// <see cref="InvalidOperationException"/>): reported as a syntax error at the string, never as a crash.
+    /// </summary>
     private ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader json)
     {
         if (!json.ValueIsEscaped)
@@ -239,28 +243,12 @@ internal sealed class JsonPactReader
         }
         catch (InvalidOperationException)
         {
-            throw HalfSurrogate(json.TokenStartIndex);
+            throw new BadStringException(Span(json.TokenStartIndex), "a string escapes half of a UTF-16 surrogate pair");
         }
     }
 
-    /// <summary>
-    /// The current string token, decoded. The tokenizer accepts any <c>\\uXXXX</c> escape, but a surrogate escape
-    /// without its partner is not text (the decode throws <see cref="InvalidOperationException"/>): reported as a
-    /// syntax error at the string, like any other malformed JSON, never as a crash.
-    /// </summary>
-    private string DecodeString(ref Utf8JsonReader json)
-    {
-        try
-        {
-            return json.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw HalfSurrogate(json.TokenStartIndex);
-        }
-    }
-
-    private BadStringException HalfSurrogate(long tokenStart) => new(Span(tokenStart), "a string escapes half of a UTF-16 surrogate pair");
+    /// <summary>The current string token, decoded (see <see cref="Unescaped"/>).</summary>
+    private string DecodeString(ref Utf8JsonReader json) => Encoding.UTF8.GetString(Unescaped(ref json));
 
     private sealed class BadStringException(SourceSpan span, string message) : Exception(message)
     {

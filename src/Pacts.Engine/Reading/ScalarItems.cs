@@ -67,7 +67,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
         var builder = new Builder();
         foreach (var item in items)
         {
-            builder.Add(item.Kind, Encoding.UTF8.GetBytes(item.Text), item.Span);
+            builder.Add(item.Kind, item.Text, item.Span);
         }
 
         return builder.Build();
@@ -101,7 +101,29 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
 
         public int Count => _count;
 
+        /// <summary>Adds an item whose text is already UTF-8 (the JSON reader's tokens).</summary>
         public void Add(PactNodeKind kind, ReadOnlySpan<byte> text, SourceSpan span)
+        {
+            text.CopyTo(Room(text.Length));
+            Commit(kind, text.Length, span);
+        }
+
+        /// <summary>Adds an item whose text is a string (YAML's scalars, nodes), encoded straight into the buffer.</summary>
+        public void Add(PactNodeKind kind, string text, SourceSpan span) =>
+            Commit(kind, Encoding.UTF8.GetBytes(text, Room(Encoding.UTF8.GetMaxByteCount(text.Length))), span);
+
+        /// <summary>At least <paramref name="bytes"/> bytes of the text buffer, past what is used.</summary>
+        private Span<byte> Room(int bytes)
+        {
+            if (_length + bytes > _utf8.Length)
+            {
+                Array.Resize(ref _utf8, Math.Max(_utf8.Length * 2, _length + bytes));
+            }
+
+            return _utf8.AsSpan(_length);
+        }
+
+        private void Commit(PactNodeKind kind, int textLength, SourceSpan span)
         {
             if (_count == _ends.Length)
             {
@@ -112,13 +134,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
                 Array.Resize(ref _columns, size);
             }
 
-            if (_length + text.Length > _utf8.Length)
-            {
-                Array.Resize(ref _utf8, Math.Max(_utf8.Length * 2, _length + text.Length));
-            }
-
-            text.CopyTo(_utf8.AsSpan(_length));
-            _length += text.Length;
+            _length += textLength;
             _ends[_count] = _length;
             _kinds[_count] = (byte)kind;
             _lines[_count] = span.Line;

@@ -1,4 +1,3 @@
-using System.Text;
 using Pacts.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -28,7 +27,6 @@ internal sealed class YamlPactReader
     private readonly Dictionary<string, (PactNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
     private long _expanded;
     private readonly ScalarItems.Builder _scalars = new();
-    private byte[] _utf8 = new byte[64];
     private GuardedParser _parser = null!;
 
     private YamlPactReader(string file, DiagnosticBag diagnostics)
@@ -192,13 +190,8 @@ internal sealed class YamlPactReader
             }
 
             _parser.MoveNext();
-            var (kind, text) = scalar.Style != ScalarStyle.Plain || scalar.Tag.IsNonSpecific ? (PactNodeKind.String, scalar.Value) : ResolvePlain(scalar.Value);
-            if (_utf8.Length < Encoding.UTF8.GetMaxByteCount(text.Length))
-            {
-                _utf8 = new byte[Math.Max(Encoding.UTF8.GetMaxByteCount(text.Length), _utf8.Length * 2)];
-            }
-
-            scalars.Add(kind, _utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, _utf8)), Span(scalar.Start));
+            var (kind, text) = Untagged(scalar);
+            scalars.Add(kind, text, Span(scalar.Start));
             size++;
         }
 
@@ -252,14 +245,13 @@ internal sealed class YamlPactReader
             }
         }
 
-        if (scalar.Style != ScalarStyle.Plain || tag.IsNonSpecific)
-        {
-            return PactNode.Scalar(PactNodeKind.String, text, span);
-        }
-
-        var (kind, resolved) = ResolvePlain(text);
+        var (kind, resolved) = Untagged(scalar);
         return PactNode.Scalar(kind, resolved, span);
     }
+
+    /// <summary>A scalar without a specific tag: quoted (or <c>!</c>-tagged) is a string, plain is resolved by SPEC §2.</summary>
+    private static (PactNodeKind Kind, string Text) Untagged(Scalar scalar) =>
+        scalar.Style != ScalarStyle.Plain || scalar.Tag.IsNonSpecific ? (PactNodeKind.String, scalar.Value) : ResolvePlain(scalar.Value);
 
     /// <summary>The SPEC §2 resolution of a plain scalar.</summary>
     internal static (PactNodeKind Kind, string Text) ResolvePlain(string text) => text switch
