@@ -48,7 +48,7 @@ public static class Api
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(root, "tool", out var tool) || tool.ValueKind != JsonValueKind.String)
+            if (root.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(root, "tool"u8, out var tool) || tool.ValueKind != JsonValueKind.String)
             {
                 return BadRequest("the body needs `tool` (a string)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
             }
@@ -58,7 +58,7 @@ public static class Api
                 return BadRequest("`tool` is not text: it escapes half of a UTF-16 surrogate pair", null);
             }
 
-            if (!JsonStrings.TryGetProperty(root, "params", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            if (!JsonStrings.TryGetProperty(root, "params"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)
             {
                 return BadRequest("the body needs `params` (an object)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
             }
@@ -82,7 +82,7 @@ public static class Api
 
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(doc.RootElement, "events", out var events) || events.ValueKind != JsonValueKind.Array)
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(doc.RootElement, "events"u8, out var events) || events.ValueKind != JsonValueKind.Array)
             {
                 return BadRequest("the body must be {\"events\": [...]}", null);
             }

@@ -58,6 +58,14 @@ internal static class NameMatch
     /// (0: of any key). A name without a backslash is exactly its bytes, so it can only match a key byte for byte.
     /// </summary>
     public static bool MayBeEscaped(ReadOnlySpan<byte> raw, int keyLength = 0) => raw.Length > keyLength && raw.IndexOf((byte)'\\') >= 0;
+
+    /// <summary>
+    /// True when the name <paramref name="raw"/> (as written) is <paramref name="utf8Name"/>: byte for byte, or after
+    /// decoding its escapes with the engine's own decoder, which takes a name escaping half a surrogate pair as the
+    /// name it is (<see cref="JsonElement"/>'s own compare throws on it).
+    /// </summary>
+    public static bool Matches(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> utf8Name) =>
+        raw.IndexOf((byte)'\\') >= 0 ? DomNav.EscapedNameEquals(raw, utf8Name) : raw.SequenceEqual(utf8Name);
 }
 
 /// <summary>Navigation over <see cref="JsonElement"/>.</summary>
@@ -77,11 +85,7 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
 
     // Names are decoded by the engine's own decoder, as the raw-bytes paths do: JsonProperty's NameEquals and Name
     // throw on a name escaping half a surrogate pair (legal JSON, seen in real traffic), which is just a name here.
-    public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name)
-    {
-        var raw = RawName(ref cursor);
-        return raw.IndexOf((byte)'\\') >= 0 ? DomNav.EscapedNameEquals(raw, utf8Name) : raw.SequenceEqual(utf8Name);
-    }
+    public static bool NameEquals(ref JsonElement.ObjectEnumerator cursor, ReadOnlySpan<byte> utf8Name) => NameMatch.Matches(RawName(ref cursor), utf8Name);
 
     public static ReadOnlySpan<byte> RawName(ref JsonElement.ObjectEnumerator cursor) => JsonMarshal.GetRawUtf8PropertyName(cursor.Current);
 

@@ -255,18 +255,17 @@ internal static class JsonStrings
     }
 
     /// <summary>
-    /// The last property of <paramref name="obj"/> named <paramref name="name"/> (ASCII), as
-    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>, which instead throws when it meets a name
-    /// escaping half a surrogate pair: such a name is no key, so it is skipped.
+    /// The last property of <paramref name="obj"/> named <paramref name="utf8Name"/>, as
+    /// <see cref="JsonElement.TryGetProperty(ReadOnlySpan{byte}, out JsonElement)"/>, which instead throws when it meets
+    /// a name escaping half a surrogate pair (see <see cref="NameMatch.Matches"/>).
     /// </summary>
-    public static bool TryGetProperty(JsonElement obj, string name, out JsonElement value)
+    public static bool TryGetProperty(JsonElement obj, ReadOnlySpan<byte> utf8Name, out JsonElement value)
     {
         value = default;
         var found = false;
         foreach (var p in obj.EnumerateObject())
         {
-            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
-            if (raw.IndexOf((byte)'\\') < 0 ? Ascii.Equals(raw, name) : DecodeToString(raw) == name)
+            if (NameMatch.Matches(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p), utf8Name))
             {
                 (value, found) = (p.Value, true);
             }

@@ -148,7 +148,7 @@ public static class EventLogReader
     {
         var batch = pool.Rent(file);
         long index = 0;
-        _ = Evaluating.JsonStrings.TryGetProperty(doc.RootElement, "events", out var events);
+        _ = Evaluating.JsonStrings.TryGetProperty(doc.RootElement, "events"u8, out var events);
         foreach (var item in events.EnumerateArray())
         {
             index++;
@@ -161,8 +161,8 @@ public static class EventLogReader
     }
 
     private static bool IsEventsEnvelope(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && !Evaluating.JsonStrings.TryGetProperty(root, "type", out _)
-        && Evaluating.JsonStrings.TryGetProperty(root, "events", out var events) && events.ValueKind == JsonValueKind.Array;
+        root.ValueKind == JsonValueKind.Object && !Evaluating.JsonStrings.TryGetProperty(root, "type"u8, out _)
+        && Evaluating.JsonStrings.TryGetProperty(root, "events"u8, out var events) && events.ValueKind == JsonValueKind.Array;
 
     private static byte[] Rest(ReadOnlyMemory<byte> firstLine, LineReader lines)
     {

@@ -243,20 +243,7 @@ public static class EventParser
             }
 
             var raw = JsonMarshal.GetRawUtf8Value(value);
-            if (!raw.Contains((byte)'\\'))
-            {
-                return System.Text.Unicode.Utf8.IsValid(raw);
-            }
-
-            try
-            {
-                _ = value.GetString();
-                return true;
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
+            return raw.Contains((byte)'\\') ? Evaluating.JsonStrings.TryGetText(value, out _) : System.Text.Unicode.Utf8.IsValid(raw);
         }
 
         /// <summary>Decodes an escaped property name to UTF-8; false when it does not decode.</summary>
