@@ -38,6 +38,7 @@ internal sealed class ScalarSet
     public ScalarSet(ScalarItems items, Action<PactNode>? onRepeat = null)
     {
         var strings = new Utf8Set(items.Utf8, items.Ends, items.Count);
+        Span<int> firstStrings = stackalloc int[LinearLimit]; // the distinct strings' items while the list is short
         var numbers = new List<DecimalBound>();
         for (var i = 0; i < items.Count; i++)
         {
@@ -54,6 +55,10 @@ internal sealed class ScalarSet
             {
                 onRepeat?.Invoke(items[i]);
             }
+            else if (items.Kind(i) == PactNodeKind.String && strings.Count <= LinearLimit)
+            {
+                firstStrings[strings.Count - 1] = i;
+            }
             else if (items.Kind(i) == PactNodeKind.Number)
             {
                 // Members are normalised once here; a lookup never re-parses them.
@@ -63,11 +68,12 @@ internal sealed class ScalarSet
 
         // Short lists compare raw bytes one by one; long ones only ever probe the hash set.
         _stringSet = strings.Count > LinearLimit ? strings : null;
-        _strings = _stringSet is null ? ShortList(items, strings.Count) : [];
+        _strings = new byte[_stringSet is null ? strings.Count : 0][];
         _heads = new ulong[_strings.Length]; // loops: LINQ to ulong is generic code outside the ReadyToRun image
         _shortestString = int.MaxValue;
         for (var i = 0; i < _strings.Length; i++)
         {
+            _strings[i] = items.TextUtf8(firstStrings[i]).ToArray();
             _heads[i] = Head(_strings[i]);
             _shortestString = Math.Min(_shortestString, _strings[i].Length);
             _backslashMember |= !Evaluating.NameMatch.IsPlain(_strings[i]);
@@ -77,35 +83,6 @@ internal sealed class ScalarSet
         if (numbers.Count > LinearLimit)
         {
             _numberLookup = _numberKeys!.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
-    }
-
-    /// <summary>The <paramref name="count"/> distinct strings of a short list, in list order (repeats skipped).</summary>
-    private static byte[][] ShortList(ScalarItems items, int count)
-    {
-        var strings = new byte[count][];
-        var n = 0;
-        for (var i = 0; i < items.Count && n < count; i++)
-        {
-            if (items.Kind(i) == PactNodeKind.String && !Listed(strings.AsSpan(0, n), items.TextUtf8(i)))
-            {
-                strings[n++] = items.TextUtf8(i).ToArray();
-            }
-        }
-
-        return strings;
-
-        static bool Listed(ReadOnlySpan<byte[]> strings, ReadOnlySpan<byte> text)
-        {
-            foreach (var s in strings)
-            {
-                if (text.SequenceEqual(s))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 
