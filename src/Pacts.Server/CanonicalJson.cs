@@ -35,7 +35,7 @@ public static class CanonicalJson
         {
             case JsonValueKind.Object:
                 {
-                    var members = e.EnumerateObject().Select(p => (Name: Decode(JsonMarshal.GetRawUtf8PropertyName(p)), p.Value))
+                    var members = e.EnumerateObject().Select(p => (Name: Text(JsonMarshal.GetRawUtf8PropertyName(p)), p.Value))
                         .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
                     if (members.Any(m => !IsText(m.Name)))
                     {
@@ -72,7 +72,14 @@ public static class CanonicalJson
                 break;
             case JsonValueKind.String:
                 {
-                    var text = Decode(JsonMarshal.GetRawUtf8Value(e)[1..^1]);
+                    var raw = JsonMarshal.GetRawUtf8Value(e)[1..^1];
+                    if (raw.IndexOf((byte)'\\') < 0)
+                    {
+                        writer.WriteStringValue(raw); // no escapes: the document already checked it is UTF-8 text
+                        break;
+                    }
+
+                    var text = JsonStrings.DecodeToString(raw);
                     if (IsText(text))
                     {
                         writer.WriteStringValue(text);
@@ -100,7 +107,8 @@ public static class CanonicalJson
         }
     }
 
-    private static string Decode(ReadOnlySpan<byte> escaped) => JsonStrings.DecodeToString(escaped);
+    /// <summary>A key as UTF-16 (the order keys sort in): decoded by the engine's decoder only when written with escapes.</summary>
+    private static string Text(ReadOnlySpan<byte> raw) => raw.IndexOf((byte)'\\') < 0 ? Encoding.UTF8.GetString(raw) : JsonStrings.DecodeToString(raw);
 
     /// <summary>True when <paramref name="s"/> is well-formed UTF-16 (every surrogate in a pair).</summary>
     private static bool IsText(string s)

@@ -135,8 +135,8 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     {
         using var doc = JsonDocument.Parse("""{"b":"\uD800 \u00e9 \ud83d\ude00","a\udc00":["x",1.50]}""");
         Assert.Equal("""{"a\udc00":["x",1.50],"b":"\ud800 é \uD83D\uDE00"}""", CanonicalJson.Write(doc.RootElement));
-        using var plain = JsonDocument.Parse("""{"b":"é \ud83d\ude00","a":["x",1.50]}""");
-        Assert.Equal("""{"a":["x",1.50],"b":"é \uD83D\uDE00"}""", CanonicalJson.Write(plain.RootElement));
+        using var plain = JsonDocument.Parse("""{"b":"é \ud83d\ude00","a":["x",1.50],"c":"é 😀 <\"/>"}""");
+        Assert.Equal("""{"a":["x",1.50],"b":"é \uD83D\uDE00","c":"é \uD83D\uDE00 <\"/>"}""", CanonicalJson.Write(plain.RootElement));
     }
 
     [Fact]
