@@ -92,6 +92,54 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_truncated_gzip_log_is_an_error_not_a_shorter_report()
+    {
+        // Two members, as `cat a.gz b.gz` or a rotated log makes: whole, they read as the plain log does; cut
+        // anywhere but at the member boundary, the report would silently miss the rest (exit 0) without the
+        // strict-validation switch the tool ships with (src/Pacts.Cli/Pacts.Cli.csproj).
+        var lines = File.ReadAllLines(Path.Combine(CliRunner.RepoRoot, "examples", "events", "atlas.jsonl"));
+        var first = Gzip(string.Join('\n', lines[..20]) + "\n");
+        var whole = (byte[])[.. first, .. Gzip(string.Join('\n', lines[20..]) + "\n")];
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl.gz");
+        try
+        {
+            File.WriteAllBytes(file, whole);
+            var plain = CliRunner.Run("replay", "examples/events/atlas.jsonl", "--pacts", "examples/pacts", "--format", "json");
+            var read = CliRunner.Run("replay", file, "--pacts", "examples/pacts", "--format", "json");
+            Assert.Equal(plain.Exit, read.Exit);
+            Assert.Equal(plain.Out.Replace("examples/events/atlas.jsonl", "", StringComparison.Ordinal), read.Out.Replace(file, "", StringComparison.Ordinal));
+
+            foreach (var cut in new[] { 12, first.Length / 2, first.Length - 4, first.Length + 1, whole.Length - 30, whole.Length - 1 })
+            {
+                File.WriteAllBytes(file, whole[..cut]);
+                AssertOneClearError(CliRunner.Run("replay", file, "--pacts", "examples/pacts"), "not readable gzip");
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        static byte[] Gzip(string text)
+        {
+            var ms = new MemoryStream();
+            using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Optimal))
+            {
+                gz.Write(Encoding.UTF8.GetBytes(text));
+            }
+
+            return ms.ToArray();
+        }
+    }
+
+    [Fact]
+    public void The_tool_ships_with_strict_gzip_validation()
+    {
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pacts.runtimeconfig.json")));
+        Assert.True(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.IO.Compression.UseStrictValidation").GetBoolean());
+    }
+
+    [Fact]
     public void A_directory_with_no_pacts()
     {
         var dir = Directory.CreateTempSubdirectory("pacts-empty-").FullName;

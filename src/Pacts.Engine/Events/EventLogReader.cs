@@ -11,6 +11,13 @@ namespace Pacts.Events;
 public static class EventLogReader
 {
     /// <summary>Opens a log by path (<c>-</c> is <paramref name="stdin"/>), decompressing <c>.gz</c>.</summary>
+    /// <remarks>
+    /// A damaged gzip stream throws <see cref="InvalidDataException"/> while it is read. A <em>truncated</em> one
+    /// does so only when the host enables the runtime switch <c>System.IO.Compression.UseStrictValidation</c>, as
+    /// the <c>pacts</c> tool does; without it .NET ends the stream silently where the data stops. The switch is
+    /// process-wide and read once, so it is the host's to set (in its project:
+    /// <c>&lt;RuntimeHostConfigurationOption Include="System.IO.Compression.UseStrictValidation" Value="true" /&gt;</c>).
+    /// </remarks>
     public static Stream Open(string path, Func<Stream> stdin)
     {
         ArgumentNullException.ThrowIfNull(path);
