@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text;
 using System.Text.Json;
 using Pacts.Compiling;
 using Pacts.Diagnostics;
@@ -64,18 +63,9 @@ public sealed class Pact
     public static PactCompilation Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, Encoding.UTF8);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var d = new Diagnostic(DiagnosticCodes.Io, DiagnosticSeverity.Error, new SourceSpan(path, 1, 1), $"cannot read the file: {ex.Message}");
-            return new PactCompilation(path, null, [d]);
-        }
-
-        return Compile(text, path, PactDocumentReader.FormatOf(path));
+        return SourceText.TryRead(path, out var text, out var problem)
+            ? Compile(text, path, PactDocumentReader.FormatOf(path))
+            : new PactCompilation(path, null, [problem!]);
     }
 
     /// <summary>Compiles without the cache (the cache calls this).</summary>

@@ -429,3 +429,66 @@ public sealed class SourceFilesTests : IDisposable
         Assert.Equal([hidden], PactSet.FindFiles([hidden], []));
     }
 }
+
+/// <summary>Pact and test files are read as strict text: bytes that do not decode are an error where they are.</summary>
+public class SourceTextTests
+{
+    private const string Yaml = "pact: enc\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: city\n        allowList: [\"café\"]\n";
+
+    private static string Write(string name, byte[] bytes)
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-text-").FullName;
+        var path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void A_Latin_1_pact_is_an_error_at_its_first_undecodable_byte_not_a_value_no_call_matches()
+    {
+        var path = Write("latin1.pact.yaml", System.Text.Encoding.Latin1.GetBytes(Yaml));
+        var result = Pact.Load(path);
+        Assert.Null(result.Pact);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("PACT001", 6, 25), (d.Code, d.Span.Line, d.Span.Column));
+        Assert.Contains("not valid UTF-8", d.Message, StringComparison.Ordinal);
+        Assert.Contains("0xE9", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_Latin_1_test_file_is_an_error_too()
+    {
+        var text = "pact:\n  pact: p\n  bindings: []\ncases:\n  - name: caf\u00e9\n    tool: t\n    params: {}\n    expect: {valid: true}\n";
+        var result = Testing.PactTestRunner.RunFile(Write("latin1.test.yaml", System.Text.Encoding.Latin1.GetBytes(text)), pacts: null);
+        var d = Assert.Single(result.Errors);
+        Assert.Equal(("PACT001", 5, 14), (d.Code, d.Span.Line, d.Span.Column));
+    }
+
+    [Theory]
+    [InlineData("utf-8-bom")]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    [InlineData("utf-32le")]
+    public void Text_with_a_byte_order_mark_reads_in_its_encoding(string encoding)
+    {
+        System.Text.Encoding e = encoding switch
+        {
+            "utf-8-bom" => new System.Text.UTF8Encoding(true),
+            "utf-16le" => new System.Text.UnicodeEncoding(false, true),
+            "utf-16be" => new System.Text.UnicodeEncoding(true, true),
+            _ => new System.Text.UTF32Encoding(false, true),
+        };
+        var pact = Pact.Load(Write("p.pact.yaml", [.. e.GetPreamble(), .. e.GetBytes(Yaml)])).Pact;
+        Assert.NotNull(pact);
+        Assert.True(pact.Validate("t", """{"city":"café"}""").Valid);
+        Assert.False(pact.Validate("t", """{"city":"cafe"}""").Valid);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_in_UTF_16_is_an_error()
+    {
+        var bytes = (byte[])[0xFF, 0xFE, .. System.Text.Encoding.Unicode.GetBytes("pact: p\nbindings: []\n# "), 0x00, 0xD8, (byte)'\n', 0];
+        var d = Assert.Single(Pact.Load(Write("p.pact.yaml", bytes)).Diagnostics);
+        Assert.Equal(("PACT001", 3, 3), (d.Code, d.Span.Line, d.Span.Column));
+    }
+}

@@ -47,17 +47,9 @@ public static class PactTestRunner
     public static PactTestFileResult RunFile(string path, PactSet? pacts)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, Encoding.UTF8);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new PactTestFileResult(path, [], [new Diagnostic(DiagnosticCodes.Io, DiagnosticSeverity.Error, new SourceSpan(path, 1, 1), $"cannot read the file: {ex.Message}")]);
-        }
-
-        return Run(text, path, pacts);
+        return Reading.SourceText.TryRead(path, out var text, out var problem)
+            ? Run(text, path, pacts)
+            : new PactTestFileResult(path, [], [problem!]);
     }
 
     /// <summary>Runs the test file <paramref name="text"/>.</summary>
