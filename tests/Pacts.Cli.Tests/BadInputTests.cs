@@ -132,6 +132,33 @@ public class BadInputTests
         }
     }
 
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    [InlineData("utf-32le")]
+    public void A_UTF_16_log_is_one_clear_error_not_every_line_malformed(string encoding)
+    {
+        Encoding e = encoding switch
+        {
+            "utf-16le" => new UnicodeEncoding(false, true),
+            "utf-16be" => new UnicodeEncoding(true, true),
+            _ => new UTF32Encoding(false, true),
+        };
+        var text = File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "examples", "events", "atlas.jsonl"));
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllBytes(file, [.. e.GetPreamble(), .. e.GetBytes(text)]);
+        try
+        {
+            var result = CliRunner.Run("replay", file, "--pacts", "examples/pacts");
+            AssertOneClearError(result, "is not UTF-8: it is " + (encoding.StartsWith("utf-16", StringComparison.Ordinal) ? "UTF-16" : "UTF-32"));
+            Assert.Contains("iconv", result.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void The_tool_ships_with_strict_gzip_validation()
     {

@@ -86,6 +86,12 @@ internal static class ReplayCommand
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
                 {
                     broken = true;
+                    if (ex is EventLogEncodingException)
+                    {
+                        context.Fail($"log {log} is not UTF-8: {ex.Message}");
+                        continue;
+                    }
+
                     var what = log.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) && ex is InvalidDataException or IOException
                         ? "is not readable gzip" : "cannot be read";
                     context.Fail($"log {log} {what} ({ex.Message}); the report covers what was read before it");

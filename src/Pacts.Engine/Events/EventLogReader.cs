@@ -26,7 +26,10 @@ public static class EventLogReader
         return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
     }
 
-    /// <summary>Reads every record of <paramref name="stream"/>; I/O and gzip errors propagate to the caller.</summary>
+    /// <summary>
+    /// Reads every record of <paramref name="stream"/>; I/O and gzip errors propagate to the caller, and a log that
+    /// starts with a UTF-16 or UTF-32 byte order mark throws <see cref="EventLogEncodingException"/>.
+    /// </summary>
     public static IEnumerable<LogRecord> Read(Stream stream, string file)
     {
         foreach (var batch in ReadBatches(stream, file, new RecordBatch.Pool()))
@@ -69,6 +72,14 @@ public static class EventLogReader
                 if (lineNo == 1 && line.Span.StartsWith("\uFEFF"u8))
                 {
                     line = line[3..]; // a UTF-8 byte order mark is not part of the first event
+                }
+                else if (lineNo == 1 && line.Span is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, 0, 0xFE, 0xFF, ..])
+                {
+                    // Every line would be malformed, and malformed lines do not change the exit code: say it once.
+                    var name = line.Span[0] == 0 || line.Span[2..].StartsWith((ReadOnlySpan<byte>)[0, 0]) ? "UTF-32" : "UTF-16";
+                    throw new EventLogEncodingException(
+                        $"it is {name} text (it starts with a {name} byte order mark), and event logs are UTF-8 JSON lines; "
+                        + $"convert it first, e.g. `iconv -f {name} -t UTF-8` (Windows PowerShell's `>` writes UTF-16: use `Out-File -Encoding utf8`)");
                 }
 
                 if (IsBlank(line.Span))
@@ -200,5 +211,18 @@ public static class EventLogReader
         }
 
         return true;
+    }
+}
+
+/// <summary>
+/// An event log that is not UTF-8 text as a whole (a UTF-16 or UTF-32 file, as Windows PowerShell's <c>&gt;</c>
+/// writes): thrown while it is read, as for a damaged gzip stream.
+/// </summary>
+public sealed class EventLogEncodingException : IOException
+{
+    /// <summary>Creates the exception with its explanation.</summary>
+    public EventLogEncodingException(string message)
+        : base(message)
+    {
     }
 }
