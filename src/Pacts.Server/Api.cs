@@ -28,7 +28,7 @@ public static class Api
         });
         secured.MapPost("/pacts/{pactId}/validate-call", ValidateCall);
         secured.MapPost("/telemetry/events", Ingest);
-        secured.MapGet("/trust/{agentId}", Trust);
+        secured.MapGet("/trust/{**agentId}", Trust);
     }
 
     private static async Task<IResult> ValidateCall(string pactId, HttpRequest request, PactRegistry pacts, ServerOptions options)
@@ -183,8 +183,30 @@ public static class Api
         }
     }
 
-    private static IResult Trust(string agentId, Ledger ledger)
+    /// <summary>
+    /// The agent id of a trust request, decoded once from the request target as sent. Ids hold slashes
+    /// (<c>team/atlas</c>, <c>spiffe://prod/atlas</c>), and the router leaves <c>%2F</c> encoded while decoding
+    /// <c>%25</c>, so from the routed value <c>team%2Fatlas</c> and <c>team%252Fatlas</c> would be one id. Both
+    /// <c>/trust/team%2Fatlas</c> and <c>/trust/team/atlas</c> name <c>team/atlas</c>.
+    /// </summary>
+    internal static string AgentIdOf(HttpContext http, string routed)
     {
+        const string Marker = "/api/v1/trust/";
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var at = raw?.IndexOf(Marker, StringComparison.Ordinal) ?? -1;
+        if (raw is null || at < 0)
+        {
+            return routed;
+        }
+
+        var target = raw.AsSpan(at + Marker.Length);
+        var query = target.IndexOfAny('?', '#');
+        return Uri.UnescapeDataString(query < 0 ? target : target[..query]);
+    }
+
+    private static IResult Trust(string agentId, HttpContext http, Ledger ledger)
+    {
+        agentId = AgentIdOf(http, agentId);
         using var c = ledger.Open();
         long toolCalls = 0, evaluated = 0, valid = 0;
         var bySeverity = new Dictionary<string, long> { ["critical"] = 0, ["major"] = 0, ["minor"] = 0 };

@@ -115,6 +115,50 @@ public class ServeEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Trust_takes_agent_ids_with_slashes_and_percent_signs_as_sent()
+    {
+        // Kestrel's router leaves %2F encoded but decodes %25, so from the routed value `team%2Fatlas` and
+        // `team%252Fatlas` would be one id (TestServer does not keep the raw target, hence a real process).
+        var data = Directory.CreateTempSubdirectory("pacts-e2e-").FullName;
+        var server = (Process?)null;
+        try
+        {
+            var key = CliRunner.Run("keys", "add", "--data", data, "--description", "e2e").Out.Trim();
+            var port = FreePort();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Add("X-Pact-Key", key);
+            server = Start(data, port);
+            await WaitHealthy(http);
+
+            string[] ids = ["team/atlas", "team%2Fatlas", "spiffe://prod/é"];
+            var events = string.Join(",", ids.Select((id, i) => string.Join(",", Enumerable.Range(0, i + 1).Select(k =>
+                $$"""{"type":"tool_call","sessionId":"t-{{i}}-{{k}}","agentId":{{JsonSerializer.Serialize(id)}},"tool":"get_balance","params":{},"outcome":"success","attemptedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}"""))));
+            var ingest = await http.PostAsync("/api/v1/telemetry/events", new StringContent($$"""{"events":[{{events}}]}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, ingest.StatusCode);
+
+            async Task<int> Calls(string path)
+            {
+                var response = await http.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                return doc.RootElement.GetProperty("toolCalls").GetInt32();
+            }
+
+            Assert.Equal(1, await Calls("/api/v1/trust/team%2Fatlas"));
+            Assert.Equal(1, await Calls("/api/v1/trust/team/atlas"));
+            Assert.Equal(2, await Calls("/api/v1/trust/team%252Fatlas"));
+            Assert.Equal(3, await Calls($"/api/v1/trust/{Uri.EscapeDataString(ids[2])}?x=1"));
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/trust/team%2Fnobody")).StatusCode);
+        }
+        finally
+        {
+            server?.Kill(entireProcessTree: true);
+            server?.WaitForExit();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static Process Start(string data, int port)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "pacts.dll");
