@@ -150,8 +150,41 @@ public class BadInputTests
         try
         {
             var result = CliRunner.Run("replay", file, "--pacts", "examples/pacts");
-            AssertOneClearError(result, "is not UTF-8: it is " + (encoding.StartsWith("utf-16", StringComparison.Ordinal) ? "UTF-16" : "UTF-32"));
+            AssertOneClearError(result, "is not UTF-8 JSON lines: it is " + (encoding.StartsWith("utf-16", StringComparison.Ordinal) ? "UTF-16" : "UTF-32"));
             Assert.Contains("iconv", result.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("gzip", "name the file *.gz")]
+    [InlineData("zstd", "decompress it first")]
+    [InlineData("bzip2", "decompress it first")]
+    public void Compressed_data_read_as_text_is_one_clear_error(string format, string advice)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gz.Write(File.ReadAllBytes(Path.Combine(CliRunner.RepoRoot, "examples", "events", "atlas.jsonl")));
+        }
+
+        byte[] data = format switch
+        {
+            "gzip" => ms.ToArray(),
+            "zstd" => [0x28, 0xB5, 0x2F, 0xFD, 0x24, 0x10, (byte)'\n', 0x01],
+            _ => [.. "BZh91AY&SY"u8, (byte)'\n', 0x01],
+        };
+        // A rotated log under another name (logrotate's delaycompress, a copy) or piped to stdin: not a .gz name.
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.log.1");
+        File.WriteAllBytes(file, data);
+        try
+        {
+            var result = CliRunner.Run("replay", file, "--pacts", "examples/pacts");
+            AssertOneClearError(result, $"is not UTF-8 JSON lines: it is {format}-compressed data");
+            Assert.Contains(advice, result.Err, StringComparison.Ordinal);
         }
         finally
         {

@@ -88,7 +88,7 @@ internal static class ReplayCommand
                     broken = true;
                     if (ex is EventLogEncodingException)
                     {
-                        context.Fail($"log {log} is not UTF-8: {ex.Message}");
+                        context.Fail($"log {log} is not UTF-8 JSON lines: {ex.Message}");
                         continue;
                     }
 

@@ -28,7 +28,8 @@ public static class EventLogReader
 
     /// <summary>
     /// Reads every record of <paramref name="stream"/>; I/O and gzip errors propagate to the caller, and a log that
-    /// starts with a UTF-16 or UTF-32 byte order mark throws <see cref="EventLogEncodingException"/>.
+    /// starts with a UTF-16 or UTF-32 byte order mark or a compression format's magic number (gzip data in a file not
+    /// named <c>.gz</c>, zstd, xz, bzip2) throws <see cref="EventLogEncodingException"/>.
     /// </summary>
     public static IEnumerable<LogRecord> Read(Stream stream, string file)
     {
@@ -72,6 +73,13 @@ public static class EventLogReader
                 if (lineNo == 1 && line.Span.StartsWith("\uFEFF"u8))
                 {
                     line = line[3..]; // a UTF-8 byte order mark is not part of the first event
+                }
+                else if (lineNo == 1 && Compression(line.Span) is { } compression)
+                {
+                    // A compressed log not named .gz (piped to stdin, or rotated under another name) would be all malformed lines.
+                    throw new EventLogEncodingException(
+                        $"it is {compression}-compressed data, not JSON lines; "
+                        + (compression == "gzip" ? "name the file *.gz, or decompress it first (gunzip -c)" : "decompress it first"));
                 }
                 else if (lineNo == 1 && line.Span is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, 0, 0xFE, 0xFF, ..])
                 {
@@ -178,6 +186,16 @@ public static class EventLogReader
         return batch;
     }
 
+    /// <summary>The compression format whose magic number starts <paramref name="first"/>, if any (none can start a JSON text).</summary>
+    private static string? Compression(ReadOnlySpan<byte> first) => first switch
+    {
+        [0x1F, 0x8B, ..] => "gzip",
+        [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd",
+        [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, ..] => "xz",
+        [(byte)'B', (byte)'Z', (byte)'h', >= (byte)'1' and <= (byte)'9', ..] => "bzip2",
+        _ => null,
+    };
+
     private static bool IsEventsEnvelope(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object && !Evaluating.JsonStrings.TryGetProperty(root, "type"u8, out _)
         && Evaluating.JsonStrings.TryGetProperty(root, "events"u8, out var events) && events.ValueKind == JsonValueKind.Array;
@@ -215,8 +233,8 @@ public static class EventLogReader
 }
 
 /// <summary>
-/// An event log that is not UTF-8 text as a whole (a UTF-16 or UTF-32 file, as Windows PowerShell's <c>&gt;</c>
-/// writes): thrown while it is read, as for a damaged gzip stream.
+/// An event log that is not UTF-8 JSON lines as a whole (a UTF-16 or UTF-32 file, as Windows PowerShell's <c>&gt;</c>
+/// writes, or compressed data read as text): thrown while it is read, as for a damaged gzip stream.
 /// </summary>
 public sealed class EventLogEncodingException : IOException
 {
