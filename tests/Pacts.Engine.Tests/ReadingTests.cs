@@ -217,6 +217,18 @@ public class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("pact: t\nbindings:\n\t- tool: x\n", 3, 1)]
+    [InlineData("pact: t\nbindings:\n  - tool: x\n    conditions:\n  \t  - paramPath: a\n", 5, 3)]
+    public void A_tab_in_indentation_is_reported_on_its_line(string yaml, int line, int column)
+    {
+        // YamlDotNet puts this error at 1:1 whatever line holds the tab.
+        var e = Assert.Single(Pact.Compile(yaml, "p.yaml").Diagnostics);
+        Assert.Equal(("PACT001", line, column), (e.Code, e.Span.Line, e.Span.Column));
+        Assert.Contains("tab", e.Message, StringComparison.Ordinal);
+        Assert.Equal("indent with spaces", e.Help);
+    }
+
+    [Theory]
     [InlineData("\\ud800", 93)]          // a high surrogate alone
     [InlineData("x\\ud800y", 93)]        // followed by something that is not its low half
     [InlineData("\\udc00", 93)]          // a low surrogate alone

@@ -45,7 +45,9 @@ internal sealed class YamlPactReader
         }
         catch (YamlException ex)
         {
-            diagnostics.Error(DiagnosticCodes.Syntax, reader.Span(ex.Start), "invalid YAML: " + CleanMessage(ex.Message));
+            var message = CleanMessage(ex.Message);
+            var at = message.Contains("tab", StringComparison.Ordinal) && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start);
+            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, message.Contains("tab", StringComparison.Ordinal) ? "indent with spaces" : null);
             return null;
         }
         catch (AbortReadException)
@@ -61,6 +63,32 @@ internal sealed class YamlPactReader
         var core = idx >= 0 ? message[(idx + 3)..] : message;
         core = core.Trim().TrimEnd('.');
         return core.Length > 0 ? char.ToLowerInvariant(core[0]) + core[1..] : core;
+    }
+
+    /// <summary>
+    /// The first tab in a line's indentation: YamlDotNet reports "found invalid tab as indentation" at 1:1 whatever
+    /// line holds it, so the reader finds it itself.
+    /// </summary>
+    private static SourceSpan? IndentingTab(string text, string file)
+    {
+        var line = 1;
+        for (var start = 0; start < text.Length;)
+        {
+            var end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end;
+            var indent = text.AsSpan(start, end - start);
+            indent = indent[..(indent.IndexOfAnyExcept(' ', '\t') is var k and >= 0 ? k : indent.Length)];
+            var tab = indent.IndexOf('\t');
+            if (tab >= 0 && indent.Length < end - start)
+            {
+                return new SourceSpan(file, line, tab + 1);
+            }
+
+            start = end + 1;
+            line++;
+        }
+
+        return null;
     }
 
     private SourceSpan Span(Mark mark) => new(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
