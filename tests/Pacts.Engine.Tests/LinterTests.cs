@@ -32,6 +32,33 @@ public class LinterTests
         Assert.Equal("PACT104", d.Code);
     }
 
+    [Theory]
+    [InlineData("allowList: [a, null]", 6, 24)]
+    [InlineData("denyList: [~]", 6, 20)]
+    [InlineData("allowList:\n          - a\n          - NULL", 8, 13)]
+    public void A_null_in_a_list_never_matches(string rule, int line, int column)
+    {
+        var d = Assert.Single(Warnings("      - paramPath: a\n        " + rule + "\n"));
+        Assert.Equal(("PACT105", line, column), (d.Code, d.Span.Line, d.Span.Column));
+        Assert.Contains("required: true", d.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_in_a_JSON_list_is_the_same_warning_and_a_quoted_one_is_a_string()
+    {
+        var json = Pact.Compile("""{"pact":"p","bindings":[{"tool":"t","conditions":[{"paramPath":"a","allowList":["x",null]}]}]}""", "p.json", Reading.PactFormat.Json);
+        Assert.Equal(("PACT105", 1, 85), (json.Diagnostics.Single().Code, json.Diagnostics[0].Span.Line, json.Diagnostics[0].Span.Column));
+        Assert.Empty(Warnings("      - paramPath: a\n        allowList: ['null', \"~\"]\n"));
+    }
+
+    [Fact]
+    public void A_list_of_types_is_an_error_that_says_type_takes_one()
+    {
+        var d = Assert.Single(Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        type: [string, number]\n").Diagnostics);
+        Assert.Equal(("PACT004", 6, 15), (d.Code, d.Span.Line, d.Span.Column));
+        Assert.Contains("one type", d.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Consistent_pacts_have_no_warnings() =>
         Assert.Empty(Warnings("      - paramPath: a\n        allowList: [A1, B2]\n        regex: '[A-Z][0-9]'\n      - paramPath: b\n        denyList: [A1]\n"));

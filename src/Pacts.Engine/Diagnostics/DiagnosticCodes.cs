@@ -77,4 +77,7 @@ public static class DiagnosticCodes
 
     /// <summary>Warning: a required value that no string can satisfy together with the other rules.</summary>
     public const string UnsatisfiableRequired = "PACT104";
+
+    /// <summary>Warning: an allow or deny list that holds <c>null</c>, which no value ever equals (null is absent).</summary>
+    public const string NullInList = "PACT105";
 }

@@ -39,7 +39,21 @@ internal static class ListRules
             return null;
         }
 
-        return new ScalarSet(value.Scalars ?? ScalarItems.FromNodes(value.Items), repeat =>
+        var items = value.Scalars ?? ScalarItems.FromNodes(value.Items);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items.Kind(i) == PactNodeKind.Null)
+            {
+                // SPEC §4: null is treated as absent, so no rule but `required` ever sees one.
+                context.Warning(DiagnosticCodes.NullInList, items[i], $"`{name}` lists `null`, which never matches: a null param is treated as absent",
+                    name == "allowList"
+                        ? "remove it: `allowList` never checks a null or missing value, so one already passes unless the condition has `required: true`"
+                        : "remove it: to refuse a null or missing value, use `required: true`");
+                break;
+            }
+        }
+
+        return new ScalarSet(items, repeat =>
             context.Warning(DiagnosticCodes.DuplicateListValue, repeat, $"`{name}` lists `{repeat.Text}` more than once", "remove the repeat"));
     }
 

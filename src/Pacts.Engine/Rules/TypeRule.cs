@@ -20,10 +20,17 @@ internal sealed class TypeRule : RuleDefinition
     {
         if (value.Kind != PactNodeKind.String || !Types.Contains(value.Text))
         {
-            var shown = value.IsScalar ? $"`{value.Text}`" : value.Describe();
             var near = value.Kind == PactNodeKind.String ? Suggest.Closest(value.Text, Types) : null;
-            context.Error(DiagnosticCodes.BadEnumValue, value, $"unknown type {shown}",
-                near is null ? "use string, number, integer, boolean, object or array" : $"did you mean `{near}`?");
+            var help = near is null ? "use string, number, integer, boolean, object or array" : $"did you mean `{near}`?";
+            if (value.IsScalar)
+            {
+                context.Error(DiagnosticCodes.BadEnumValue, value, $"unknown type `{value.Text}`", help);
+            }
+            else
+            {
+                context.Error(DiagnosticCodes.WrongType, value, $"`type` names one type, not {value.Describe()}",
+                    value.Kind == PactNodeKind.Sequence ? "write one of string, number, integer, boolean, object or array; to accept several types, leave `type` out" : help);
+            }
             return null;
         }
 
