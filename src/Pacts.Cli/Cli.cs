@@ -39,7 +39,7 @@ internal static class Cli
 
             foreach (var error in errors)
             {
-                context.Err.WriteLine("pacts: error: " + error.Message);
+                context.Err.WriteLine("pacts: error: " + OneLine(error.Message));
             }
 
             var name = parse.CommandResult.Command == root ? "pacts" : "pacts " + parse.CommandResult.Command.Name;
@@ -55,5 +55,15 @@ internal static class Cli
         {
             return (int)context.Fail(ex.Message);
         }
+    }
+
+    /// <summary>
+    /// A parser message on one line (errors are one line each): System.CommandLine lists an option's choices on
+    /// lines of their own ("Must be one of:\n\t'json'\n\t'text'"), which become "Must be one of: 'json', 'text'".
+    /// </summary>
+    internal static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length <= 1 ? message.Trim() : lines[0] + " " + string.Join(", ", lines[1..]);
     }
 }

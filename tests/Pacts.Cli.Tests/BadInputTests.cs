@@ -193,6 +193,14 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_bad_option_value_is_one_line_with_its_choices()
+    {
+        var result = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "t", "--params", "{}", "--format", "xml");
+        AssertOneClearError(result, "Argument 'xml' not recognized. Must be one of: 'json', 'text'");
+        Assert.Equal(2, result.Err.TrimEnd('\n').Split('\n').Length); // the error, then where to find usage
+    }
+
+    [Fact]
     public void The_tool_ships_with_strict_gzip_validation()
     {
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pacts.runtimeconfig.json")));
