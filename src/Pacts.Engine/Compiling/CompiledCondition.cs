@@ -134,20 +134,22 @@ internal sealed class CompiledCondition
         where TArr : struct
     {
         var segments = _segments;
-        var kind = TNav.Kind(current);
         if (seg == segments.Length)
         {
-            if (kind == JsonValueKind.Null)
+            var raw = TNav.Leaf(current, out var leafKind);
+            if (leafKind == JsonValueKind.Null)
             {
                 Missing(trail, seg, sink);
             }
             else
             {
-                Present(kind, TNav.Raw(current), kind == JsonValueKind.Array ? TNav.ArrayLength(current) : 0, trail, sink);
+                Present(leafKind, raw, leafKind == JsonValueKind.Array ? TNav.ArrayLength(current) : 0, trail, sink);
             }
 
             return;
         }
+
+        var kind = TNav.Kind(current);
 
         var s = segments[seg];
         switch (s.Kind)

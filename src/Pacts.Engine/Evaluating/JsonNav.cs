@@ -19,6 +19,9 @@ internal interface IJsonNav<TNode, TObj, TArr>
     /// <summary>The value's verbatim JSON text (strings with their quotes).</summary>
     static abstract ReadOnlySpan<byte> Raw(TNode node);
 
+    /// <summary>A value at the end of a path: its verbatim text and its kind, each read once.</summary>
+    static abstract ReadOnlySpan<byte> Leaf(TNode node, out JsonValueKind kind);
+
     static abstract int ArrayLength(TNode node);
 
     /// <summary>The element at <paramref name="index"/>; the caller has checked the length.</summary>
@@ -74,6 +77,24 @@ internal readonly struct ElementNav : IJsonNav<JsonElement, JsonElement.ObjectEn
     public static JsonValueKind Kind(JsonElement node) => node.ValueKind;
 
     public static ReadOnlySpan<byte> Raw(JsonElement node) => JsonMarshal.GetRawUtf8Value(node);
+
+    // The kind from the text's first byte: a document's raw values have no leading whitespace, and the JSON grammar
+    // fixes the kind by its first byte. Saves asking the document a second time (ValueKind is a call per value).
+    public static ReadOnlySpan<byte> Leaf(JsonElement node, out JsonValueKind kind)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(node);
+        kind = raw[0] switch
+        {
+            (byte)'"' => JsonValueKind.String,
+            (byte)'{' => JsonValueKind.Object,
+            (byte)'[' => JsonValueKind.Array,
+            (byte)'t' => JsonValueKind.True,
+            (byte)'f' => JsonValueKind.False,
+            (byte)'n' => JsonValueKind.Null,
+            _ => JsonValueKind.Number,
+        };
+        return raw;
+    }
 
     public static int ArrayLength(JsonElement node) => node.GetArrayLength();
 
@@ -311,6 +332,12 @@ internal readonly struct DomNav : IJsonNav<DomNode, DomObjectCursor, DomArrayCur
     public static JsonValueKind Kind(DomNode node) => node.Dom.KindOf(node.Index);
 
     public static ReadOnlySpan<byte> Raw(DomNode node) => node.Dom.RawOf(node.Index);
+
+    public static ReadOnlySpan<byte> Leaf(DomNode node, out JsonValueKind kind)
+    {
+        kind = node.Dom.KindOf(node.Index);
+        return node.Dom.RawOf(node.Index);
+    }
 
     public static int ArrayLength(DomNode node) => node.Dom.CountOf(node.Index);
 
