@@ -75,6 +75,13 @@ public class CommandTests
             Assert.True(condition.TryGetProperty(rule, out _), rule);
         }
 
+        // A condition needs a rule, and `required: false` is not one (SPEC §2), as PACT010 says.
+        var branches = schema.RootElement.GetProperty("$defs").GetProperty("condition").GetProperty("anyOf").EnumerateArray().ToList();
+        Assert.Equal(10, branches.Count);
+        var requiredBranch = branches.Single(b => b.GetProperty("required")[0].GetString() == "required");
+        Assert.True(requiredBranch.GetProperty("properties").GetProperty("required").GetProperty("const").GetBoolean());
+        Assert.Equal("PACT010", Assert.Single(Pact.Compile("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        required: false\n").Diagnostics).Code);
+
         Assert.Equal(PactSchema.ToJson().ReplaceLineEndings("\n").Trim(), File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "examples", "pact.schema.json")).ReplaceLineEndings("\n").Trim());
         foreach (var pact in Directory.GetFiles(Path.Combine(CliRunner.RepoRoot, "examples", "pacts"), "*.pact.yaml"))
         {

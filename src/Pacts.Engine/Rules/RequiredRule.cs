@@ -29,6 +29,9 @@ internal sealed class RequiredRule : RuleDefinition
 
     public override JsonNode Schema() => new JsonObject { ["type"] = "boolean", ["description"] = Description };
 
+    /// <summary><c>required: false</c> is allowed but is not a rule (SPEC §2).</summary>
+    public override JsonNode CountsAsRule() => new JsonObject { ["const"] = true };
+
     private sealed class Compiled(RuleDefinition d, PactNode s, string m) : CompiledRule(d, s, m)
     {
         public override bool Fails(ref LocationValue value) => false;

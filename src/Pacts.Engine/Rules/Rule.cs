@@ -32,6 +32,12 @@ internal abstract class RuleDefinition
 
     /// <summary>The JSON Schema of the rule's value in a pact document.</summary>
     public abstract JsonNode Schema();
+
+    /// <summary>
+    /// The schema a value of this key must also meet for the key to count as a rule (SPEC §2: a condition needs at
+    /// least one); <c>true</c> for every rule but <c>required</c>, whose <c>false</c> checks nothing.
+    /// </summary>
+    public virtual JsonNode CountsAsRule() => JsonValue.Create(true);
 }
 
 /// <summary>

@@ -38,7 +38,11 @@ public static class PactSchema
             ["required"] = new JsonArray("paramPath"),
             ["properties"] = conditionProps,
             ["additionalProperties"] = false,
-            ["anyOf"] = new JsonArray([.. RuleCatalogue.All.Select(r => (JsonNode)new JsonObject { ["required"] = new JsonArray(r.Name) })]),
+            ["anyOf"] = new JsonArray([.. RuleCatalogue.All.Select(r => (JsonNode)new JsonObject
+            {
+                ["required"] = new JsonArray(r.Name),
+                ["properties"] = new JsonObject { [r.Name] = r.CountsAsRule() },
+            })]),
             ["description"] = "one paramPath, one or more rules from: " + string.Join(", ", ruleNames.Select(n => n!.GetValue<string>())),
         };
         var binding = new JsonObject
