@@ -201,6 +201,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_UTF_16_params_file_says_so()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(file, [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("""{"wallet":"x"}""")]);
+        try
+        {
+            AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "get_balance", "--params", "@" + file), "is UTF-16 text");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void The_tool_ships_with_strict_gzip_validation()
     {
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pacts.runtimeconfig.json")));
