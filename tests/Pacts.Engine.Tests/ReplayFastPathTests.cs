@@ -372,6 +372,39 @@ public class ReplayFastPathTests
         Check.One(Config, prop);
     }
 
+    [Fact]
+    public void Damaged_timestamps_are_refused_never_thrown_on()
+    {
+        // Every prefix of every accepted shape, and random bytes overwritten: the parser reads by index, so a short
+        // or odd text must be a plain false.
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            for (var i = 0; i < 20; i++)
+            {
+                var bytes = Encoding.UTF8.GetBytes(RandomTimestamp(rng));
+                for (var cut = 0; cut <= bytes.Length; cut++)
+                {
+                    Refused(bytes.AsSpan(0, cut));
+                }
+
+                const string Damage = "0123456789:-+.,TtZz \xff";
+                bytes[rng.Next(bytes.Length)] = (byte)Damage[rng.Next(Damage.Length)];
+                Refused(bytes);
+            }
+        });
+        Check.One(Config, prop);
+
+        // Either a timestamp or a plain refusal that leaves nothing behind.
+        static void Refused(ReadOnlySpan<byte> text)
+        {
+            if (!Iso8601.TryParse(text, out var value))
+            {
+                Assert.Equal(default, value);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("2026-11-21T08:00:01Z", "2026-11-21T08:00:01.0000000+00:00")]
     [InlineData("2026-11-21T08:00:01.5Z", "2026-11-21T08:00:01.5000000+00:00")]
