@@ -26,6 +26,9 @@ expect("required: false alone (not a rule, PACT010)", pact({ paramPath: "a", req
 expect("an unknown rule", pact({ paramPath: "a", maxLen: 3 }), false);
 expect("a bad pact id", { pact: "bad id!", bindings: [] }, false);
 expect("a bad severity", pact({ paramPath: "a", required: true, severity: "fatal" }), false);
+expect("a malformed paramPath (PACT009)", pact({ paramPath: "items[*.sku", required: true }), false);
+expect("an index with a leading zero", pact({ paramPath: "a[01]", required: true }), false);
+expect("a quoted key with escapes", pact({ paramPath: "['it\\'s'][*].x", required: true }), true);
 expect("required: false beside a rule", pact({ paramPath: "a", required: false, maxLength: 3 }), true);
 console.log(`schema: ajv ${require("ajv/package.json").version}, ${pacts.length} pacts, ${failures} failure(s)`);
 process.exit(failures === 0 ? 0 : 1);

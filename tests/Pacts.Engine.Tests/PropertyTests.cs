@@ -22,6 +22,42 @@ public class PropertyTests
     private static readonly string[] Paths = ["amount", "dest", "memo", "items[*].sku", "items[0].qty", "flag", "['x y']", "nested.a.b"];
 
     [Fact]
+    public void The_schema_pattern_for_paramPath_accepts_exactly_what_the_path_parser_accepts()
+    {
+        // ParamPath.Pattern is ECMAScript, where `$` ends the text; in .NET it would also match before a final
+        // newline, so the .NET check anchors with \z instead.
+        var pattern = Pacts.Paths.ParamPath.Pattern;
+        var regex = new System.Text.RegularExpressions.Regex(pattern[..^1] + "\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        string[] pieces = ["a", "b_1", "$x", "-", "_", "9", "Z", ".", ".", "[", "]", "[0]", "[1]", "[01]", "[*]", "['", "']", "[\"", "\"]",
+            "'", "\"", "\\", "\\'", "\\\"", "\\\\", "\\n", " ", "\n", "é", "[2147483647]", "[2147483648]", "[999999999]", "[]", "['x.y']"];
+        var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            for (var n = 0; n < 200; n++)
+            {
+                var sb = new StringBuilder();
+                var count = rng.Next(1, 8);
+                for (var k = 0; k < count; k++)
+                {
+                    sb.Append(pieces[rng.Next(pieces.Length)]);
+                }
+
+                var text = sb.ToString();
+                Assert.True(Pacts.Paths.ParamPath.TryParse(text, out _, out _) == regex.IsMatch(text), $"`{text}`");
+            }
+        });
+        Check.One(Config, prop);
+
+        // The segment limit, on both sides of it.
+        foreach (var segments in new[] { 1, 127, 128, 129 })
+        {
+            var text = "a" + string.Concat(Enumerable.Repeat("[0]", segments - 1));
+            Assert.Equal(Pacts.Paths.ParamPath.TryParse(text, out _, out _), regex.IsMatch(text));
+            Assert.Equal(segments <= Pacts.Paths.ParamPath.MaxSegments, regex.IsMatch(text));
+        }
+    }
+
+    [Fact]
     public void Yaml_and_json_forms_of_a_pact_give_identical_verdicts()
     {
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>

@@ -64,6 +64,21 @@ public sealed class ParamPath
     /// <summary>The most segments a path may have: params nest at most 64 levels, so a longer path can never resolve.</summary>
     public const int MaxSegments = 128;
 
+    private const string Ident = "[A-Za-z_$][A-Za-z0-9_$-]*";
+    private const string Quoted = "'(?:[^'\\\\]|\\\\['\"\\\\])*'|\"(?:[^\"\\\\]|\\\\['\"\\\\])*\"";
+
+    // 0 to int.MaxValue (2147483647) with no leading zero, digit by digit.
+    private const string Index = "0|[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+        + "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]";
+
+    /// <summary>
+    /// The path grammar as an ECMAScript regex, for the pact JSON Schema's <c>pattern</c> (editors flag a malformed
+    /// path as it is typed). It must accept exactly what <see cref="TryParse"/> accepts, the segment limit included;
+    /// a property test holds the two together. <c>$</c> ends the text in ECMAScript (in .NET it also matches before a
+    /// final newline).
+    /// </summary>
+    internal const string Pattern = "^(?:" + Ident + "|\\[(?:" + Quoted + ")\\])(?:\\." + Ident + "|\\[(?:" + Index + "|\\*|" + Quoted + ")\\]){0,127}$";
+
     /// <summary>The path as written in the pact.</summary>
     public string Text { get; }
 

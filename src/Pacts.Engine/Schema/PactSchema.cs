@@ -22,7 +22,7 @@ public static class PactSchema
     {
         var conditionProps = new JsonObject
         {
-            ["paramPath"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["description"] = "where the value is: a, a.b, a[0], items[*].sku, ['key.with.dots']" },
+            ["paramPath"] = new JsonObject { ["type"] = "string", ["pattern"] = Paths.ParamPath.Pattern, ["description"] = "where the value is: a, a.b, a[0], items[*].sku, ['key.with.dots']" },
             ["severity"] = new JsonObject { ["enum"] = new JsonArray("critical", "major", "minor"), ["default"] = "major" },
             ["message"] = new JsonObject { ["type"] = "string", ["description"] = "copied into every violation of this condition" },
         };
