@@ -59,6 +59,18 @@ public class LinterTests
         Assert.Contains("one type", d.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"3\"", "not the string `3`", "unquoted")]
+    [InlineData("3.0", "not `3.0`", "whole number")]
+    [InlineData("0", "not `0`", "whole number")]
+    public void A_bad_version_says_what_it_is(string version, string says, string help)
+    {
+        var d = Assert.Single(Pact.Compile($"pact: p\nversion: {version}\nbindings: []\n").Diagnostics);
+        Assert.Equal(("PACT006", 2, 10), (d.Code, d.Span.Line, d.Span.Column));
+        Assert.EndsWith(says, d.Message, StringComparison.Ordinal);
+        Assert.Contains(help, d.Help, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Consistent_pacts_have_no_warnings() =>
         Assert.Empty(Warnings("      - paramPath: a\n        allowList: [A1, B2]\n        regex: '[A-Z][0-9]'\n      - paramPath: b\n        denyList: [A1]\n"));

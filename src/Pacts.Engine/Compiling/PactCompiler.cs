@@ -327,7 +327,7 @@ internal sealed partial class PactCompiler
             return v;
         }
 
-        var shown = value.IsScalar ? $"`{value.Text}`" : value.Describe();
+        var shown = value.Kind == PactNodeKind.String ? $"the string `{value.Text}`" : value.IsScalar ? $"`{value.Text}`" : value.Describe();
         _diagnostics.Error(DiagnosticCodes.BadVersion, value.Span, $"`version` must be an integer of at least 1, not {shown}",
             value.Kind == PactNodeKind.String ? "write it unquoted: `version: 3`" : "write a whole number such as `version: 3`");
         return 1;
