@@ -52,6 +52,14 @@ public sealed class Pact
     /// <summary>The bound tool names, in file order.</summary>
     public IReadOnlyList<string> Tools { get; }
 
+    /// <summary>
+    /// The deepest params a call may have, in levels of objects and arrays (the params object is the first), as
+    /// <see cref="JsonDocumentOptions.MaxDepth"/> counts them: raw params nested deeper are refused as invalid JSON,
+    /// replay reports such a call as a malformed line, and <c>pacts validate-call</c> as an error. A
+    /// <see cref="JsonElement"/> is judged as given; <see cref="JsonDocument"/>'s default depth limit is this one.
+    /// </summary>
+    public const int MaxParamsDepth = ParamsDom.MaxDepth;
+
     /// <summary>Compiles pact text. Results are cached by content: compiling the same text again is a lookup.</summary>
     /// <param name="text">The pact document.</param>
     /// <param name="file">The name used in diagnostics.</param>

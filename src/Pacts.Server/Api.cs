@@ -63,7 +63,7 @@ public static class Api
                 return BadRequest("the body needs `params` (an object)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
             }
 
-            if (Depth(parameters) > options.MaxParamDepth)
+            if (JsonDepth.Of(parameters) > options.MaxParamDepth)
             {
                 return BadRequest($"params nest deeper than {options.MaxParamDepth} levels", null);
             }
@@ -109,7 +109,7 @@ public static class Api
                     continue;
                 }
 
-                if (ev!.Type == EventType.ToolCall && Depth(ev.Params) > options.MaxParamDepth)
+                if (ev!.Type == EventType.ToolCall && JsonDepth.Of(ev.Params) > options.MaxParamDepth)
                 {
                     rejected.Add((index, $"params nest deeper than {options.MaxParamDepth} levels"));
                     continue;
@@ -311,11 +311,4 @@ public static class Api
     }
 
     private static IResult BadRequest(string title, string? detail) => Results.Problem(statusCode: 400, title: title, detail: detail);
-
-    private static int Depth(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Object => 1 + e.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
-        JsonValueKind.Array => 1 + e.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
-        _ => 0,
-    };
 }

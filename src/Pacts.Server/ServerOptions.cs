@@ -16,7 +16,7 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
         return new ServerOptions(pacts, data,
             Int(config, "max-events", "PACTS_MAX_EVENTS", 1000),
             Int(config, "max-body-bytes", "PACTS_MAX_BODY_BYTES", 4 * 1024 * 1024),
-            Int(config, "max-param-depth", "PACTS_MAX_PARAM_DEPTH", 32));
+            Math.Min(Int(config, "max-param-depth", "PACTS_MAX_PARAM_DEPTH", 32), Pact.MaxParamsDepth)); // deeper would judge what replay and the CLI refuse
     }
 
     private static int Int(IConfiguration config, string key, string env, int fallback) =>

@@ -43,20 +43,24 @@ public class BadInputTests
         AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", parameters), mentions);
 
     [Fact]
-    public void Replay_writes_an_offending_value_nested_past_64_levels_instead_of_crashing()
+    public void Replay_writes_an_offending_value_as_deep_as_params_may_nest_and_reports_deeper_params_malformed()
     {
-        // The general reader takes lines 128 levels deep; the writer's own check of raw JSON stops at 64.
-        var deep = new string('[', 70) + new string(']', 70);
+        // Params may nest 64 levels (Pact.MaxParamsDepth), so the deepest offending value is 63 levels deep, written
+        // verbatim; params one level deeper get no verdict, as validate-call and the library give none.
+        var deepest = new string('[', 63) + new string(']', 63);
+        var tooDeep = new string('[', 64) + new string(']', 64);
         var file = Path.Combine(Path.GetTempPath(), $"pacts-{Guid.NewGuid():N}.jsonl");
         File.WriteAllText(file, string.Join('\n',
             """{"type":"session_start","sessionId":"s","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}""",
-            $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"transfer_funds","params":{"destination":{{deep}},"amount":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}"""));
+            $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"transfer_funds","params":{"destination":{{deepest}},"amount":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""",
+            $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"transfer_funds","params":{"destination":{{tooDeep}},"amount":1},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}"""));
         try
         {
             var result = CliRunner.Run("replay", file, "--pacts", "examples/pacts", "--verdicts", "-", "--fail-on", "none");
             Assert.Equal(0, result.Exit);
             Assert.DoesNotContain("Exception", result.Err, StringComparison.Ordinal);
-            Assert.Contains("\"value\":" + deep, result.Out, StringComparison.Ordinal);
+            Assert.Contains("\"value\":" + deepest, result.Out, StringComparison.Ordinal);
+            Assert.Contains("`params` nest deeper than 64 levels", result.Out + result.Err, StringComparison.Ordinal);
         }
         finally
         {
@@ -213,6 +217,15 @@ public class BadInputTests
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public void Params_deeper_than_the_engine_reads_are_an_error_as_in_replay()
+    {
+        static string Nested(int depth) => string.Concat(Enumerable.Repeat("{\"a\":", depth - 1)) + "{\"wallet\":\"0xA11A000000000000000000000000000000000001\"}" + new string('}', depth - 1);
+        var args = new[] { "validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "get_balance", "--params" };
+        Assert.Equal(1, CliRunner.Run([.. args, Nested(Pact.MaxParamsDepth)]).Exit); // judged: `wallet` is not at the top
+        AssertOneClearError(CliRunner.Run([.. args, Nested(Pact.MaxParamsDepth + 1)]), "nests deeper than 64 levels");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using Pacts.Events;
@@ -51,6 +52,46 @@ public class ReplayFastPathTests
             _ = BothWays(Encoding.UTF8.GetBytes(log));
         });
         Check.One(Config, prop);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(100)]
+    public void Params_deeper_than_the_limit_get_no_verdict_anywhere(int depth)
+    {
+        // One limit for every way in (Pact.MaxParamsDepth levels, the params object first): the raw reader refuses
+        // deeper params, and replay (scan or general path) reports the line malformed instead of judging it.
+        var nested = "1";
+        for (var i = 1; i < depth; i++)
+        {
+            nested = "{\"a\":" + nested + "}";
+        }
+
+        var parameters = depth == 1 ? """{"v":1}""" : "{\"v\":1,\"n\":" + nested + "}";
+        Assert.Equal(depth, Evaluating.JsonDepth.Of(JsonDocument.Parse(parameters, new JsonDocumentOptions { MaxDepth = 200 }).RootElement));
+        var deep = depth > Pact.MaxParamsDepth;
+        var pact = Pacts.Find("p")!;
+        if (deep)
+        {
+            Assert.ThrowsAny<JsonException>(() => pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(parameters)));
+        }
+        else
+        {
+            Assert.True(pact.Validate("t", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(parameters)).Valid);
+        }
+
+        var line = $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"t","params":{{parameters}},"outcome":"success","attemptedAt":"2026-11-21T08:00:00Z","pactId":"p"}""";
+        var analyzer = new ReplayAnalyzer(Pacts);
+        var calls = new List<string>();
+        analyzer.ProcessLog(new MemoryStream(Encoding.UTF8.GetBytes(line)), "l", c => calls.Add(c.ToJsonLine()));
+        var report = analyzer.Report();
+        Assert.Equal(deep ? 1 : 0, report.Malformed);
+        Assert.Equal(deep ? 0 : 1, calls.Count);
+        var general = EventLogReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(line)), "l").Single();
+        Assert.Equal(deep ? LogRecordKind.Malformed : LogRecordKind.Event, general.Kind);
     }
 
     [Theory]

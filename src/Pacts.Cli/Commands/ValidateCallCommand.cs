@@ -68,7 +68,12 @@ internal static class ValidateCallCommand
                 json = json[3..]; // a byte order mark from an editor is not part of the params
             }
 
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Pact.MaxParamsDepth });
+        }
+        catch (JsonException ex) when (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            // The library refuses raw params this deep, and replay reports them as a malformed line: no verdict here either.
+            return context.Fail($"{source} nests deeper than {Pact.MaxParamsDepth} levels; params may nest at most {Pact.MaxParamsDepth} (objects and arrays, the params object first)");
         }
         catch (JsonException ex)
         {

@@ -126,6 +126,13 @@ public static class EventParser
                 reason = $"`params` must be an object, not {Pact.Describe(parameters.ValueKind)}";
                 return LogRecordKind.Malformed;
             }
+
+            if (Evaluating.JsonDepth.Of(parameters) > Evaluating.ParamsDom.MaxDepth)
+            {
+                // As deep as the raw-bytes reader (and so validate-call and the library) refuses: no verdict here either.
+                reason = $"`params` nest deeper than {Evaluating.ParamsDom.MaxDepth} levels";
+                return LogRecordKind.Malformed;
+            }
         }
         else if (kind == EventType.Response)
         {
