@@ -5,7 +5,7 @@ namespace Pacts.Server;
 /// environment (<c>PACTS_PACTS</c>, <c>PACTS_DATA</c>, <c>PACTS_URLS</c>, <c>PACTS_MAX_EVENTS</c>,
 /// <c>PACTS_MAX_BODY_BYTES</c>, <c>PACTS_MAX_PARAM_DEPTH</c>); the command line wins.
 /// </summary>
-public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEventsPerBatch = 1000, long MaxBodyBytes = 4 * 1024 * 1024, int MaxParamDepth = 32)
+public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEventsPerBatch = 1000, long MaxBodyBytes = 4 * 1024 * 1024, int MaxParamDepth = Pact.MaxParamsDepth)
 {
     public static ServerOptions From(IConfiguration config)
     {
@@ -16,7 +16,9 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
         return new ServerOptions(pacts, data,
             Int(config, "max-events", "PACTS_MAX_EVENTS", 1000),
             Int(config, "max-body-bytes", "PACTS_MAX_BODY_BYTES", 4 * 1024 * 1024),
-            Math.Min(Int(config, "max-param-depth", "PACTS_MAX_PARAM_DEPTH", 32), Pact.MaxParamsDepth)); // deeper would judge what replay and the CLI refuse
+            // By default as deep as the engine reads everywhere else, so a call the CLI and replay judge is judged here;
+            // lower is a policy choice, deeper would judge what replay and the CLI refuse.
+            Math.Min(Int(config, "max-param-depth", "PACTS_MAX_PARAM_DEPTH", Pact.MaxParamsDepth), Pact.MaxParamsDepth));
     }
 
     private static int Int(IConfiguration config, string key, string env, int fallback) =>

@@ -216,12 +216,13 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         var big = await client.PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{"type":"x","pad":"{{huge}}"}]}"""));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
 
-        var deep = new string('[', 40) + new string(']', 40);
+        // Params may nest Pact.MaxParamsDepth (64) levels by default, as in replay and the CLI: {"a": [ x64 ]} is 65.
+        var deep = new string('[', 64) + new string(']', 64);
         var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$$"""{"tool":"transfer_funds","params":{"a":{{{deep}}}}}"""));
         Assert.Equal(HttpStatusCode.BadRequest, call.StatusCode);
         Assert.Contains("deeper", await call.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var nested = new string('[', 33) + new string(']', 33);
+        var nested = new string('[', 64) + new string(']', 64);
         var events = $$$"""{"events":[{"type":"tool_call","sessionId":"d","agentId":"deep","tool":"t","params":{"a":{{{nested}}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}]}""";
         var ingest = await (await client.PostAsync("/api/v1/telemetry/events", Json(events))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, ingest.GetProperty("accepted").GetInt32());
@@ -365,7 +366,7 @@ public class ServerOptionsTests
     [InlineData("16", 16)]
     [InlineData("64", 64)]
     [InlineData("100", 64)] // deeper would judge params that replay and `pacts validate-call` refuse
-    [InlineData("nonsense", 32)]
+    [InlineData("nonsense", 64)]
     public void Param_depth_is_capped_at_the_engines_limit(string configured, int effective)
     {
         var config = new ConfigurationBuilder()
