@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -55,7 +56,10 @@ public static class Api
 
             if (!JsonStrings.TryGetText(tool, out var toolName))
             {
-                return BadRequest("`tool` is not text: it escapes half of a UTF-16 surrogate pair", null);
+                // The two ways a JSON string can fail to be text; say which, as replay does for event fields.
+                return BadRequest(JsonMarshal.GetRawUtf8Value(tool).Contains((byte)'\\')
+                    ? "`tool` is not text: it escapes half of a UTF-16 surrogate pair"
+                    : "`tool` is not valid UTF-8 text", null);
             }
 
             if (!JsonStrings.TryGetProperty(root, "params"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)

@@ -132,6 +132,26 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task Invalid_UTF_8_is_judged_in_params_as_replay_judges_it_and_refused_as_a_tool_name()
+    {
+        var client = service.Client();
+        byte[] Body(string before, string after) => [.. Encoding.UTF8.GetBytes(before), 0xFF, .. Encoding.UTF8.GetBytes(after)];
+        using var badTool = new ByteArrayContent(Body("""{"tool":"get_""", """balance","params":{}}"""));
+        badTool.Headers.ContentType = new("application/json");
+        var refused = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", badTool);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("`tool` is not valid UTF-8 text", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var parameters = Body("""{"wallet":"0xA""", "\"}");
+        using var badParam = new ByteArrayContent([.. """{"tool":"get_balance","params":"""u8, .. parameters, (byte)'}']);
+        badParam.Headers.ContentType = new("application/json");
+        var judged = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", badParam);
+        Assert.Equal(HttpStatusCode.OK, judged.StatusCode);
+        var expected = PactSet.Load(service.PactsDir).Find("treasury-pact")!.Validate("get_balance", (ReadOnlyMemory<byte>)parameters).ToJson();
+        Assert.Equal(expected, await judged.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public void The_canonical_form_keeps_an_unpaired_surrogate_as_one_lowercase_escape_and_the_rest_as_usual()
     {
         using var doc = JsonDocument.Parse("""{"b":"\uD800 \u00e9 \ud83d\ude00","a\udc00":["x",1.50]}""");
