@@ -205,7 +205,32 @@ public static class Api
 
         var target = raw.AsSpan(at + Marker.Length);
         var query = target.IndexOfAny('?', '#');
-        return Uri.UnescapeDataString(query < 0 ? target : target[..query]);
+        target = query < 0 ? target : target[..query];
+
+        // Dot segments as sent (`x/../team%2Fatlas`) are resolved as RFC 3986 says, as the router resolved them, before
+        // the id is decoded: an encoded slash is part of a segment, so `%2F..%2F` stays in the id.
+        var segments = new List<string>();
+        foreach (var range in target.Split('/'))
+        {
+            switch (target[range])
+            {
+                case ".":
+                    break;
+                case "..":
+                    if (segments.Count == 0)
+                    {
+                        return routed;
+                    }
+
+                    segments.RemoveAt(segments.Count - 1);
+                    break;
+                default:
+                    segments.Add(target[range].ToString());
+                    break;
+            }
+        }
+
+        return Uri.UnescapeDataString(string.Join('/', segments));
     }
 
     private static IResult Trust(string agentId, HttpContext http, Ledger ledger)

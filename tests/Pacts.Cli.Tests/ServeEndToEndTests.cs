@@ -150,6 +150,10 @@ public class ServeEndToEndTests
             Assert.Equal(2, await Calls("/api/v1/trust/team%252Fatlas"));
             Assert.Equal(3, await Calls($"/api/v1/trust/{Uri.EscapeDataString(ids[2])}?x=1"));
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/trust/team%2Fnobody")).StatusCode);
+
+            // Dot segments sent as they are (HttpClient would resolve them itself): resolved before the id is decoded.
+            Assert.Contains("\"toolCalls\":1", await RawGet(port, key, "/api/v1/trust/x/../team%2Fatlas"), StringComparison.Ordinal);
+            Assert.Contains("\"toolCalls\":2", await RawGet(port, key, "/api/v1/trust/./team%252Fatlas"), StringComparison.Ordinal);
         }
         finally
         {
@@ -157,6 +161,17 @@ public class ServeEndToEndTests
             server?.WaitForExit();
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>A GET with the request target exactly as given (no client-side normalisation), returning the response text.</summary>
+    private static async Task<string> RawGet(int port, string key, string target)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pact-Key: {key}\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync();
     }
 
     private static Process Start(string data, int port)
