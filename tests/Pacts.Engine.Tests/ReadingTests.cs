@@ -496,11 +496,24 @@ public class SourceTextTests
         Assert.False(pact.Validate("t", """{"city":"cafe"}""").Valid);
     }
 
-    [Fact]
-    public void A_lone_surrogate_in_UTF_16_is_an_error()
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    [InlineData("utf-32le")]
+    [InlineData("utf-32be")]
+    public void A_code_unit_that_is_not_text_is_an_error_where_it_is(string encoding)
     {
-        var bytes = (byte[])[0xFF, 0xFE, .. System.Text.Encoding.Unicode.GetBytes("pact: p\nbindings: []\n# "), 0x00, 0xD8, (byte)'\n', 0];
+        // A lone high surrogate (UTF-16) or a surrogate code point (UTF-32, which may not hold one) on line 3, column 3.
+        var (e, bad) = encoding switch
+        {
+            "utf-16le" => ((System.Text.Encoding)new System.Text.UnicodeEncoding(false, true), (byte[])[0x00, 0xD8]),
+            "utf-16be" => (new System.Text.UnicodeEncoding(true, true), [0xD8, 0x00]),
+            "utf-32le" => (new System.Text.UTF32Encoding(false, true), [0x00, 0xD8, 0, 0]),
+            _ => (new System.Text.UTF32Encoding(true, true), [0, 0, 0xD8, 0x00]),
+        };
+        var bytes = (byte[])[.. e.GetPreamble(), .. e.GetBytes("pact: p\nbindings: []\n# "), .. bad, .. e.GetBytes("\n")];
         var d = Assert.Single(Pact.Load(Write("p.pact.yaml", bytes)).Diagnostics);
         Assert.Equal(("PACT001", 3, 3), (d.Code, d.Span.Line, d.Span.Column));
+        Assert.Contains(encoding.StartsWith("utf-16", StringComparison.Ordinal) ? "not valid UTF-16 text" : "not valid UTF-32 text", d.Message, StringComparison.Ordinal);
     }
 }

@@ -81,10 +81,9 @@ public static class EventLogReader
                         $"it is {compression}-compressed data, not JSON lines; "
                         + (compression == "gzip" ? "name the file *.gz, or decompress it first (gunzip -c)" : "decompress it first"));
                 }
-                else if (lineNo == 1 && line.Span is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, 0, 0xFE, 0xFF, ..])
+                else if (lineNo == 1 && Reading.SourceText.ByteOrderMark(line.Span) is { UnitBytes: > 1, Name: var name })
                 {
                     // Every line would be malformed, and malformed lines do not change the exit code: say it once.
-                    var name = line.Span[0] == 0 || line.Span[2..].StartsWith((ReadOnlySpan<byte>)[0, 0]) ? "UTF-32" : "UTF-16";
                     throw new EventLogEncodingException(
                         $"it is {name} text (it starts with a {name} byte order mark), and event logs are UTF-8 JSON lines; "
                         + $"convert it first, e.g. `iconv -f {name} -t UTF-8` (Windows PowerShell's `>` writes UTF-16: use `Out-File -Encoding utf8`)");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Pacts.Diagnostics;
 
@@ -10,7 +11,7 @@ namespace Pacts.Reading;
 /// </summary>
 internal static class SourceText
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly TextEncoding Utf8 = new("UTF-8", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), 0, 1, false);
 
     /// <summary>The file's text, or the one diagnostic that says why there is none.</summary>
     public static bool TryRead(string path, out string text, out Diagnostic? problem)
@@ -28,92 +29,104 @@ internal static class SourceText
             return false;
         }
 
-        var (encoding, skip) = bytes switch
-        {
-            [0xEF, 0xBB, 0xBF, ..] => ((Encoding)StrictUtf8, 3),
-            [0xFF, 0xFE, 0, 0, ..] => (new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true), 4),
-            [0, 0, 0xFE, 0xFF, ..] => (new UTF32Encoding(bigEndian: true, byteOrderMark: true, throwOnInvalidCharacters: true), 4),
-            [0xFF, 0xFE, ..] => (new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true), 2),
-            [0xFE, 0xFF, ..] => (new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true), 2),
-            _ => (StrictUtf8, 0),
-        };
+        var encoding = ByteOrderMark(bytes) ?? Utf8;
         try
         {
-            text = encoding.GetString(bytes, skip, bytes.Length - skip);
+            text = encoding.Encoding.GetString(bytes, encoding.MarkLength, bytes.Length - encoding.MarkLength);
             return true;
         }
         catch (DecoderFallbackException)
         {
-            problem = NotText(path, bytes.AsSpan(skip), encoding);
+            problem = NotText(path, bytes.AsSpan(encoding.MarkLength), encoding);
             return false;
         }
     }
 
-    private static Diagnostic NotText(string path, ReadOnlySpan<byte> bytes, Encoding encoding)
+    /// <summary>
+    /// The encoding a byte order mark at the start of <paramref name="bytes"/> names, or null without one. Event logs
+    /// use it too: a UTF-16 or UTF-32 mark there is a log that is not UTF-8 JSON lines.
+    /// </summary>
+    public static TextEncoding? ByteOrderMark(ReadOnlySpan<byte> bytes) => bytes switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => Utf8 with { MarkLength = 3 },
+        [0xFF, 0xFE, 0, 0, ..] => new("UTF-32", new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: true), 4, 4, false),
+        [0, 0, 0xFE, 0xFF, ..] => new("UTF-32", new UTF32Encoding(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true), 4, 4, true),
+        [0xFF, 0xFE, ..] => new("UTF-16", new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true), 2, 2, false),
+        [0xFE, 0xFF, ..] => new("UTF-16", new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true), 2, 2, true),
+        _ => null,
+    };
+
+    private static Diagnostic NotText(string path, ReadOnlySpan<byte> bytes, TextEncoding encoding)
     {
         var at = FirstInvalid(bytes, encoding);
-        var before = encoding.GetString(bytes[..at]); // decodes: it ends before the first invalid sequence
+        var before = encoding.Encoding.GetString(bytes[..at]); // decodes: it ends before the first invalid sequence
         var lineStart = before.LastIndexOf('\n') + 1;
         var line = before.AsSpan(..lineStart).Count('\n') + 1;
         var column = before.Length - lineStart + 1;
         var shown = at < bytes.Length ? $"byte 0x{bytes[at]:X2}" : "the last bytes";
-        var name = encoding is UTF8Encoding ? "UTF-8" : encoding.WebName.ToUpperInvariant();
         return new Diagnostic(DiagnosticCodes.Syntax, DiagnosticSeverity.Error, new SourceSpan(path, line, column),
-            $"the file is not valid {name} text: {shown} does not decode", "save the file as UTF-8");
+            $"the file is not valid {encoding.Name} text: {shown} does not decode", "save the file as UTF-8");
     }
 
-    /// <summary>Where the first sequence that does not decode starts (found here, not taken from the decoder's exception).</summary>
-    private static int FirstInvalid(ReadOnlySpan<byte> bytes, Encoding encoding)
+    /// <summary>
+    /// Where the first sequence that does not decode starts, by the framework's own <see cref="Rune"/> rules (a decoder's
+    /// exception does not say exactly where).
+    /// </summary>
+    private static int FirstInvalid(ReadOnlySpan<byte> bytes, TextEncoding encoding)
     {
-        if (encoding is UTF8Encoding)
+        var unit = encoding.UnitBytes;
+        Span<char> pair = stackalloc char[2];
+        var at = 0;
+        while (at < bytes.Length)
         {
-            System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
-            return read;
+            OperationStatus status;
+            int consumed;
+            if (unit == 1)
+            {
+                status = Rune.DecodeFromUtf8(bytes[at..], out _, out consumed);
+            }
+            else if (at + unit > bytes.Length)
+            {
+                return at;
+            }
+            else if (unit == 4)
+            {
+                (status, consumed) = (Rune.IsValid((int)Unit(bytes, at, 4, encoding.BigEndian)) ? OperationStatus.Done : OperationStatus.InvalidData, 4);
+            }
+            else
+            {
+                var units = Math.Min(2, (bytes.Length - at) / 2);
+                for (var k = 0; k < units; k++)
+                {
+                    pair[k] = (char)Unit(bytes, at + (2 * k), 2, encoding.BigEndian);
+                }
+
+                status = Rune.DecodeFromUtf16(pair[..units], out _, out var chars);
+                consumed = chars * 2;
+            }
+
+            if (status != OperationStatus.Done)
+            {
+                return at;
+            }
+
+            at += consumed;
         }
 
-        var unit = encoding is UTF32Encoding ? 4 : 2;
-        var bigEndian = encoding.GetPreamble() is [0xFE, 0xFF] or [0, 0, 0xFE, 0xFF];
-        for (var i = 0; i < bytes.Length; i += unit)
+        return at;
+    }
+
+    private static uint Unit(ReadOnlySpan<byte> bytes, int at, int width, bool bigEndian)
+    {
+        var value = 0u;
+        for (var k = 0; k < width; k++)
         {
-            if (i + unit > bytes.Length)
-            {
-                return i;
-            }
-
-            var value = 0u;
-            for (var k = 0; k < unit; k++)
-            {
-                value |= (uint)bytes[i + (bigEndian ? unit - 1 - k : k)] << (8 * k);
-            }
-
-            if (unit == 4)
-            {
-                if (value > 0x10FFFF || value is >= 0xD800 and <= 0xDFFF)
-                {
-                    return i;
-                }
-            }
-            else if (value is >= 0xDC00 and <= 0xDFFF)
-            {
-                return i;
-            }
-            else if (value is >= 0xD800 and <= 0xDBFF)
-            {
-                if (i + 4 > bytes.Length)
-                {
-                    return i;
-                }
-
-                var next = bigEndian ? (uint)((bytes[i + 2] << 8) | bytes[i + 3]) : (uint)((bytes[i + 3] << 8) | bytes[i + 2]);
-                if (next is < 0xDC00 or > 0xDFFF)
-                {
-                    return i;
-                }
-
-                i += 2;
-            }
+            value = (value << 8) | bytes[at + (bigEndian ? k : width - 1 - k)];
         }
 
-        return bytes.Length;
+        return value;
     }
 }
+
+/// <summary>A text encoding as a byte order mark names it: strict (bytes that do not decode throw), with the mark's length.</summary>
+internal sealed record TextEncoding(string Name, Encoding Encoding, int MarkLength, int UnitBytes, bool BigEndian);
