@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -56,10 +55,8 @@ public static class Api
 
             if (!JsonStrings.TryGetText(tool, out var toolName))
             {
-                // The two ways a JSON string can fail to be text; say which, as replay does for event fields.
-                return BadRequest(JsonMarshal.GetRawUtf8Value(tool).Contains((byte)'\\')
-                    ? "`tool` is not text: it escapes half of a UTF-16 surrogate pair"
-                    : "`tool` is not valid UTF-8 text", null);
+                // Invalid UTF-8, or an escaped half of a surrogate pair (which no UTF-8 can hold): worded as replay words it.
+                return BadRequest("`tool` is not valid UTF-8 text", null);
             }
 
             if (!JsonStrings.TryGetProperty(root, "params"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)
@@ -113,7 +110,8 @@ public static class Api
                     continue;
                 }
 
-                if (ev!.Type == EventType.ToolCall && JsonDepth.Of(ev.Params) > options.MaxParamDepth)
+                // The parser already refused params deeper than the engine reads; only a lower policy limit needs a second look.
+                if (ev!.Type == EventType.ToolCall && options.MaxParamDepth < Pact.MaxParamsDepth && JsonDepth.Of(ev.Params) > options.MaxParamDepth)
                 {
                     rejected.Add((index, $"params nest deeper than {options.MaxParamDepth} levels"));
                     continue;

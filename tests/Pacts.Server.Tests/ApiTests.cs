@@ -106,7 +106,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         var client = service.Client();
         var badTool = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json("""{"tool":"x\ud800","params":{}}"""));
         Assert.Equal(HttpStatusCode.BadRequest, badTool.StatusCode);
-        Assert.Contains("surrogate", await badTool.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("`tool` is not valid UTF-8 text", await badTool.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         const string Params = """{"destination":"0xA11A000000000000000000000000000000000001","amount":5,"currency":"USDC","memo":"\ud800","q\udc00":1}""";
         var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"x\ud800":0,"tool":"transfer_funds","params":{{Params}}}"""));
@@ -247,6 +247,21 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         var ingest = await (await client.PostAsync("/api/v1/telemetry/events", Json(events))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, ingest.GetProperty("accepted").GetInt32());
         Assert.Contains("deeper", Assert.Single(ingest.GetProperty("rejected").EnumerateArray()).GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lower_param_depth_is_a_policy_the_service_holds()
+    {
+        using var strict = service.Factory.WithWebHostBuilder(b => b.UseSetting("max-param-depth", "8"));
+        var client = strict.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Pact-Key", service.Key);
+        var nested = new string('[', 9) + new string(']', 9); // {"a": [ x9 ]}: 10 levels
+        var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$$"""{"tool":"get_balance","params":{"a":{{{nested}}}}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, call.StatusCode);
+        Assert.Contains("deeper than 8 levels", await call.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var events = $$$"""{"events":[{"type":"tool_call","sessionId":"d8","agentId":"deep8","tool":"t","params":{"a":{{{nested}}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}]}""";
+        var ingest = await (await client.PostAsync("/api/v1/telemetry/events", Json(events))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("deeper than 8 levels", Assert.Single(ingest.GetProperty("rejected").EnumerateArray()).GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
