@@ -46,8 +46,9 @@ internal sealed class YamlPactReader
         catch (YamlException ex)
         {
             var message = CleanMessage(ex.Message);
-            var at = message.Contains("tab", StringComparison.Ordinal) && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start);
-            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, message.Contains("tab", StringComparison.Ordinal) ? "indent with spaces" : null);
+            var tabs = message.Contains("tab", StringComparison.Ordinal);
+            var at = tabs && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start);
+            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, tabs ? "indent with spaces" : null);
             return null;
         }
         catch (AbortReadException)

@@ -40,21 +40,20 @@ internal static class ListRules
         }
 
         var items = value.Scalars ?? ScalarItems.FromNodes(value.Items);
-        for (var i = 0; i < items.Count; i++)
+        var set = new ScalarSet(items, repeat =>
+            context.Warning(DiagnosticCodes.DuplicateListValue, repeat, $"`{name}` lists `{repeat.Text}` more than once", "remove the repeat"));
+        if (set.HasNull)
         {
-            if (items.Kind(i) == PactNodeKind.Null)
-            {
-                // SPEC §4: null is treated as absent, so no rule but `required` ever sees one.
-                context.Warning(DiagnosticCodes.NullInList, items[i], $"`{name}` lists `null`, which never matches: a null param is treated as absent",
-                    name == "allowList"
-                        ? "remove it: `allowList` never checks a null or missing value, so one already passes unless the condition has `required: true`"
-                        : "remove it: to refuse a null or missing value, use `required: true`");
-                break;
-            }
+            // SPEC §4: null is treated as absent, so no rule but `required` ever sees one. Found by the set's own pass;
+            // the items are searched again only to point at the first.
+            var first = Enumerable.Range(0, items.Count).First(i => items.Kind(i) == PactNodeKind.Null);
+            context.Warning(DiagnosticCodes.NullInList, items[first], $"`{name}` lists `null`, which never matches: a null param is treated as absent",
+                name == "allowList"
+                    ? "remove it: `allowList` never checks a null or missing value, so one already passes unless the condition has `required: true`"
+                    : "remove it: to refuse a null or missing value, use `required: true`");
         }
 
-        return new ScalarSet(items, repeat =>
-            context.Warning(DiagnosticCodes.DuplicateListValue, repeat, $"`{name}` lists `{repeat.Text}` more than once", "remove the repeat"));
+        return set;
     }
 
     public static string Describe(PactNode list)

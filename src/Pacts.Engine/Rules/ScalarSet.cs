@@ -94,6 +94,9 @@ internal sealed class ScalarSet
         return was;
     }
 
+    /// <summary>True when the list names <c>null</c> (which no param value ever equals: null is absent).</summary>
+    public bool HasNull => _null;
+
     /// <summary>True when <paramref name="node"/> equals a member (compile-time use: overlap checks).</summary>
     public bool Contains(PactNode node) => node.Kind switch
     {
