@@ -53,10 +53,10 @@ internal static class ValidateCallCommand
             return ExitCode.Error;
         }
 
-        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        if (Reading.SourceText.ByteOrderMark(bytes) is { UnitBytes: > 1, Name: var encoding })
         {
             // Windows PowerShell's `>` and `Out-File` write UTF-16; JSON here is UTF-8 (RFC 8259).
-            return context.Fail($"{source} is UTF-16 text (it starts with a UTF-16 byte order mark); pass UTF-8 JSON, e.g. convert it with `iconv -f UTF-16 -t UTF-8`");
+            return context.Fail($"{source} is {encoding} text (it starts with a {encoding} byte order mark); pass UTF-8 JSON, e.g. convert it with `iconv -f {encoding} -t UTF-8`");
         }
 
         JsonDocument doc;
