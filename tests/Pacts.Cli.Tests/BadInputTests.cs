@@ -281,6 +281,29 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_log_cannot_write_markdown_into_the_markdown_report()
+    {
+        // Ids, param names and values from the log, each trying to close its code span or the table cell and
+        // write an image, a link or HTML of its own (the report lands in job summaries and PR comments).
+        var log = """
+            {"type":"tool_call","sessionId":"s|x","agentId":"a`![i](https://e.example/t.png)`","tool":"transfer_funds","params":{"destination":"0xA11A000000000000000000000000000000000001","amount":1,"currency":"USDC","x` <img src=e> [l](https://e.example) `y":"``|``"},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z","pactId":"treasury-pact"}
+            {"type":"tool_call","sessionId":"s2","agentId":"b","tool":"t`<b>`","params":{},"outcome":"success","attemptedAt":"2026-11-21T08:00:02Z","pactId":"p`*x*`"}
+            """;
+        var (_, stdout, _) = CliRunner.RunWithStdin(log, "replay", "-", "--pacts", "examples/pacts", "--format", "markdown");
+        var lines = stdout.Split('\n');
+        var invalid = lines.Single(l => l.Contains("additionalParams", StringComparison.Ordinal));
+        Assert.Equal(
+            """| `-:1` | `transfer_funds` | `s\|x` | major | `` ['x` <img src=e> [l](https://e.example) `y'] `` | additionalParams | ``` "``\|``" ``` | `x` \<img src=e\> \[l\]\(https://e\.example\) `y` is not a param of `transfer_funds` |""",
+            invalid);
+
+        // Each row keeps its eight cells: no `|` from the log splits one.
+        Assert.Equal(9, invalid.Replace("\\|", "", StringComparison.Ordinal).Count(c => c == '|'));
+        var agentRow = lines.Single(l => l.StartsWith("| ``", StringComparison.Ordinal) && l.Contains("treasury-pact", StringComparison.Ordinal));
+        Assert.StartsWith("| `` a`![i](https://e.example/t.png)` `` | `treasury-pact` |", agentRow, StringComparison.Ordinal);
+        Assert.Contains("- `` p`*x*` ``: 1 call(s) not evaluated", lines);
+    }
+
+    [Fact]
     public void Control_characters_from_a_pact_never_reach_the_terminal()
     {
         // A pact from a pull request is untrusted in CI: its values are quoted in messages and its lines shown under

@@ -18,13 +18,13 @@ internal static class ReportRenderer
         if (r.Pacts.Count > 0)
         {
             w.WriteLine();
-            Table(w, "  ", PactHeader, PactRows(r));
+            Table(w, "  ", PactHeader, PactRows(r, AsIs));
         }
 
         if (r.Agents.Count > 0)
         {
             w.WriteLine();
-            Table(w, "  ", AgentHeader, AgentRows(r));
+            Table(w, "  ", AgentHeader, AgentRows(r, AsIs));
         }
 
         if (r.InvalidCalls.Count > 0)
@@ -84,7 +84,7 @@ internal static class ReportRenderer
             w.WriteLine();
             w.WriteLine("### By agent and pact");
             w.WriteLine();
-            MarkdownTable(w, PactHeader, PactRows(r).Select(row => row.Select(Escape).ToArray()));
+            MarkdownTable(w, PactHeader, PactRows(r, MarkdownText.Code));
         }
 
         if (r.Agents.Count > 0)
@@ -92,7 +92,7 @@ internal static class ReportRenderer
             w.WriteLine();
             w.WriteLine("### Agent session health");
             w.WriteLine();
-            MarkdownTable(w, AgentHeader, AgentRows(r).Select(row => row.Select(Escape).ToArray()));
+            MarkdownTable(w, AgentHeader, AgentRows(r, MarkdownText.Code));
         }
 
         if (r.InvalidCalls.Count > 0)
@@ -106,7 +106,7 @@ internal static class ReportRenderer
             {
                 foreach (var v in c.Violations)
                 {
-                    w.WriteLine($"| `{c.File}:{c.Line}` | `{c.Tool}` | `{c.SessionId}` | {v.Severity.ToName()} | `{Escape(v.ParamPath)}` | {v.Rule} | {(v.Value is null ? "" : "`" + Escape(VerdictRenderer.Shorten(v.Value)) + "`")} | {Escape(v.Message)} |");
+                    w.WriteLine($"| {MarkdownText.Code($"{c.File}:{c.Line}")} | {MarkdownText.Code(c.Tool)} | {MarkdownText.Code(c.SessionId)} | {v.Severity.ToName()} | {MarkdownText.Code(v.ParamPath)} | {v.Rule} | {(v.Value is null ? "" : MarkdownText.Code(VerdictRenderer.Shorten(v.Value)))} | {MarkdownText.Message(v.Message)} |");
                 }
             }
         }
@@ -118,7 +118,7 @@ internal static class ReportRenderer
             w.WriteLine();
             foreach (var u in r.UnknownPacts)
             {
-                w.WriteLine($"- `{u.PactId}`: {u.Calls} call(s) not evaluated");
+                w.WriteLine($"- {MarkdownText.Code(u.PactId)}: {u.Calls} call(s) not evaluated");
             }
         }
 
@@ -129,7 +129,7 @@ internal static class ReportRenderer
             w.WriteLine();
             foreach (var m in r.MalformedLines)
             {
-                w.WriteLine($"- `{m.File}:{m.Line}`: {Escape(m.Reason)}");
+                w.WriteLine($"- {MarkdownText.Code($"{m.File}:{m.Line}")}: {MarkdownText.Message(m.Reason)}");
             }
         }
     }
@@ -137,15 +137,16 @@ internal static class ReportRenderer
     private static readonly string[] PactHeader = ["agent", "pact", "evaluated", "valid %", "critical %", "major %", "minor %", "top violating paths"];
     private static readonly string[] AgentHeader = ["agent", "sessions", "ended success %", "p50 ms", "p95 ms", "p99 ms", "tool errors %", "invalid %"];
 
-    private static IEnumerable<string[]> PactRows(ReplayReport r) => r.Pacts.Select(p => new[]
+    /// <summary>The rows of the per-pact table; <paramref name="id"/> renders an id or a path taken from the log.</summary>
+    private static IEnumerable<string[]> PactRows(ReplayReport r, Func<string, string> id) => r.Pacts.Select(p => new[]
     {
-        p.AgentId, p.PactId, N(p.Evaluated), Pct(p.ComplianceRate), Pct(p.InvalidRateBySeverity.Critical), Pct(p.InvalidRateBySeverity.Major), Pct(p.InvalidRateBySeverity.Minor),
-        p.TopParamPaths.Count == 0 ? "-" : string.Join(", ", p.TopParamPaths.Select(x => $"{(x.ParamPath.Length == 0 ? "(call)" : x.ParamPath)} ({x.Count})")),
+        id(p.AgentId), id(p.PactId), N(p.Evaluated), Pct(p.ComplianceRate), Pct(p.InvalidRateBySeverity.Critical), Pct(p.InvalidRateBySeverity.Major), Pct(p.InvalidRateBySeverity.Minor),
+        p.TopParamPaths.Count == 0 ? "-" : string.Join(", ", p.TopParamPaths.Select(x => $"{(x.ParamPath.Length == 0 ? "(call)" : id(x.ParamPath))} ({x.Count})")),
     });
 
-    private static IEnumerable<string[]> AgentRows(ReplayReport r) => r.Agents.Select(a => new[]
+    private static IEnumerable<string[]> AgentRows(ReplayReport r, Func<string, string> id) => r.Agents.Select(a => new[]
     {
-        a.AgentId, N(a.Sessions), Pct(a.SessionSuccessRate), Ms(a.SessionDurationMs?.P50), Ms(a.SessionDurationMs?.P95), Ms(a.SessionDurationMs?.P99),
+        id(a.AgentId), N(a.Sessions), Pct(a.SessionSuccessRate), Ms(a.SessionDurationMs?.P50), Ms(a.SessionDurationMs?.P95), Ms(a.SessionDurationMs?.P99),
         Pct(a.ToolErrorRate), Pct(a.InvalidRate),
     });
 
@@ -172,9 +173,9 @@ internal static class ReportRenderer
         }
     }
 
-    private static bool IsNumeric(string s) => s.Length > 0 && (char.IsAsciiDigit(s[0]) || s == "-");
+    private static string AsIs(string text) => text;
 
-    private static string Escape(string s) => TerminalText.Safe(s).Replace("|", "\\|", StringComparison.Ordinal);
+    private static bool IsNumeric(string s) => s.Length > 0 && (char.IsAsciiDigit(s[0]) || s == "-");
 
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
