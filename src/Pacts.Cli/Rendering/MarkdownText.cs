@@ -13,7 +13,8 @@ internal static class MarkdownText
 {
     /// <summary>
     /// <paramref name="text"/> as one code span for a table cell: fenced by one backtick more than the longest run
-    /// inside it (padded with a space, which renderers strip, where it starts or ends with one), <c>|</c> escaped
+    /// inside it (padded with a space on each side, which renderers strip, where it holds a backtick or both begins
+    /// and ends with a space), <c>|</c> escaped
     /// as GitHub's tables require even inside code. Empty text is shown as <c>(empty)</c>.
     /// </summary>
     public static string Code(string text)
@@ -32,7 +33,9 @@ internal static class MarkdownText
         }
 
         var fence = new string('`', longest + 1);
-        var pad = longest > 0 || safe[0] == ' ' || safe[^1] == ' ' ? " " : "";
+        // CommonMark strips one space from each end of a span that begins and ends with one (and is not all spaces):
+        // a pad keeps a leading or trailing backtick off the fence, and the text's own edge spaces.
+        var pad = (longest > 0 || (safe[0] == ' ' && safe[^1] == ' ')) && safe.AsSpan().ContainsAnyExcept(' ') ? " " : "";
         return fence + pad + safe + pad + fence;
     }
 

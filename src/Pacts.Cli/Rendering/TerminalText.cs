@@ -5,7 +5,11 @@ namespace Pacts.Cli.Rendering;
 /// <summary>
 /// Text from logs and calls (agent ids, tool names, values, reasons) is untrusted: before it reaches a
 /// terminal its control characters are shown escaped (<c>\u001b</c>), so a log line cannot move the cursor,
-/// recolour the report or forge lines of it.
+/// recolour the report or forge lines of it. So are the characters that change how text reads without being seen:
+/// Unicode format characters (bidirectional overrides, which can show <c>transfer_funds</c> backwards or reorder a
+/// line; zero-width spaces and joiners, which make two different tool names look the same; the invisible "tag"
+/// characters that hide text for a model to read), line and paragraph separators, and lone surrogates. An auditor
+/// reading a report sees every character that is there.
 /// </summary>
 internal static class TerminalText
 {
@@ -21,24 +25,46 @@ internal static class TerminalText
             return text ?? "";
         }
 
-        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+        // Printable ASCII (the usual case) needs no look at each character.
+        var first = text.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (first < 0)
         {
             return text;
         }
 
-        var sb = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
+        StringBuilder? sb = null;
+        var i = first;
+        while (i < text.Length)
         {
-            if ((c < 0x20 && !(keepTabs && c == '\t')) || (c >= 0x7f && c <= 0x9f))
+            var status = Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used);
+            var hidden = status != System.Buffers.OperationStatus.Done || IsHidden(rune, keepTabs);
+            if (hidden)
             {
-                sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                sb ??= new StringBuilder(text.Length + 8).Append(text, 0, i);
+                for (var k = 0; k < used; k++)
+                {
+                    sb.Append("\\u").Append(((int)text[i + k]).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                }
             }
             else
             {
-                sb.Append(c);
+                sb?.Append(text, i, used);
             }
+
+            i += used;
         }
 
-        return sb.ToString();
+        return sb?.ToString() ?? text;
+    }
+
+    private static bool IsHidden(Rune rune, bool keepTabs)
+    {
+        if (rune.Value == '\t')
+        {
+            return !keepTabs;
+        }
+
+        return Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
     }
 }
