@@ -42,8 +42,7 @@ internal static class Cli
                 context.Err.WriteLine("pacts: error: " + OneLine(error.Message));
             }
 
-            var name = parse.CommandResult.Command == root ? "pacts" : "pacts " + parse.CommandResult.Command.Name;
-            context.Err.WriteLine($"run `{name} --help` for usage");
+            context.Err.WriteLine($"run `{CommandLine(parse.CommandResult)} --help` for usage");
             return (int)ExitCode.Error;
         }
 
@@ -55,6 +54,22 @@ internal static class Cli
         {
             return (int)context.Fail(ex.Message);
         }
+    }
+
+    /// <summary>The words that name a command, from <c>pacts</c> down: <c>pacts keys add</c>, not <c>pacts add</c>.</summary>
+    internal static string CommandLine(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new List<string>();
+        for (var result = (System.CommandLine.Parsing.SymbolResult?)command; result is not null; result = result.Parent)
+        {
+            if (result is System.CommandLine.Parsing.CommandResult c)
+            {
+                names.Add(c.Parent is null ? "pacts" : c.Command.Name);
+            }
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     /// <summary>

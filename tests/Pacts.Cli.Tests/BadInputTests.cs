@@ -268,6 +268,18 @@ public class BadInputTests
         AssertOneClearError(CliRunner.Run("frobnicate"), "frobnicate");
     }
 
+    [Theory]
+    [InlineData("pacts", "frobnicate")]
+    [InlineData("pacts validate-call", "validate-call", "--pacts", "examples/pacts")]
+    [InlineData("pacts keys", "keys", "frob")]
+    [InlineData("pacts keys add", "keys", "add", "--data", "d")]
+    [InlineData("pacts ledger verify", "ledger", "verify")]
+    public void A_usage_error_names_the_whole_command_to_ask_for_help(string command, params string[] args)
+    {
+        var (_, _, err) = CliRunner.Run(args);
+        Assert.Equal($"run `{command} --help` for usage", err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+    }
+
     [Fact]
     public void Control_characters_from_a_log_never_reach_the_terminal()
     {
