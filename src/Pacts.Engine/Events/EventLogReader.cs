@@ -54,101 +54,64 @@ public static class EventLogReader
     internal static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file, RecordBatch.Pool pool) =>
         ReadBatches(stream, file, pool, detectEnvelope: true, lineOffset: 0);
 
+    /// <summary>A first line that starts with <c>{</c> and is at least this long is streamed as a possible envelope, not held.</summary>
+    private const int StreamFirstLineFrom = 1 << 20;
+
     private static IEnumerable<RecordBatch> ReadBatches(Stream stream, string file, RecordBatch.Pool pool, bool detectEnvelope, long lineOffset)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var lines = new LineReader(stream);
+        // Only the first line that is not blank may open an envelope; one that long is streamed without being held.
+        var lines = new LineReader(stream) { StopAt = detectEnvelope ? StreamFirstLineFrom : 0 };
         var lineNo = lineOffset;
-        var first = true;
+        var first = detectEnvelope;
         var batch = pool.Rent(file);
         while (lines.TryReadLine(out var line, out var tooLong))
         {
             lineNo++;
+            var bom = 0;
+            if (lineNo == 1)
+            {
+                bom = CheckFirstLine(line.Span);
+                line = line[bom..];
+            }
+
+            if (!tooLong && IsBlank(line.Span))
+            {
+                continue;
+            }
+
+            if (first)
+            {
+                first = false;
+                lines.StopAt = 0;
+                if (line.Span.TrimStart(" \t"u8).StartsWith("{"u8) && (tooLong || OpensEnvelope(line)))
+                {
+                    // An envelope, or an object not finished on its line (pretty-printed, perhaps an envelope), or one
+                    // too long for a line: streamed from here, and read as JSON lines again where it is not one.
+                    batch.Dispose();
+                    var source = tooLong ? lines.Remaining(bom) : new PrefixedStream([.. line.Span, (byte)'\n'], 0, line.Length + 1, lines.Remaining());
+                    foreach (var b in EnvelopeStreamer.Read(source, file, lineNo - 1, pool, (rest, before) => ReadBatches(rest, file, pool, detectEnvelope: false, before)))
+                    {
+                        yield return b;
+                    }
+
+                    yield break;
+                }
+
+                if (tooLong)
+                {
+                    // Long, but no object: read to its end as any line is.
+                    _ = lines.TryReadLine(out line, out tooLong);
+                    line = line[(tooLong ? 0 : bom)..];
+                }
+            }
+
             if (tooLong)
             {
                 batch.AddRecord(new LogRecord(file, lineNo, LogRecordKind.Malformed, null, $"line longer than {LineReader.MaxLineBytes} bytes"));
             }
             else
             {
-                if (lineNo == 1 && line.Span.StartsWith("\uFEFF"u8))
-                {
-                    line = line[3..]; // a UTF-8 byte order mark is not part of the first event
-                }
-                else if (lineNo == 1 && Compression(line.Span) is { } compression)
-                {
-                    // A compressed log not named .gz (piped to stdin, or rotated under another name) would be all malformed lines.
-                    throw new EventLogEncodingException(
-                        $"it is {compression}-compressed data, not JSON lines; "
-                        + (compression == "gzip" ? "name the file *.gz, or decompress it first (gunzip -c)" : "decompress it first"));
-                }
-                else if (lineNo == 1 && Reading.SourceText.ByteOrderMark(line.Span) is { UnitBytes: > 1, Name: var name })
-                {
-                    // Every line would be malformed, and malformed lines do not change the exit code: say it once.
-                    throw new EventLogEncodingException(
-                        $"it is {name} text (it starts with a {name} byte order mark), and event logs are UTF-8 JSON lines; "
-                        + $"convert it first, e.g. `iconv -f {name} -t UTF-8` (Windows PowerShell's `>` writes UTF-16: use `Out-File -Encoding utf8`)");
-                }
-
-                if (IsBlank(line.Span))
-                {
-                    continue;
-                }
-
-                if (first && detectEnvelope)
-                {
-                    first = false;
-                    RecordBatch? envelope = null;
-                    // Parsed over its own copy: the reader's buffer is about to be overwritten, and if this line is
-                    // an envelope (one per file; anything after it is reported line by line) its events point into it.
-                    var doc = RecordBatch.TryParseJson(line.ToArray(), out _);
-                    if (doc is not null && IsEventsEnvelope(doc.RootElement))
-                    {
-                        envelope = Envelope(doc, file, pool);
-                    }
-                    else if (doc is null && line.Span.TrimStart(" \t"u8).StartsWith("{"u8))
-                    {
-                        // A pretty-printed envelope spans lines: read the file whole (it is one request body).
-                        var rest = Rest(line, lines);
-                        var whole = RecordBatch.TryParseJson(rest, out _);
-                        if (whole is not null && IsEventsEnvelope(whole.RootElement))
-                        {
-                            envelope = Envelope(whole, file, pool);
-                        }
-                        else
-                        {
-                            // Not an envelope after all: report the file line by line, without trying again.
-                            whole?.Dispose();
-                            foreach (var b in ReadBatches(new MemoryStream(rest), file, pool, detectEnvelope: false, lineOffset: lineNo - 1))
-                            {
-                                yield return b;
-                            }
-                        }
-
-                        if (envelope is not null)
-                        {
-                            yield return envelope;
-                        }
-
-                        yield break;
-                    }
-                    else
-                    {
-                        doc?.Dispose();
-                    }
-
-                    if (envelope is not null)
-                    {
-                        if (batch.Count > 0)
-                        {
-                            yield return batch;
-                            batch = pool.Rent(file);
-                        }
-
-                        yield return envelope;
-                        continue;
-                    }
-                }
-
                 batch.AddLine(lineNo, line.Span);
             }
 
@@ -169,20 +132,45 @@ public static class EventLogReader
         }
     }
 
-    private static RecordBatch Envelope(JsonDocument doc, string file, RecordBatch.Pool pool)
+    /// <summary>
+    /// Checks the first line (or the start of one too long to read) for what makes a log not UTF-8 JSON lines as a
+    /// whole, and returns the length of a UTF-8 byte order mark to drop (it is not part of the first event).
+    /// </summary>
+    private static int CheckFirstLine(ReadOnlySpan<byte> line)
     {
-        var batch = pool.Rent(file);
-        long index = 0;
-        _ = Evaluating.JsonStrings.TryGetProperty(doc.RootElement, "events"u8, out var events);
-        foreach (var item in events.EnumerateArray())
+        if (line.StartsWith("\uFEFF"u8))
         {
-            index++;
-            var kind = EventParser.Parse(item, out var ev, out var reason);
-            batch.AddRecord(new LogRecord(file, index, kind, ev, reason));
+            return 3;
         }
 
-        batch.Own(doc);
-        return batch;
+        if (Compression(line) is { } compression)
+        {
+            // A compressed log not named .gz (piped to stdin, or rotated under another name) would be all malformed lines.
+            throw new EventLogEncodingException(
+                $"it is {compression}-compressed data, not JSON lines; "
+                + (compression == "gzip" ? "name the file *.gz, or decompress it first (gunzip -c)" : "decompress it first"));
+        }
+
+        if (Reading.SourceText.ByteOrderMark(line) is { UnitBytes: > 1, Name: var name })
+        {
+            // Every line would be malformed, and malformed lines do not change the exit code: say it once.
+            throw new EventLogEncodingException(
+                $"it is {name} text (it starts with a {name} byte order mark), and event logs are UTF-8 JSON lines; "
+                + $"convert it first, e.g. `iconv -f {name} -t UTF-8` (Windows PowerShell's `>` writes UTF-16: use `Out-File -Encoding utf8`)");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Whether a first line that starts with <c>{</c> is to be streamed as an envelope: it is one (an object with an
+    /// <c>events</c> array and no <c>type</c>), or it is not a whole JSON text on its own (the first line of a
+    /// pretty-printed object; the streamer then decides).
+    /// </summary>
+    private static bool OpensEnvelope(ReadOnlyMemory<byte> line)
+    {
+        using var doc = RecordBatch.TryParseJson(line, out _);
+        return doc is null || IsEventsEnvelope(doc.RootElement);
     }
 
     /// <summary>The compression format whose magic number starts <paramref name="first"/>, if any (none can start a JSON text).</summary>
@@ -198,19 +186,6 @@ public static class EventLogReader
     private static bool IsEventsEnvelope(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object && !Evaluating.JsonStrings.TryGetProperty(root, "type"u8, out _)
         && Evaluating.JsonStrings.TryGetProperty(root, "events"u8, out var events) && events.ValueKind == JsonValueKind.Array;
-
-    private static byte[] Rest(ReadOnlyMemory<byte> firstLine, LineReader lines)
-    {
-        using var buffer = new MemoryStream();
-        buffer.Write(firstLine.Span);
-        while (lines.TryReadLine(out var line, out _))
-        {
-            buffer.WriteByte((byte)'\n');
-            buffer.Write(line.Span);
-        }
-
-        return buffer.ToArray();
-    }
 
     /// <summary>
     /// Whether a line holds only spaces, tabs and CRs. A loop rather than <c>Trim(" \t\r"u8)</c>: an event's first

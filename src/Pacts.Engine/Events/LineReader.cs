@@ -14,6 +14,22 @@ internal sealed class LineReader(Stream stream)
     private int _end;
     private bool _eof;
 
+    /// <summary>
+    /// When above 0, a line that reaches this many bytes is not read to its end: <see cref="TryReadLine"/> reports it as
+    /// too long with what it holds so far and stays on it, for the caller to read on with <see cref="Remaining"/> (an
+    /// envelope too long to hold as a line) or to read as a line after all, by calling it again with this set to 0.
+    /// </summary>
+    public int StopAt { get; set; }
+
+    /// <summary>Everything not yet read as a line but its first <paramref name="skip"/> bytes, then the rest of the stream; this reader is done with it.</summary>
+    public Stream Remaining(int skip = 0)
+    {
+        var rest = new PrefixedStream(_buffer, _start + skip, _end - _start - skip, _eof ? Stream.Null : stream);
+        _eof = true;
+        _start = _end;
+        return rest;
+    }
+
     /// <summary>Reads the next line; false at the end. <paramref name="tooLong"/> marks a skipped over-long line.</summary>
     public bool TryReadLine(out ReadOnlyMemory<byte> line, out bool tooLong)
     {
@@ -44,10 +60,16 @@ internal sealed class LineReader(Stream stream)
             }
 
             scanFrom = _end;
-            if (_end - _start >= MaxLineBytes)
+            if (_end - _start >= (StopAt > 0 ? StopAt : MaxLineBytes))
             {
-                SkipRestOfLine();
                 tooLong = true;
+                if (StopAt > 0)
+                {
+                    line = _buffer.AsMemory(_start, _end - _start);
+                    return true;
+                }
+
+                SkipRestOfLine();
                 line = default;
                 return true;
             }

@@ -5,7 +5,7 @@ namespace Pacts.Events;
 
 /// <summary>
 /// A run of consecutive log records, in log order: raw JSONL lines copied into one buffer (parsed by
-/// <see cref="ParseAll"/>), and records the reader already settled (an over-long line, an envelope's events).
+/// <see cref="ParseAll"/>), and records the reader already settled (an over-long line or event, where an envelope breaks off).
 /// The batch owns the documents its events point into, so an event's <see cref="AgentEvent.Params"/> stays valid
 /// until the batch is disposed. Copying lines out of the reader's buffer is what lets a record outlive the next read.
 /// Batches come from a <see cref="Pool"/> and go back to it when disposed, entries and buffer kept, so a long
@@ -71,7 +71,7 @@ internal sealed class RecordBatch : IDisposable
     {
         if (_count == _entries.Length)
         {
-            var bigger = new Entry[_count * 2]; // an envelope's events all go in one batch
+            var bigger = new Entry[_count * 2];
             Array.Copy(_entries, bigger, _count);
             _entries = bigger;
         }
@@ -79,9 +79,6 @@ internal sealed class RecordBatch : IDisposable
         ref var e = ref _entries[_count++];
         (e.Line, e.Start, e.Length, e.Record) = (line, start, length, record);
     }
-
-    /// <summary>Hands the batch a document its records point into, to dispose with it.</summary>
-    public void Own(IDisposable owned) => _owned.Add(owned);
 
     /// <summary>
     /// Parses every record: with a <paramref name="scanner"/> the way replay's scanning threads do (see
@@ -97,7 +94,7 @@ internal sealed class RecordBatch : IDisposable
             ref var e = ref _entries[i];
             if (e.Record is not null)
             {
-                continue; // settled by the reader (an envelope's events, an over-long line)
+                continue; // settled by the reader (an over-long line or event, an envelope's break)
             }
 
             var line = _data.AsMemory(e.Start, e.Length);
@@ -194,12 +191,13 @@ internal sealed class RecordBatch : IDisposable
         }
     }
 
-    private static string Clean(JsonException ex)
+    /// <summary>The reader's complaint in our style; <paramref name="withPosition"/> adds its byte in the line, which only means something for a whole line.</summary>
+    internal static string Clean(JsonException ex, bool withPosition = true)
     {
         var m = ex.Message;
         var cut = m.IndexOf(" LineNumber", StringComparison.Ordinal);
         m = (cut > 0 ? m[..cut] : m).Trim().TrimEnd('.');
-        var col = ex.BytePositionInLine is { } b ? $" at byte {b + 1}" : "";
+        var col = withPosition && ex.BytePositionInLine is { } b ? $" at byte {b + 1}" : "";
         return (m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m) + col;
     }
 
