@@ -5,8 +5,9 @@ namespace Pacts.Events;
 
 /// <summary>
 /// Streams the records of an event log (SPEC §6): JSONL, or one <c>{"events": [...]}</c> object; <c>.gz</c>
-/// files are read through gzip. JSONL is read line by line, so memory does not grow with the log. A record's
-/// <see cref="AgentEvent.Params"/> stays valid until the enumeration moves on.
+/// files are read through gzip. JSONL is read line by line and an envelope an event at a time, however it is laid
+/// out, so memory does not grow with the log. A record's <see cref="AgentEvent.Params"/> stays valid until the
+/// enumeration moves on.
 /// </summary>
 public static class EventLogReader
 {
