@@ -15,6 +15,11 @@ internal static class PactLinter
 
     public static void CheckBinding(IReadOnlyList<CompiledCondition> conditions, DiagnosticBag diagnostics)
     {
+        if (!MayConflict(conditions))
+        {
+            return; // no two rules of the binding could clash: nothing to group (a wide pact has thousands of bindings)
+        }
+
         // Conditions are grouped by the path as rendered, so `a.b` and `['a']['b']` meet.
         foreach (var group in conditions.GroupBy(c => c.Path.Render([], 0), StringComparer.Ordinal))
         {

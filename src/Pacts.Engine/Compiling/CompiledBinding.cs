@@ -20,8 +20,7 @@ internal sealed class CompiledBinding
         DenyAdditionalParams = denyAdditional;
         Conditions = conditions;
         ValidVerdict = validVerdict;
-        _firstKeys = [.. conditions.Select(c => c.Segments[0]).DistinctBy(s => s.Utf8Key, ByteArrayComparer.Instance)];
-        _byKey = [.. _firstKeys.Select(k => conditions.Where(c => c.Segments[0].Utf8Key.AsSpan().SequenceEqual(k.Utf8Key)).ToArray())];
+        (_firstKeys, _byKey) = GroupByFirstKey(conditions);
         for (var i = 0; i < conditions.Length; i++)
         {
             conditions[i].SetPosition(i);
@@ -199,17 +198,39 @@ internal sealed class CompiledBinding
         return -1;
     }
 
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    /// <summary>
+    /// The distinct first segments of the conditions' paths, in first-use order, and the conditions under each. Plain
+    /// loops (a binding has a handful of keys; past <see cref="MaxDispatchKeys"/> the walk does not use them): a wide
+    /// pact builds thousands of bindings, and LINQ's sets and iterators were garbage in each.
+    /// </summary>
+    private static (PathSegment[] Keys, CompiledCondition[][] ByKey) GroupByFirstKey(CompiledCondition[] conditions)
     {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj)
+        var keys = new List<PathSegment>();
+        var groups = new List<List<CompiledCondition>>();
+        foreach (var c in conditions)
         {
-            var h = new HashCode();
-            h.AddBytes(obj);
-            return h.ToHashCode();
+            var first = c.Segments[0];
+            var k = 0;
+            while (k < keys.Count && !keys[k].Utf8Key.AsSpan().SequenceEqual(first.Utf8Key))
+            {
+                k++;
+            }
+
+            if (k == keys.Count)
+            {
+                keys.Add(first);
+                groups.Add([]);
+            }
+
+            groups[k].Add(c);
         }
+
+        var byKey = new CompiledCondition[groups.Count][];
+        for (var k = 0; k < byKey.Length; k++)
+        {
+            byKey[k] = [.. groups[k]];
+        }
+
+        return ([.. keys], byKey);
     }
 }

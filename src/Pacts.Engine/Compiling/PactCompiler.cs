@@ -208,7 +208,7 @@ internal sealed partial class PactCompiler
             return null;
         }
 
-        var errorsBefore = _diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var errorsBefore = _diagnostics.ErrorCount;
         ParamPath? path = null;
         var severity = Severity.Major;
         string? message = null;
@@ -275,14 +275,29 @@ internal sealed partial class PactCompiler
             c.Definition.CheckWithSiblings(c, compiled, context);
         }
 
-        var errorsAfter = _diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
-        if (path is null || errorsAfter > errorsBefore)
+        if (path is null || _diagnostics.ErrorCount > errorsBefore)
         {
             return null;
         }
 
-        var required = compiled.FirstOrDefault(c => c.Definition is RequiredRule);
-        return new CompiledCondition(path, severity, message, required, [.. compiled.Where(c => c != required)]);
+        // `required` is kept apart (it reports absences; the rest judge present values). Loops: a wide pact compiles
+        // thousands of conditions, and a closure and an iterator each would be garbage to collect.
+        CompiledRule? required = null;
+        var rules = new CompiledRule[compiled.Count - (compiled.Exists(static c => c.Definition is RequiredRule) ? 1 : 0)];
+        var n = 0;
+        foreach (var c in compiled)
+        {
+            if (required is null && c.Definition is RequiredRule)
+            {
+                required = c;
+            }
+            else
+            {
+                rules[n++] = c;
+            }
+        }
+
+        return new CompiledCondition(path, severity, message, required, rules);
     }
 
     private ParamPath? ReadPath(PactNode value)

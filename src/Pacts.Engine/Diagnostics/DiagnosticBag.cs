@@ -7,12 +7,15 @@ internal sealed class DiagnosticBag
 
     public IReadOnlyList<Diagnostic> Items => _items;
 
-    public bool HasErrors { get; private set; }
+    public bool HasErrors => ErrorCount > 0;
+
+    /// <summary>How many of the diagnostics are errors (kept as they come: a compile asks after every condition).</summary>
+    public int ErrorCount { get; private set; }
 
     public void Error(string code, SourceSpan span, string message, string? help = null)
     {
         _items.Add(new Diagnostic(code, DiagnosticSeverity.Error, span, message, help));
-        HasErrors = true;
+        ErrorCount++;
     }
 
     public void Warning(string code, SourceSpan span, string message, string? help = null) =>
@@ -23,7 +26,7 @@ internal sealed class DiagnosticBag
         foreach (var d in diagnostics)
         {
             _items.Add(d);
-            HasErrors |= d.Severity == DiagnosticSeverity.Error;
+            ErrorCount += d.Severity == DiagnosticSeverity.Error ? 1 : 0;
         }
     }
 

@@ -273,6 +273,11 @@ public sealed class ParamPath
     /// </summary>
     internal string Render(ReadOnlySpan<int> trail, int resolved)
     {
+        if (WildcardCount == 0 && Text.AsSpan().IndexOfAny('[', '\'', '"') < 0)
+        {
+            return Text; // identifiers and dots only: the path as written is its rendering
+        }
+
         var sb = new StringBuilder(Text.Length + 8);
         for (var s = 0; s < Segments.Count; s++)
         {

@@ -144,7 +144,7 @@ internal sealed class JsonPactReader
                     HashSet<string>? seen = null; // pact objects are small: a hash set only past a handful of keys
                     while (json.Read() && json.TokenType != JsonTokenType.EndObject)
                     {
-                        var key = PactNode.Scalar(PactNodeKind.String, DecodeString(ref json), Span(json.TokenStartIndex));
+                        var key = PactNode.Scalar(PactNodeKind.String, DecodeKey(ref json), Span(json.TokenStartIndex));
                         json.Read();
                         var value = ReadValue(ref json);
                         if (IsDuplicate(entries, ref seen, key.Text))
@@ -249,6 +249,34 @@ internal sealed class JsonPactReader
 
     /// <summary>The current string token, decoded (see <see cref="Unescaped"/>).</summary>
     private string DecodeString(ref Utf8JsonReader json) => Encoding.UTF8.GetString(Unescaped(ref json));
+
+    /// <summary>
+    /// A property name, decoded: one of the format's own keys is the one shared string for it, not a new one (a wide
+    /// pact writes <c>paramPath</c> and its rule's key in each of thousands of conditions).
+    /// </summary>
+    private string DecodeKey(ref Utf8JsonReader json)
+    {
+        var name = Unescaped(ref json);
+        var known = KnownKeys.Utf8;
+        for (var i = 0; i < known.Length; i++)
+        {
+            if (name.SequenceEqual(known[i]))
+            {
+                return KnownKeys.Text[i];
+            }
+        }
+
+        return Encoding.UTF8.GetString(name);
+    }
+
+    /// <summary>Every key the pact format defines, as text and as UTF-8.</summary>
+    private static class KnownKeys
+    {
+        public static readonly string[] Text =
+            [.. Compiling.PactCompiler.TopKeys, .. Compiling.PactCompiler.BindingKeys, .. Compiling.PactCompiler.ConditionMetaKeys, .. Rules.RuleCatalogue.All.Select(r => r.Name), "min", "max"];
+
+        public static readonly byte[][] Utf8 = [.. Text.Select(Encoding.UTF8.GetBytes)];
+    }
 
     private sealed class BadStringException(SourceSpan span, string message) : Exception(message)
     {
