@@ -17,6 +17,15 @@ internal static class Program
         }
 
         Console.OutputEncoding = new UTF8Encoding(false);
-        return Cli.Run(args, CliContext.FromConsole());
+        var context = CliContext.FromConsole();
+        var exit = Cli.Run(args, context);
+        if (context.FlushOut() is { } failure && exit != (int)ExitCode.Error)
+        {
+            // The command's own output could not all be written (its reader went away, the disk filled): not a success.
+            context.Fail($"cannot write to stdout: {failure}");
+            return (int)ExitCode.Error;
+        }
+
+        return exit;
     }
 }

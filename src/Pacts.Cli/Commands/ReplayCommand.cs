@@ -80,7 +80,7 @@ internal static class ReplayCommand
                     analyzer.ProcessLog(
                         stream,
                         log,
-                        verdictWriter is null ? null : call => verdictWriter.WriteLine(call.ToJsonLine()),
+                        verdictWriter is null ? null : call => WriteVerdict(verdictWriter, call.ToJsonLine()),
                         records => progress?.Tick(log, stream, records));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -98,13 +98,19 @@ internal static class ReplayCommand
                 }
             }
         }
-        finally
+        catch (VerdictsNotWritten ex)
         {
+            // Not the log's fault: the verdicts' file or pipe failed (a full disk, a reader that went away). The
+            // report would not match the verdicts, so there is none.
             progress?.Clear();
-            if (verdictWriter is not null && !ReferenceEquals(verdictWriter, context.Out))
-            {
-                verdictWriter.Dispose();
-            }
+            CloseVerdicts(verdictWriter, context, quietly: true);
+            return context.Fail($"cannot write --verdicts {verdictsPath}: {ex.InnerException!.Message}; stopped reading the logs");
+        }
+
+        progress?.Clear();
+        if (CloseVerdicts(verdictWriter, context, quietly: false) is { } failure)
+        {
+            return context.Fail($"cannot write --verdicts {verdictsPath}: {failure}");
         }
 
         var report = analyzer.Report();
@@ -174,4 +180,39 @@ internal static class ReplayCommand
             }
         }
     }
+
+    /// <summary>One verdict line; a failure to write it is the verdicts' own (<see cref="VerdictsNotWritten"/>), not the log's.</summary>
+    private static void WriteVerdict(TextWriter writer, string line)
+    {
+        try
+        {
+            writer.WriteLine(line);
+        }
+        catch (IOException ex)
+        {
+            throw new VerdictsNotWritten(ex);
+        }
+    }
+
+    /// <summary>Closes a verdicts file (stdout is the process's to flush): the error's text when its last lines fail.</summary>
+    private static string? CloseVerdicts(TextWriter? writer, CliContext context, bool quietly)
+    {
+        if (writer is null || ReferenceEquals(writer, context.Out))
+        {
+            return null;
+        }
+
+        try
+        {
+            writer.Dispose();
+            return null;
+        }
+        catch (IOException ex)
+        {
+            return quietly ? null : ex.Message;
+        }
+    }
+
+    /// <summary>Writing a verdict line failed: carries the I/O error out of the replay, apart from the logs' own errors.</summary>
+    private sealed class VerdictsNotWritten(IOException inner) : Exception(inner.Message, inner);
 }
