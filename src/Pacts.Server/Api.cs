@@ -103,6 +103,13 @@ public static class Api
             foreach (var item in events.EnumerateArray())
             {
                 index++;
+                if (JsonDepth.Of(item) > RecordBatch.MaxEventDepth)
+                {
+                    // As a log line it would be malformed, so it is not stored: the ledger exports only what replay reads.
+                    rejected.Add((index, $"the event nests deeper than {RecordBatch.MaxEventDepth} levels"));
+                    continue;
+                }
+
                 var kind = EventParser.Parse(item, out var ev, out var reason);
                 if (kind != LogRecordKind.Event)
                 {
@@ -304,6 +311,12 @@ public static class Api
         return cmd.ExecuteScalar() as string;
     }
 
+    /// <summary>
+    /// A body is parsed far deeper than any call or event may nest, so that one event too deep is rejected on its own
+    /// (by the checks after parsing) instead of failing its whole batch, which an agent's client would then drop.
+    /// </summary>
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 1024 };
+
     private static async Task<(JsonDocument?, IResult?)> ReadBody(HttpRequest request, ServerOptions options)
     {
         if (request.ContentLength > options.MaxBodyBytes)
@@ -325,11 +338,11 @@ public static class Api
 
         try
         {
-            return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = options.MaxParamDepth + 8 }), null);
+            return (JsonDocument.Parse(buffer.ToArray(), BodyOptions), null);
         }
         catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, BadRequest($"the body nests deeper than {options.MaxParamDepth + 8} levels (params may nest {options.MaxParamDepth})", null));
+            return (null, BadRequest($"the body nests deeper than {BodyOptions.MaxDepth} levels (params may nest {options.MaxParamDepth})", null));
         }
         catch (JsonException ex)
         {

@@ -249,6 +249,41 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         Assert.Contains("deeper", Assert.Single(ingest.GetProperty("rejected").EnumerateArray()).GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("params", 99, "`params` nest deeper than 64 levels")] // params 100 levels: the body was over its old limit (72), failing the batch
+    [InlineData("metadata", 127, "the event nests deeper than 128 levels")] // 129 levels: as a log line, malformed, so not stored either
+    [InlineData("metadata", 998, "the event nests deeper than 128 levels")]
+    public async Task One_event_nested_too_deep_is_rejected_alone_and_its_batch_is_stored(string field, int arrays, string reason)
+    {
+        // A 400 for the whole batch made an agent's client drop every event in it. Now each event is held to what
+        // replay reads (params 64 levels, a line 128), and the rest of the batch is stored.
+        var nested = new string('[', arrays) + new string(']', arrays);
+        var good = $$"""{"type":"session_start","sessionId":"batch-{{field}}-{{arrays}}","agentId":"deep-batch","startedAt":"2026-11-21T08:00:00Z"}""";
+        var deep = field == "params"
+            ? $$$"""{"type":"tool_call","sessionId":"d","agentId":"deep-batch","tool":"t","params":{"a":{{{nested}}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}"""
+            : $$$"""{"type":"session_end","sessionId":"d","agentId":"deep-batch","endedAt":"2026-11-21T08:00:09Z","outcome":"success","metadata":{"a":{{{nested}}}}}""";
+        var response = await service.Client().PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{{good}},{{deep}}]}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var rejected = Assert.Single(body.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(1, rejected.GetProperty("index").GetInt32());
+        Assert.Equal(reason, rejected.GetProperty("reason").GetString());
+        Assert.Equal(1, body.GetProperty("accepted").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(126, true)] // the event (1), metadata's object (2), 126 arrays: 128 levels
+    [InlineData(127, false)]
+    public async Task The_service_stores_an_event_exactly_when_replay_reads_it_as_a_line(int arrays, bool stored)
+    {
+        var nested = new string('[', arrays) + new string(']', arrays);
+        var ev = $$$"""{"type":"session_end","sessionId":"deep{{{arrays}}}","agentId":"deep128","endedAt":"2026-11-21T08:00:09Z","outcome":"success","metadata":{"a":{{{nested}}}}}""";
+        var body = await (await service.Client().PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{{ev}}]}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(stored, body.GetProperty("rejected").GetArrayLength() == 0);
+        var line = Assert.Single(Pacts.Events.EventLogReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ev)), "x.jsonl"));
+        Assert.Equal(stored ? Pacts.Events.LogRecordKind.Event : Pacts.Events.LogRecordKind.Malformed, line.Kind);
+    }
+
     [Fact]
     public async Task A_lower_param_depth_is_a_policy_the_service_holds()
     {

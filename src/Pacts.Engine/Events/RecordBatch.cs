@@ -19,7 +19,13 @@ internal sealed class RecordBatch : IDisposable
     /// <summary>... or when its raw lines reach this many bytes.</summary>
     public const int TargetBytes = 256 * 1024;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+    /// <summary>
+    /// The deepest a log line may nest (the event object is level 1): deeper lines are malformed. The service holds
+    /// each ingested event to the same bound, so an event it stores is one replay reads back.
+    /// </summary>
+    internal const int MaxEventDepth = 128;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxEventDepth };
 
     // An array, not a List<Entry>: that instantiation over our struct is in no ReadyToRun image, so every replay ran
     // it as tier-0 code until tiering caught up. It grows as needed (a short log's batch stays small) and a pooled
