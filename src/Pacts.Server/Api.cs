@@ -146,7 +146,7 @@ public static class Api
                 }
 
                 entries.Add(new LedgerEntry(ev.Type.ToName(), ev.AgentId, ev.SessionId, ev.Tool, pactId,
-                    CanonicalJson.Write(item), verdictJson, valid, severity, ev.Timestamp));
+                    CanonicalJson.WriteInOrder(item), verdictJson, valid, severity, ev.Timestamp, CanonicalJson.Write(item)));
                 indexes.Add(index);
             }
 

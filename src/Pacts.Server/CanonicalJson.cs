@@ -7,9 +7,12 @@ using Pacts.Evaluating;
 namespace Pacts.Server;
 
 /// <summary>
-/// The canonical JSON form the ledger hashes: object keys sorted ordinally, no whitespace, numbers as
-/// written, strings re-encoded by one fixed encoder. Two events that differ only in key order or spacing
-/// have the same canonical form (and so count as the same event for retries).
+/// The canonical JSON forms of an event: no whitespace, numbers as written, strings re-encoded by one fixed
+/// encoder. <see cref="Write(JsonElement)"/> also sorts object keys ordinally: it is the event's identity, so two events that
+/// differ only in key order or spacing count as the same event for retries. <see cref="WriteInOrder"/> keeps the keys
+/// in the order they were sent: it is what the ledger stores and exports, since key order is part of what a call
+/// means (SPEC §4 reports `additionalParams` in the params' key order), so a replay of the export gives the verdicts
+/// the service recorded, violation for violation.
 /// A string or key that escapes half of a UTF-16 surrogate pair (legal JSON, not text) keeps that half as a
 /// lowercase <c>\uXXXX</c> escape, the rest of it encoded as usual: such an event is stored and judged like any
 /// other, where <see cref="JsonElement.GetString"/> would throw.
@@ -18,32 +21,42 @@ public static class CanonicalJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    public static string Write(JsonElement element)
+    /// <summary>The identity form: keys sorted.</summary>
+    public static string Write(JsonElement element) => Written(element, sortKeys: true);
+
+    /// <summary>The stored form: keys as sent.</summary>
+    public static string WriteInOrder(JsonElement element) => Written(element, sortKeys: false);
+
+    private static string Written(JsonElement element, bool sortKeys)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, Options))
         {
-            Write(writer, element);
+            Write(writer, element, sortKeys);
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void Write(Utf8JsonWriter writer, JsonElement e)
+    private static void Write(Utf8JsonWriter writer, JsonElement e, bool sortKeys)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
                 {
-                    var members = e.EnumerateObject().Select(p => (Name: Text(JsonMarshal.GetRawUtf8PropertyName(p)), p.Value))
-                        .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+                    var members = e.EnumerateObject().Select(p => (Name: Text(JsonMarshal.GetRawUtf8PropertyName(p)), p.Value)).ToList();
+                    if (sortKeys)
+                    {
+                        members = [.. members.OrderBy(p => p.Name, StringComparer.Ordinal)]; // stable: repeated keys keep their order
+                    }
+
                     if (members.Any(m => !IsText(m.Name)))
                     {
                         // The writer takes only text for a key: this object is written by hand, its values as above.
                         var sb = new StringBuilder("{");
                         foreach (var (name, value) in members)
                         {
-                            sb.Append(sb.Length > 1 ? "," : "").Append(Quote(name)).Append(':').Append(Write(value));
+                            sb.Append(sb.Length > 1 ? "," : "").Append(Quote(name)).Append(':').Append(Written(value, sortKeys));
                         }
 
                         writer.WriteRawValue(sb.Append('}').ToString(), skipInputValidation: true);
@@ -54,7 +67,7 @@ public static class CanonicalJson
                     foreach (var (name, value) in members)
                     {
                         writer.WritePropertyName(name);
-                        Write(writer, value);
+                        Write(writer, value, sortKeys);
                     }
 
                     writer.WriteEndObject();
@@ -65,7 +78,7 @@ public static class CanonicalJson
                 writer.WriteStartArray();
                 foreach (var item in e.EnumerateArray())
                 {
-                    Write(writer, item);
+                    Write(writer, item, sortKeys);
                 }
 
                 writer.WriteEndArray();

@@ -4,8 +4,12 @@ using Microsoft.Data.Sqlite;
 
 namespace Pacts.Server;
 
-/// <summary>One record to append: the canonical event and, for tool calls, its verdict.</summary>
-public sealed record LedgerEntry(string Type, string AgentId, string? SessionId, string? Tool, string? PactId, string Body, string? Verdict, bool? Valid, string? Severity, DateTimeOffset Timestamp);
+/// <summary>
+/// One record to append: the event as stored (<see cref="CanonicalJson.WriteInOrder"/>) and, for tool calls, its
+/// verdict; <see cref="Identity"/> is the form retries are recognised by (<see cref="CanonicalJson.Write(System.Text.Json.JsonElement)"/>, keys
+/// sorted), the body itself when not given.
+/// </summary>
+public sealed record LedgerEntry(string Type, string AgentId, string? SessionId, string? Tool, string? PactId, string Body, string? Verdict, bool? Valid, string? Severity, DateTimeOffset Timestamp, string? Identity = null);
 
 /// <summary>A stored record with its place in the chain.</summary>
 public sealed record LedgerRecord(long Seq, string EventHash, string Body, string? Verdict, string PrevHash, string Hash);
@@ -67,7 +71,7 @@ public sealed class Ledger : IDisposable
             var results = new List<(long, bool)>(entries.Count);
             foreach (var e in entries)
             {
-                var eventHash = Hex(SHA256.HashData(Encoding.UTF8.GetBytes(e.Body)));
+                var eventHash = Hex(SHA256.HashData(Encoding.UTF8.GetBytes(e.Identity ?? e.Body)));
                 using (var find = c.CreateCommand())
                 {
                     find.Transaction = tx;

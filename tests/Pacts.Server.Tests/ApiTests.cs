@@ -200,10 +200,32 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task A_retry_in_another_key_order_is_a_duplicate_and_the_ledger_keeps_the_order_first_sent()
+    {
+        var session = $"order-{Guid.NewGuid():N}";
+        var sent = $$$"""{"type":"session_start","sessionId":"{{{session}}}","agentId":"order-agent","startedAt":"2026-11-21T08:00:00Z","metadata":{"z":1,"a":2}}""";
+        var reordered = $$$"""{ "metadata": {"a": 2, "z": 1}, "startedAt": "2026-11-21T08:00:00Z", "agentId": "order-agent", "sessionId": "{{{session}}}", "type": "session_start" }""";
+        var client = service.Client();
+        var first = await (await client.PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{{sent}}]}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, first.GetProperty("accepted").GetInt32());
+        var retry = await (await client.PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{{reordered}}]}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, retry.GetProperty("duplicates").GetInt32());
+        var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+        Assert.Equal(sent, ledger.Records().Single(r => r.Body.Contains(session, StringComparison.Ordinal)).Body);
+        Assert.True(ledger.Verify().Ok);
+    }
+
+    [Fact]
     public async Task Exported_ledger_replays_to_the_recorded_verdicts()
     {
         var session = $"x-{Guid.NewGuid():N}";
-        var calls = new[] { Transfer, """{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"currency":"USDC"}""" };
+        // The last call's extra params are out of sorted order and one is given twice: their violations come in the
+        // params' key order, which the stored event must keep for the replay to agree.
+        var calls = new[]
+        {
+            Transfer, """{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"currency":"USDC"}""",
+            """{"zeta":1,"destination":"0xA11A000000000000000000000000000000000001","amount":10,"currency":"USDC","alpha":2,"zeta":3}""",
+        };
         var events = string.Join(",", calls.Select((c, i) =>
             $$"""{"type":"tool_call","sessionId":"{{session}}","agentId":"export-agent","tool":"transfer_funds","params":{{c}},"outcome":"success","attemptedAt":"2026-11-21T08:00:0{{i}}Z"}"""));
         var batch = $$"""{"events":[{"type":"session_start","sessionId":"{{session}}","agentId":"export-agent","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{{events}}]}""";
