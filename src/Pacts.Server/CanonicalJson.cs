@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -7,12 +8,13 @@ using Pacts.Evaluating;
 namespace Pacts.Server;
 
 /// <summary>
-/// The canonical JSON forms of an event: no whitespace, numbers as written, strings re-encoded by one fixed
-/// encoder. <see cref="Write(JsonElement)"/> also sorts object keys ordinally: it is the event's identity, so two events that
-/// differ only in key order or spacing count as the same event for retries. <see cref="WriteInOrder"/> keeps the keys
-/// in the order they were sent: it is what the ledger stores and exports, since key order is part of what a call
-/// means (SPEC §4 reports `additionalParams` in the params' key order), so a replay of the export gives the verdicts
-/// the service recorded, violation for violation.
+/// The two JSON forms of an event the ledger keeps, both without whitespace. <see cref="Write(JsonElement)"/> is the
+/// canonical one: numbers as written, strings re-encoded by one fixed encoder, object keys sorted ordinally. It is
+/// the event's identity, so two events that
+/// differ only in key order, spacing or escapes count as the same event for retries. <see cref="WriteInOrder"/> keeps
+/// the event as it was sent: it is what the ledger stores and exports, since key order is part of what a call means
+/// (SPEC §4 reports `additionalParams` in the params' key order) and a verdict names values verbatim, so a replay of
+/// the export gives the verdicts the service recorded, byte for byte.
 /// A string or key that escapes half of a UTF-16 surrogate pair (legal JSON, not text) keeps that half as a
 /// lowercase <c>\uXXXX</c> escape, the rest of it encoded as usual: such an event is stored and judged like any
 /// other, where <see cref="JsonElement.GetString"/> would throw.
@@ -24,12 +26,61 @@ public static class CanonicalJson
     /// <summary>The identity form: keys sorted.</summary>
     public static string Write(JsonElement element) => Written(element, sortKeys: true);
 
-    /// <summary>The stored form: keys as sent.</summary>
-    public static string WriteInOrder(JsonElement element) => Written(element, sortKeys: false);
+    /// <summary>
+    /// The stored form: the event as sent, token for token, without the whitespace between tokens. Keys keep their
+    /// order and every key, string and number its spelling (escapes included), so a verdict judged from it names each
+    /// offending value verbatim as the service's did.
+    /// </summary>
+    public static string WriteInOrder(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Verbatim(buffer, element);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Verbatim(ArrayBufferWriter<byte> to, JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                to.Write("{"u8);
+                var firstMember = true;
+                foreach (var p in e.EnumerateObject())
+                {
+                    to.Write(firstMember ? "\""u8 : ",\""u8);
+                    to.Write(JsonMarshal.GetRawUtf8PropertyName(p));
+                    to.Write("\":"u8);
+                    Verbatim(to, p.Value);
+                    firstMember = false;
+                }
+
+                to.Write("}"u8);
+                break;
+            case JsonValueKind.Array:
+                to.Write("["u8);
+                var firstItem = true;
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (!firstItem)
+                    {
+                        to.Write(","u8);
+                    }
+
+                    Verbatim(to, item);
+                    firstItem = false;
+                }
+
+                to.Write("]"u8);
+                break;
+            default:
+                to.Write(JsonMarshal.GetRawUtf8Value(e)); // a string with its quotes, a number or a literal, as written
+                break;
+        }
+    }
 
     private static string Written(JsonElement element, bool sortKeys)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             Write(writer, element, sortKeys);
