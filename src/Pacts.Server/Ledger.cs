@@ -28,13 +28,16 @@ public sealed class Ledger : IDisposable
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    /// <summary>The database's file name in the data directory.</summary>
+    public const string FileName = "ledger.db";
+
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly string _connectionString;
 
     public Ledger(string dataDir)
     {
         Directory.CreateDirectory(dataDir);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "ledger.db"), Pooling = true }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, FileName), Pooling = true }.ToString();
         using var c = Open();
         Exec(c, "PRAGMA journal_mode=WAL;");
         Exec(c, """

@@ -269,6 +269,22 @@ public class BadInputTests
     }
 
     [Theory]
+    [InlineData("ledger", "verify")]
+    [InlineData("ledger", "export")]
+    [InlineData("keys", "list")]
+    [InlineData("keys", "revoke", "abc")]
+    public void A_command_that_reads_a_ledger_refuses_a_directory_without_one(params string[] command)
+    {
+        // A mistyped --data used to create an empty ledger there, and `ledger verify` said "ok: 0 records".
+        var dir = Path.Combine(Path.GetTempPath(), $"pacts-no-ledger-{Guid.NewGuid():N}");
+        var (exit, stdout, stderr) = CliRunner.Run([.. command, "--data", dir]);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"pacts: error: no ledger in {dir} (no ledger.db there)", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Theory]
     [InlineData("pacts", "frobnicate")]
     [InlineData("pacts validate-call", "validate-call", "--pacts", "examples/pacts")]
     [InlineData("pacts keys", "keys", "frob")]

@@ -50,7 +50,12 @@ internal static class ServeCommand
         var list = new Command("list", "List keys (id, description, created, revoked).") { listData };
         list.SetAction(parse =>
         {
-            using var ledger = new Ledger(parse.GetValue(listData)!);
+            if (OpenExisting(parse.GetValue(listData)!, context) is not { } ledger)
+            {
+                return (int)ExitCode.Error;
+            }
+
+            using var _ = ledger;
             foreach (var k in new KeyStore(ledger).List())
             {
                 context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
@@ -64,7 +69,12 @@ internal static class ServeCommand
         var revoke = new Command("revoke", "Revoke a key by id.") { revokeData, id };
         revoke.SetAction(parse =>
         {
-            using var ledger = new Ledger(parse.GetValue(revokeData)!);
+            if (OpenExisting(parse.GetValue(revokeData)!, context) is not { } ledger)
+            {
+                return (int)ExitCode.Error;
+            }
+
+            using var _ = ledger;
             return new KeyStore(ledger).Revoke(parse.GetValue(id)!)
                 ? 0
                 : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`");
@@ -87,7 +97,12 @@ internal static class ServeCommand
         var verify = new Command("verify", "Recompute the hash chain; name the first record altered, removed or reordered.") { verifyData };
         verify.SetAction(parse =>
         {
-            using var ledger = new Ledger(parse.GetValue(verifyData)!);
+            if (OpenExisting(parse.GetValue(verifyData)!, context) is not { } ledger)
+            {
+                return (int)ExitCode.Error;
+            }
+
+            using var _ = ledger;
             var result = ledger.Verify();
             if (result.Ok)
             {
@@ -104,7 +119,12 @@ internal static class ServeCommand
         var export = new Command("export", "Write the ledger's events as a SPEC §6 JSONL log that `pacts replay` reads.") { exportData, exportOut };
         export.SetAction(parse =>
         {
-            using var ledger = new Ledger(parse.GetValue(exportData)!);
+            if (OpenExisting(parse.GetValue(exportData)!, context) is not { } ledger)
+            {
+                return (int)ExitCode.Error;
+            }
+
+            using var _ = ledger;
             var path = parse.GetValue(exportOut);
             using var writer = path is null ? null : new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
             var w = writer ?? context.Out;
@@ -126,6 +146,22 @@ internal static class ServeCommand
         {
             verify, export,
         };
+    }
+
+    /// <summary>
+    /// The ledger of a data directory that has one. Only `pacts serve` and `pacts keys add` create a ledger: a command
+    /// that reads one (verify, export, list, revoke) given a mistyped `--data` would otherwise create an empty ledger
+    /// there and report on it, `ledger verify` saying "ok: 0 records".
+    /// </summary>
+    private static Ledger? OpenExisting(string dataDir, CliContext context)
+    {
+        if (File.Exists(Path.Combine(dataDir, Server.Ledger.FileName)))
+        {
+            return new Ledger(dataDir);
+        }
+
+        context.Fail($"no ledger in {dataDir} (no {Server.Ledger.FileName} there); check --data, or create one with `pacts serve --data {dataDir}` or `pacts keys add --data {dataDir}`");
+        return null;
     }
 
     private static Option<string> DataOption() => new("--data") { Description = "the service's data directory", Required = true };
