@@ -175,15 +175,31 @@ public class AllocationTests
         });
     }
 
+    /// <summary>
+    /// Steady state allocates nothing: some window of 100 calls, out of five, allocates 0 bytes. One window alone can
+    /// catch the runtime itself allocating on this thread once (tiered compilation swapping in a method's optimised
+    /// code), which is not the call's doing and happened about once in a few hundred runs; a call that allocates
+    /// does so in every window.
+    /// </summary>
     private static void AssertAllocatesNothing(Action action)
     {
         action();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        var windows = new List<long>();
+        for (var w = 0; w < 5; w++)
         {
-            action();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                action();
+            }
+
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (windows[^1] == 0)
+            {
+                return;
+            }
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Fail($"allocated in every window of 100 calls: {string.Join(", ", windows)} bytes");
     }
 }
