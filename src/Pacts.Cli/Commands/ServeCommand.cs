@@ -50,12 +50,12 @@ internal static class ServeCommand
         var list = new Command("list", "List keys (id, description, created, revoked).") { listData };
         list.SetAction(parse =>
         {
-            if (OpenExisting(parse.GetValue(listData)!, context) is not { } ledger)
+            using var ledger = OpenExisting(parse.GetValue(listData)!, context);
+            if (ledger is null)
             {
                 return (int)ExitCode.Error;
             }
 
-            using var _ = ledger;
             foreach (var k in new KeyStore(ledger).List())
             {
                 context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
@@ -69,12 +69,12 @@ internal static class ServeCommand
         var revoke = new Command("revoke", "Revoke a key by id.") { revokeData, id };
         revoke.SetAction(parse =>
         {
-            if (OpenExisting(parse.GetValue(revokeData)!, context) is not { } ledger)
+            using var ledger = OpenExisting(parse.GetValue(revokeData)!, context);
+            if (ledger is null)
             {
                 return (int)ExitCode.Error;
             }
 
-            using var _ = ledger;
             return new KeyStore(ledger).Revoke(parse.GetValue(id)!)
                 ? 0
                 : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`");
@@ -97,12 +97,12 @@ internal static class ServeCommand
         var verify = new Command("verify", "Recompute the hash chain; name the first record altered, removed or reordered.") { verifyData };
         verify.SetAction(parse =>
         {
-            if (OpenExisting(parse.GetValue(verifyData)!, context) is not { } ledger)
+            using var ledger = OpenExisting(parse.GetValue(verifyData)!, context);
+            if (ledger is null)
             {
                 return (int)ExitCode.Error;
             }
 
-            using var _ = ledger;
             var result = ledger.Verify();
             if (result.Ok)
             {
@@ -119,12 +119,12 @@ internal static class ServeCommand
         var export = new Command("export", "Write the ledger's events as a SPEC §6 JSONL log that `pacts replay` reads.") { exportData, exportOut };
         export.SetAction(parse =>
         {
-            if (OpenExisting(parse.GetValue(exportData)!, context) is not { } ledger)
+            using var ledger = OpenExisting(parse.GetValue(exportData)!, context);
+            if (ledger is null)
             {
                 return (int)ExitCode.Error;
             }
 
-            using var _ = ledger;
             var path = parse.GetValue(exportOut);
             using var writer = path is null ? null : new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
             var w = writer ?? context.Out;

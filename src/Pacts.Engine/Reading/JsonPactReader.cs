@@ -273,7 +273,7 @@ internal sealed class JsonPactReader
     private static class KnownKeys
     {
         public static readonly string[] Text =
-            [.. Compiling.PactCompiler.TopKeys, .. Compiling.PactCompiler.BindingKeys, .. Compiling.PactCompiler.ConditionMetaKeys, .. Rules.RuleCatalogue.All.Select(r => r.Name), "min", "max"];
+            [.. Compiling.PactCompiler.TopKeys, .. Compiling.PactCompiler.BindingKeys, .. Compiling.PactCompiler.ConditionMetaKeys, .. Rules.RuleCatalogue.All.Select(r => r.Name), .. Rules.ValueRangeRule.Keys];
 
         public static readonly byte[][] Utf8 = [.. Text.Select(Encoding.UTF8.GetBytes)];
     }

@@ -10,7 +10,7 @@ namespace Pacts.Rules;
 /// <summary><c>valueRange: {min, max}</c>: the value must be a JSON number inside the inclusive range.</summary>
 internal sealed class ValueRangeRule : RuleDefinition
 {
-    private static readonly string[] Keys = ["min", "max"];
+    internal static readonly string[] Keys = ["min", "max"];
 
     public override string Name => "valueRange";
 
