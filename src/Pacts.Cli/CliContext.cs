@@ -22,10 +22,10 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<Stre
     };
 
     /// <summary>
-    /// Stdout as the commands write it. Redirected to a pipe or a file, it is a buffered stream over file descriptor 1
-    /// rather than .NET's console stream, which drops a write to a closed pipe without a word (EPIPE): `pacts replay
-    /// --verdicts - | consumer` whose consumer had died read the whole log on for nobody and exited 0 with its verdicts
-    /// lost. A plain stream throws, so the command stops with exit 2 and says why. <see cref="FlushOut"/> must run at exit.
+    /// Stdout as the commands write it. Redirected to a pipe or a file, it is a buffered writer over
+    /// <see cref="StdoutStream"/> (fd 1 through <c>write(2)</c>) rather than .NET's console stream, which drops a write to
+    /// a closed pipe without a word, or a <see cref="FileStream"/>, which writes a redirected file at a position of its
+    /// own and so overwrites what the shell wrote before. <see cref="FlushOut"/> must run at exit.
     /// </summary>
     private static TextWriter StandardOutput()
     {
@@ -34,8 +34,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<Stre
             return Console.Out;
         }
 
-        var fd1 = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        return new StreamWriter(fd1, new System.Text.UTF8Encoding(false), 1 << 16);
+        return new StreamWriter(new StdoutStream(), new System.Text.UTF8Encoding(false), 1 << 16);
     }
 
     /// <summary>Writes out what stdout still buffers; the error's text when that fails (the reader went away, the disk is full).</summary>

@@ -74,4 +74,42 @@ public class OutputFailureTests
         Assert.Equal(2, p.ExitCode);
         Assert.Equal("pacts: error: cannot write to stdout: No space left on device\n", stderr);
     }
+    [Theory]
+    [InlineData(">")] // a file the shell truncated and writes at its own offset
+    [InlineData(">>")] // a file opened for appending
+    [InlineData("| cat >")] // a pipe
+    public void Stdout_goes_where_the_shell_offset_is_so_output_interleaves_with_the_script(string redirect)
+    {
+        // A FileStream over fd 1 wrote the file with pwrite at a position of its own, from 0, and never moved the
+        // offset the shell shares: `{ echo before; pacts --version; echo after; } > f` came out as before, after and
+        // a clobbered version line. `for ... do pacts ...; done > report.txt` in CI scripts was garbled the same way.
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-offset-{Guid.NewGuid():N}.txt");
+        var pacts = $"dotnet '{Path.Combine(AppContext.BaseDirectory, "pacts.dll")}'";
+        try
+        {
+            File.WriteAllText(file, redirect == ">>" ? "kept\n" : "");
+            var psi = new ProcessStartInfo("/bin/sh")
+            {
+                ArgumentList = { "-c", $"{{ echo before; {pacts} --version; {pacts} validate examples/pacts; echo after; }} {redirect} '{file}'" },
+                WorkingDirectory = CliRunner.RepoRoot,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal("", stderr);
+            Assert.Equal(0, p.ExitCode);
+            var lines = File.ReadAllLines(file);
+            var expectedStart = redirect == ">>" ? new[] { "kept", "before" } : ["before"];
+            Assert.Equal(expectedStart, lines[..expectedStart.Length]);
+            Assert.Matches(@"^\d+\.\d+\.\d+", lines[expectedStart.Length]); // the version line, whole
+            Assert.Equal("after", lines[^1]);
+            Assert.Contains(lines, l => l.Contains("pacts valid", StringComparison.Ordinal) || l.Contains("valid", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
