@@ -20,10 +20,14 @@ public sealed record LedgerVerification(bool Ok, long Records, long? FirstBadSeq
 
 /// <summary>The ledger file cannot be read by SQLite (truncated, overwritten, not a database).</summary>
 public sealed class LedgerDamagedException(string path, string detail, Exception? inner = null)
-    : InvalidOperationException($"the ledger file {path} is damaged ({detail}); restore it from a backup, or move it aside to start a new ledger", inner)
+    : InvalidOperationException($"the ledger file {path} is damaged ({OneLine(detail)}); restore it from a backup, or move it aside to start a new ledger", inner)
 {
     /// <summary>The damaged file.</summary>
     public string Path { get; } = path;
+
+    /// <summary>SQLite's integrity report spans lines and opens with a banner; an error here is one line.</summary>
+    private static string OneLine(string detail) =>
+        string.Join("; ", detail.Replace("*** in database main ***", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>

@@ -19,10 +19,13 @@ internal static class KeysCommand
                 return (int)ExitCode.Error;
             }
 
-            var (key, info) = new KeyStore(ledger).Add(parse.GetValue(description)!);
-            context.Out.WriteLine(key);
-            context.Err.WriteLine($"key {info.Id} created; store it now, it cannot be shown again");
-            return 0;
+            return LedgerCommand.Guarded(context, ledger, () =>
+            {
+                var (key, info) = new KeyStore(ledger).Add(parse.GetValue(description)!);
+                context.Out.WriteLine(key);
+                context.Err.WriteLine($"key {info.Id} created; store it now, it cannot be shown again");
+                return 0;
+            });
         });
 
         var listData = LedgerCommand.DataOption();
@@ -35,12 +38,15 @@ internal static class KeysCommand
                 return (int)ExitCode.Error;
             }
 
-            foreach (var k in new KeyStore(ledger).List())
+            return LedgerCommand.Guarded(context, ledger, () =>
             {
-                context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
-            }
+                foreach (var k in new KeyStore(ledger).List())
+                {
+                    context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
+                }
 
-            return 0;
+                return 0;
+            });
         });
 
         var revokeData = LedgerCommand.DataOption();
@@ -54,9 +60,9 @@ internal static class KeysCommand
                 return (int)ExitCode.Error;
             }
 
-            return new KeyStore(ledger).Revoke(parse.GetValue(id)!)
+            return LedgerCommand.Guarded(context, ledger, () => new KeyStore(ledger).Revoke(parse.GetValue(id)!)
                 ? 0
-                : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`");
+                : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`"));
         });
 
         return new Command("keys", """

@@ -77,22 +77,27 @@ internal static class LedgerCommand
                 return (int)ExitCode.Error;
             }
 
+            try
+            {
+                ledger.CheckIntegrity(); // a damaged page would otherwise cut the log short, or pass unseen in an index
+            }
+            catch (LedgerDamagedException ex)
+            {
+                return (int)context.Fail(ex.Message);
+            }
+
             var path = parse.GetValue(exportOut);
             using var writer = path is null ? null : new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
             var w = writer ?? context.Out;
-            try
+            return Guarded(context, ledger, () =>
             {
                 foreach (var record in ledger.Records())
                 {
                     w.WriteLine(record.Body);
                 }
-            }
-            catch (SqliteException ex) when (Ledger.IsDamage(ex))
-            {
-                return (int)context.Fail(new LedgerDamagedException(ledger.FilePath, ex.Message).Message);
-            }
 
-            return 0;
+                return 0;
+            });
         });
 
         return new Command("ledger", """
@@ -138,6 +143,19 @@ internal static class LedgerCommand
             damaged = true;
             context.Fail(ex.Message);
             return null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on an open ledger; a page SQLite finds damaged on the way is one error line, exit 2.</summary>
+    internal static int Guarded(CliContext context, Ledger ledger, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException ex) when (Ledger.IsDamage(ex))
+        {
+            return (int)context.Fail(new LedgerDamagedException(ledger.FilePath, ex.Message).Message);
         }
     }
 
