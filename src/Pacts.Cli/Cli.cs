@@ -23,8 +23,8 @@ internal static class Cli
         root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(SchemaCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
-        root.Subcommands.Add(ServeCommand.Keys(context));
-        root.Subcommands.Add(ServeCommand.Ledger(context));
+        root.Subcommands.Add(KeysCommand.Create(context));
+        root.Subcommands.Add(LedgerCommand.Create(context));
 
         // `@file` is ours (--params @FILE), not a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Data.Sqlite;
 using Pacts.Evaluating;
 using Pacts.Events;
 
 namespace Pacts.Server;
 
-/// <summary>The HTTP API of SPEC §9. Every endpoint but health needs a live <c>X-Pact-Key</c>.</summary>
+/// <summary>The HTTP API of SPEC §9. Every endpoint but health needs a live key, in <c>X-Pact-Key</c> or <c>Authorization: Bearer</c>.</summary>
 public static class Api
 {
     public static void Map(WebApplication app)
@@ -22,13 +21,37 @@ public static class Api
         var secured = api.MapGroup("").AddEndpointFilter(async (ctx, next) =>
         {
             var keys = ctx.HttpContext.RequestServices.GetRequiredService<KeyStore>();
-            return keys.IsValid(ctx.HttpContext.Request.Headers["X-Pact-Key"].ToString())
+            var key = KeyOf(ctx.HttpContext.Request, out var conflict);
+            if (conflict)
+            {
+                return BadRequest("X-Pact-Key and Authorization: Bearer carry different keys", "send the key once, in either header");
+            }
+
+            return keys.IsValid(key)
                 ? await next(ctx).ConfigureAwait(false)
-                : Results.Problem(statusCode: 401, title: "missing or invalid X-Pact-Key", detail: "create a key with `pacts keys add --data DIR` and send it in the X-Pact-Key header");
+                : Results.Problem(statusCode: 401, title: "missing or invalid API key", detail: "create a key with `pacts keys add --data DIR` and send it as `X-Pact-Key: KEY` or `Authorization: Bearer KEY`");
         });
         secured.MapPost("/pacts/{pactId}/validate-call", ValidateCall);
         secured.MapPost("/telemetry/events", Ingest);
         secured.MapGet("/trust/{**agentId}", Trust);
+    }
+
+    /// <summary>
+    /// The key a request carries: <c>X-Pact-Key</c>, or the token of <c>Authorization: Bearer</c> (the ecosystem's
+    /// convention). Both present and different is a <paramref name="conflict"/>, refused rather than guessed at.
+    /// </summary>
+    internal static string? KeyOf(HttpRequest request, out bool conflict)
+    {
+        var header = request.Headers["X-Pact-Key"].ToString();
+        var authorization = request.Headers.Authorization.ToString();
+        string? bearer = null;
+        if (authorization.Length > 7 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            bearer = authorization[7..].Trim();
+        }
+
+        conflict = header.Length > 0 && bearer is not null && !string.Equals(header, bearer, StringComparison.Ordinal);
+        return header.Length > 0 ? header : bearer;
     }
 
     private static async Task<IResult> ValidateCall(string pactId, HttpRequest request, PactRegistry pacts, ServerOptions options)
@@ -48,6 +71,11 @@ public static class Api
         using (doc)
         {
             var root = doc.RootElement;
+            if (Duplicate(root, "tool", "params") is { } twice)
+            {
+                return BadRequest($"the body gives `{twice}` twice", "send each key once");
+            }
+
             if (root.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(root, "tool"u8, out var tool) || tool.ValueKind != JsonValueKind.String)
             {
                 return BadRequest("the body needs `tool` (a string)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
@@ -83,6 +111,11 @@ public static class Api
 
         using (doc)
         {
+            if (Duplicate(doc.RootElement, "events") is { } twice)
+            {
+                return BadRequest($"the body gives `{twice}` twice", "send one `events` array");
+            }
+
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !JsonStrings.TryGetProperty(doc.RootElement, "events"u8, out var events) || events.ValueKind != JsonValueKind.Array)
             {
                 return BadRequest("the body must be {\"events\": [...]}", null);
@@ -99,6 +132,7 @@ public static class Api
             var rejected = new List<(int Index, string Reason)>();
             var verdicts = new List<(int Index, string PactId, string VerdictJson)>();
             var batchSessions = new Dictionary<string, string?>(StringComparer.Ordinal);
+            Severity? worst = null;
             var index = -1;
             foreach (var item in events.EnumerateArray())
             {
@@ -125,8 +159,6 @@ public static class Api
                 }
 
                 string? verdictJson = null;
-                bool? valid = null;
-                string? severity = null;
                 string? pactId = ev.PactId;
                 if (ev.Type == EventType.SessionStart)
                 {
@@ -139,18 +171,17 @@ public static class Api
                     {
                         var verdict = pact.Validate(ev.Tool!, ev.Params);
                         verdictJson = verdict.ToJson();
-                        valid = verdict.Valid;
-                        severity = verdict.HighestSeverity?.ToName();
+                        worst = verdict.HighestSeverity > worst || worst is null ? verdict.HighestSeverity : worst;
                         verdicts.Add((index, pactId, verdictJson));
                     }
                 }
 
-                entries.Add(new LedgerEntry(ev.Type.ToName(), ev.AgentId, ev.SessionId, ev.Tool, pactId,
-                    CanonicalJson.WriteInOrder(item), verdictJson, valid, severity, ev.Timestamp, CanonicalJson.Write(item)));
+                entries.Add(new LedgerEntry(CanonicalJson.WriteInOrder(item), verdictJson, pactId));
                 indexes.Add(index);
             }
 
             var (stored, head) = await ledger.AppendAsync(entries, ct).ConfigureAwait(false);
+            request.HttpContext.Items[PactsServer.IngestItem] = new IngestSummary(entries.Count, rejected.Count, worst?.ToName());
 
             // Written by hand so each verdict goes out as the exact JSON stored in the ledger, not re-parsed.
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
@@ -241,48 +272,7 @@ public static class Api
     private static IResult Trust(string agentId, HttpContext http, Ledger ledger)
     {
         agentId = AgentIdOf(http, agentId);
-        using var c = ledger.Open();
-        long toolCalls = 0, evaluated = 0, valid = 0;
-        var bySeverity = new Dictionary<string, long> { ["critical"] = 0, ["major"] = 0, ["minor"] = 0 };
-        var paths = new Dictionary<string, long>(StringComparer.Ordinal);
-        string? last = null;
-        using (var cmd = c.CreateCommand())
-        {
-            cmd.CommandText = "SELECT type, valid, severity, verdict, ts FROM events WHERE agent_id = $a ORDER BY seq";
-            cmd.Parameters.AddWithValue("$a", agentId);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                last = r.GetString(4);
-                if (r.GetString(0) != "tool_call")
-                {
-                    continue;
-                }
-
-                toolCalls++;
-                if (r.IsDBNull(1))
-                {
-                    continue;
-                }
-
-                evaluated++;
-                if (r.GetInt64(1) == 1)
-                {
-                    valid++;
-                    continue;
-                }
-
-                bySeverity[r.GetString(2)]++;
-                using var verdict = JsonDocument.Parse(r.GetString(3));
-                foreach (var v in verdict.RootElement.GetProperty("violations").EnumerateArray())
-                {
-                    var p = v.GetProperty("paramPath").GetString()!;
-                    paths[p] = paths.GetValueOrDefault(p) + 1;
-                }
-            }
-        }
-
-        if (last is null)
+        if (ledger.Trust(agentId) is not { } t)
         {
             return Results.Problem(statusCode: 404, title: $"no events recorded for agent `{agentId}`");
         }
@@ -291,13 +281,13 @@ public static class Api
         return Results.Json(new
         {
             agentId,
-            toolCalls,
-            evaluated,
-            valid,
-            complianceRate = evaluated == 0 ? (double?)null : (double)valid / evaluated,
-            invalidBySeverity = bySeverity,
-            topParamPaths = paths.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => new { paramPath = p.Key, count = p.Value }),
-            lastEventAt = last,
+            toolCalls = t.ToolCalls,
+            evaluated = t.Evaluated,
+            valid = t.Valid,
+            complianceRate = t.Evaluated == 0 ? (double?)null : (double)t.Valid / t.Evaluated,
+            invalidBySeverity = new Dictionary<string, long> { ["critical"] = t.Critical, ["major"] = t.Major, ["minor"] = t.Minor },
+            topParamPaths = t.TopParamPaths.Select(p => new { paramPath = p.ParamPath, count = p.Count }),
+            lastEventAt = t.LastEventAt,
             ledgerHead = new { seq, hash },
         });
     }
@@ -319,6 +309,12 @@ public static class Api
 
     private static async Task<(JsonDocument?, IResult?)> ReadBody(HttpRequest request, ServerOptions options)
     {
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Results.Problem(statusCode: 415, title: request.ContentType is null ? "the body has no Content-Type" : $"the body's Content-Type is `{request.ContentType}`, not JSON",
+                detail: "send `Content-Type: application/json` (UTF-8)"));
+        }
+
         if (request.ContentLength > options.MaxBodyBytes)
         {
             return (null, Results.Problem(statusCode: 413, title: $"body of {request.ContentLength} bytes; the limit is {options.MaxBodyBytes}", detail: "send smaller batches"));
@@ -336,18 +332,59 @@ public static class Api
             }
         }
 
+        var bytes = buffer.ToArray();
         try
         {
-            return (JsonDocument.Parse(buffer.ToArray(), BodyOptions), null);
+            return (JsonDocument.Parse(bytes, BodyOptions), null);
         }
-        catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        catch (JsonException)
         {
-            return (null, BadRequest($"the body nests deeper than {BodyOptions.MaxDepth} levels (params may nest {options.MaxParamDepth})", null));
+            // Which error it was is decided by reading the body again, never by the words of the exception.
+            var error = JsonSyntaxError.Find(bytes, BodyOptions.MaxDepth);
+            var title = error is null ? "the body is not valid JSON"
+                : error.Kind == JsonSyntaxErrorKind.TooDeep ? $"the body nests deeper than {BodyOptions.MaxDepth} levels (params may nest {options.MaxParamDepth}) at {error.Where}"
+                : "the body " + error.Describe(bytes);
+            return (null, Results.Problem(statusCode: 400, title: title, detail: error?.Kind == JsonSyntaxErrorKind.EndOfInput ? "send the whole body" : null,
+                extensions: error is null ? null : new Dictionary<string, object?> { ["offset"] = error.Offset, ["line"] = error.Line, ["column"] = error.Column }));
         }
-        catch (JsonException ex)
+    }
+
+    /// <summary><c>application/json</c> or any <c>application/*+json</c>, with no charset or UTF-8's (JSON is UTF-8, RFC 8259).</summary>
+    internal static bool IsJson(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
-            return (null, BadRequest("the body is not valid JSON", $"line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}"));
+            return false;
         }
+
+        var type = media.MediaType.Value ?? "";
+        var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        var charset = media.Charset.Value;
+        return json && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The first of <paramref name="names"/> that <paramref name="root"/> gives more than once (escapes decoded), as the pact reader refuses duplicates.</summary>
+    private static string? Duplicate(JsonElement root, params string[] names)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var counts = new int[names.Length];
+        foreach (var p in root.EnumerateObject())
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (p.NameEquals(names[i]) && ++counts[i] == 2)
+                {
+                    return names[i];
+                }
+            }
+        }
+
+        return null;
     }
 
     private static IResult BadRequest(string title, string? detail) => Results.Problem(statusCode: 400, title: title, detail: detail);

@@ -5,26 +5,41 @@ using Microsoft.Data.Sqlite;
 namespace Pacts.Server;
 
 /// <summary>
-/// One record to append: the event as stored (<see cref="CanonicalJson.WriteInOrder"/>) and, for tool calls, its
-/// verdict; <see cref="Identity"/> is the form retries are recognised by (<see cref="CanonicalJson.Write(System.Text.Json.JsonElement)"/>, keys
-/// sorted), the body itself when not given.
+/// One record to append: the event as stored (<see cref="CanonicalJson.WriteInOrder"/>), its verdict for a tool call
+/// that was judged, and the pact a tool call was bound to (its own <c>pactId</c> or its session's). Every other column
+/// the ledger keeps (type, agent, session, tool, timestamp, validity, severity, the retry identity) is derived from
+/// <see cref="Body"/> and <see cref="Verdict"/> by the ledger itself, so it cannot disagree with what the hash covers.
 /// </summary>
-public sealed record LedgerEntry(string Type, string AgentId, string? SessionId, string? Tool, string? PactId, string Body, string? Verdict, bool? Valid, string? Severity, DateTimeOffset Timestamp, string? Identity = null);
+public sealed record LedgerEntry(string Body, string? Verdict, string? PactId = null);
 
 /// <summary>A stored record with its place in the chain.</summary>
 public sealed record LedgerRecord(long Seq, string EventHash, string Body, string? Verdict, string PrevHash, string Hash);
 
-/// <summary>What <see cref="Ledger.Verify"/> found.</summary>
-public sealed record LedgerVerification(bool Ok, long Records, long? FirstBadSeq, string? Problem);
+/// <summary>What <see cref="Ledger.Verify"/> found; <see cref="Damaged"/> when SQLite itself could not read the file.</summary>
+public sealed record LedgerVerification(bool Ok, long Records, long? FirstBadSeq, string? Problem, bool Damaged = false);
+
+/// <summary>The ledger file cannot be read by SQLite (truncated, overwritten, not a database).</summary>
+public sealed class LedgerDamagedException(string path, string detail, Exception? inner = null)
+    : InvalidOperationException($"the ledger file {path} is damaged ({OneLine(detail)}); restore it from a backup, or move it aside to start a new ledger", inner)
+{
+    /// <summary>The damaged file.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>SQLite's integrity report spans lines and opens with a banner; an error here is one line.</summary>
+    private static string OneLine(string detail) =>
+        string.Join("; ", detail.Replace("*** in database main ***", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
 
 /// <summary>
 /// The tamper-evident ledger: an SQLite database in the data directory (WAL, synchronous FULL), one row per
 /// accepted event, each hash-chained to the previous one: <c>hash = SHA-256(prevHash \n seq \n body \n verdict)</c>.
 /// Appends are serialised through one writer so the chain stays linear under concurrent ingest; a batch is
 /// one transaction, committed (durable) before the caller answers. An event whose canonical form is already
-/// stored is acknowledged and not stored again, so client retries are safe.
+/// stored is acknowledged and not stored again, so client retries are safe. A per-agent summary
+/// (<c>agent_summary</c>, <c>agent_paths</c>) is updated in the same transaction, so a trust answer reads a few rows
+/// whatever the ledger's size; <see cref="Verify"/> recomputes it, and every derived column, from the hashed data.
 /// </summary>
-public sealed class Ledger : IDisposable
+public sealed partial class Ledger : IDisposable
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -37,22 +52,37 @@ public sealed class Ledger : IDisposable
     public Ledger(string dataDir)
     {
         Directory.CreateDirectory(dataDir);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, FileName), Pooling = true }.ToString();
-        using var c = Open();
-        Exec(c, "PRAGMA journal_mode=WAL;");
-        Exec(c, """
-            CREATE TABLE IF NOT EXISTS events (
-              seq INTEGER PRIMARY KEY, event_hash TEXT NOT NULL UNIQUE, type TEXT NOT NULL, agent_id TEXT NOT NULL,
-              session_id TEXT, tool TEXT, pact_id TEXT, body TEXT NOT NULL, verdict TEXT, valid INTEGER, severity TEXT,
-              ts TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS events_agent ON events(agent_id);
-            CREATE INDEX IF NOT EXISTS events_session ON events(session_id, type);
-            CREATE TABLE IF NOT EXISTS keys (
-              id TEXT PRIMARY KEY, hash BLOB NOT NULL, description TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT);
-            """);
+        FilePath = Path.Combine(dataDir, FileName);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = true }.ToString();
+        try
+        {
+            using var c = Open();
+            Exec(c, "PRAGMA journal_mode=WAL;");
+            Exec(c, """
+                CREATE TABLE IF NOT EXISTS events (
+                  seq INTEGER PRIMARY KEY, event_hash TEXT NOT NULL UNIQUE, type TEXT NOT NULL, agent_id TEXT NOT NULL,
+                  session_id TEXT, tool TEXT, pact_id TEXT, body TEXT NOT NULL, verdict TEXT, valid INTEGER, severity TEXT,
+                  ts TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS events_agent ON events(agent_id);
+                CREATE INDEX IF NOT EXISTS events_session ON events(session_id, type);
+                CREATE TABLE IF NOT EXISTS keys (
+                  id TEXT PRIMARY KEY, hash BLOB NOT NULL, description TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT);
+                """);
+            MigrateSummary(c);
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw new LedgerDamagedException(FilePath, ex.Message, ex);
+        }
     }
 
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
+
     public string ConnectionString => _connectionString;
+
+    /// <summary>True when SQLite refused the file itself: corrupt pages, or not a database at all.</summary>
+    public static bool IsDamage(SqliteException ex) => ex.SqliteErrorCode is 11 or 26; // SQLITE_CORRUPT, SQLITE_NOTADB
 
     public SqliteConnection Open()
     {
@@ -62,9 +92,34 @@ public sealed class Ledger : IDisposable
         return c;
     }
 
+    /// <summary>
+    /// Runs SQLite's <c>PRAGMA integrity_check</c> (every page, index and constraint); throws
+    /// <see cref="LedgerDamagedException"/> naming the first problem it reports.
+    /// </summary>
+    public void CheckIntegrity()
+    {
+        try
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA integrity_check(1)";
+            var answer = cmd.ExecuteScalar() as string;
+            if (answer != "ok")
+            {
+                throw new LedgerDamagedException(FilePath, "integrity check: " + answer);
+            }
+        }
+        catch (SqliteException ex) when (IsDamage(ex))
+        {
+            throw new LedgerDamagedException(FilePath, ex.Message, ex);
+        }
+    }
+
     /// <summary>Appends entries in order; returns for each its sequence number and whether it was new, and the chain head after the batch.</summary>
     public async Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default)
     {
+        // Derived outside the lock: parsing is the costly part and needs nothing from the database.
+        var derived = entries.Select(e => Derive(e.Body, e.Verdict, e.PactId)).ToList();
         await _writer.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -72,48 +127,57 @@ public sealed class Ledger : IDisposable
             using var tx = c.BeginTransaction();
             var (seq, prev) = Head(c, tx);
             var results = new List<(long, bool)>(entries.Count);
-            foreach (var e in entries)
+            var tallies = new Dictionary<string, AgentTally>(StringComparer.Ordinal);
+            using var find = c.CreateCommand();
+            find.Transaction = tx;
+            find.CommandText = "SELECT seq FROM events WHERE event_hash = $h";
+            var findHash = find.Parameters.Add("$h", SqliteType.Text);
+            using var insert = c.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO events (seq, event_hash, type, agent_id, session_id, tool, pact_id, body, verdict, valid, severity, ts, prev_hash, hash)
+                VALUES ($seq, $eh, $type, $agent, $session, $tool, $pact, $body, $verdict, $valid, $sev, $ts, $prev, $hash)
+                """;
+            var p = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
+            foreach (var name in new[] { "$seq", "$eh", "$type", "$agent", "$session", "$tool", "$pact", "$body", "$verdict", "$valid", "$sev", "$ts", "$prev", "$hash" })
             {
-                var eventHash = Hex(SHA256.HashData(Encoding.UTF8.GetBytes(e.Identity ?? e.Body)));
-                using (var find = c.CreateCommand())
+                p[name] = insert.Parameters.Add(name, SqliteType.Text);
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var (e, d) = (entries[i], derived[i]);
+                findHash.Value = d.Columns.EventHash;
+                if (find.ExecuteScalar() is long existing)
                 {
-                    find.Transaction = tx;
-                    find.CommandText = "SELECT seq FROM events WHERE event_hash = $h";
-                    find.Parameters.AddWithValue("$h", eventHash);
-                    if (find.ExecuteScalar() is long existing)
-                    {
-                        results.Add((existing, false));
-                        continue;
-                    }
+                    results.Add((existing, false));
+                    continue;
                 }
 
                 seq++;
                 var hash = ChainHash(prev, seq, e.Body, e.Verdict);
-                using var insert = c.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = """
-                    INSERT INTO events (seq, event_hash, type, agent_id, session_id, tool, pact_id, body, verdict, valid, severity, ts, prev_hash, hash)
-                    VALUES ($seq, $eh, $type, $agent, $session, $tool, $pact, $body, $verdict, $valid, $sev, $ts, $prev, $hash)
-                    """;
-                insert.Parameters.AddWithValue("$seq", seq);
-                insert.Parameters.AddWithValue("$eh", eventHash);
-                insert.Parameters.AddWithValue("$type", e.Type);
-                insert.Parameters.AddWithValue("$agent", e.AgentId);
-                insert.Parameters.AddWithValue("$session", (object?)e.SessionId ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$tool", (object?)e.Tool ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$pact", (object?)e.PactId ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$body", e.Body);
-                insert.Parameters.AddWithValue("$verdict", (object?)e.Verdict ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$valid", e.Valid is null ? DBNull.Value : e.Valid.Value ? 1 : 0);
-                insert.Parameters.AddWithValue("$sev", (object?)e.Severity ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$ts", e.Timestamp.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                insert.Parameters.AddWithValue("$prev", prev);
-                insert.Parameters.AddWithValue("$hash", hash);
+                var col = d.Columns;
+                p["$seq"].Value = seq;
+                p["$eh"].Value = col.EventHash;
+                p["$type"].Value = col.Type;
+                p["$agent"].Value = col.AgentId;
+                p["$session"].Value = (object?)col.SessionId ?? DBNull.Value;
+                p["$tool"].Value = (object?)col.Tool ?? DBNull.Value;
+                p["$pact"].Value = (object?)col.PactId ?? DBNull.Value;
+                p["$body"].Value = e.Body;
+                p["$verdict"].Value = (object?)e.Verdict ?? DBNull.Value;
+                p["$valid"].Value = col.Valid is null ? DBNull.Value : col.Valid.Value ? 1 : 0;
+                p["$sev"].Value = (object?)col.Severity ?? DBNull.Value;
+                p["$ts"].Value = col.Ts;
+                p["$prev"].Value = prev;
+                p["$hash"].Value = hash;
                 insert.ExecuteNonQuery();
+                Tally(tallies, seq, d);
                 prev = hash;
                 results.Add((seq, true));
             }
 
+            AddToSummary(c, tx, tallies);
             tx.Commit();
             return (results, (seq, prev));
         }
@@ -143,43 +207,12 @@ public sealed class Ledger : IDisposable
         }
     }
 
-    /// <summary>
-    /// Recomputes the chain and names the first record that was altered (its hash does not match its
-    /// content), removed (a gap in the sequence) or reordered (its prevHash is not its predecessor's hash).
-    /// </summary>
-    public LedgerVerification Verify()
-    {
-        var prev = Genesis;
-        long expected = 1, count = 0;
-        foreach (var rec in Records())
-        {
-            if (rec.Seq != expected)
-            {
-                return new LedgerVerification(false, count, expected, $"record {expected} is missing (next is {rec.Seq}): removed");
-            }
-
-            if (rec.PrevHash != prev)
-            {
-                return new LedgerVerification(false, count, rec.Seq, $"record {rec.Seq} does not follow record {rec.Seq - 1}: reordered or its predecessor was altered");
-            }
-
-            if (ChainHash(prev, rec.Seq, rec.Body, rec.Verdict) != rec.Hash)
-            {
-                return new LedgerVerification(false, count, rec.Seq, $"record {rec.Seq} does not match its hash: altered");
-            }
-
-            prev = rec.Hash;
-            expected++;
-            count++;
-        }
-
-        return new LedgerVerification(true, count, null, null);
-    }
-
     public void Dispose() => _writer.Dispose();
 
     internal static string ChainHash(string prev, long seq, string body, string? verdict) =>
         Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"{prev}\n{seq}\n{body}\n{verdict}")));
+
+    internal static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
     private static (long, string) Head(SqliteConnection c, SqliteTransaction? tx)
     {
@@ -190,12 +223,11 @@ public sealed class Ledger : IDisposable
         return r.Read() ? (r.GetInt64(0), r.GetString(1)) : (0, Genesis);
     }
 
-    private static void Exec(SqliteConnection c, string sql)
+    private static void Exec(SqliteConnection c, string sql, SqliteTransaction? tx = null)
     {
         using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
-
-    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

@@ -163,6 +163,107 @@ public class ServeEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Serve_refuses_to_start_on_a_ledger_damaged_mid_file()
+    {
+        // With damage mid-file the service used to start, then answer /trust with 500.
+        var data = Directory.CreateTempSubdirectory("pacts-e2e-").FullName;
+        try
+        {
+            using (var ledger = new Pacts.Server.Ledger(data))
+            {
+                for (var i = 0; i < 60; i++)
+                {
+                    var entries = Enumerable.Range(0, 5).Select(k => new Pacts.Server.LedgerEntry(
+                        $$"""{"type":"session_start","sessionId":"s{{i}}-{{k}}","agentId":"agent-{{i}}","startedAt":"2026-11-21T08:00:00Z"}""", null)).ToList();
+                    await ledger.AppendAsync(entries);
+                }
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var file = Path.Combine(data, Pacts.Server.Ledger.FileName);
+            var bytes = File.ReadAllBytes(file);
+            Array.Fill(bytes, (byte)0x5A, bytes.Length / 2, 8192);
+            File.WriteAllBytes(file, bytes);
+
+            var stderr = new List<string>();
+            using var server = Start(data, FreePort(), stderr: stderr);
+            if (!server.WaitForExit(30_000))
+            {
+                server.Kill(entireProcessTree: true);
+                Assert.Fail("pacts serve started on a damaged ledger");
+            }
+
+            server.WaitForExit();
+            Assert.Equal(2, server.ExitCode);
+            var line = Assert.Single(stderr, l => l.Length > 0);
+            Assert.StartsWith($"pacts: error: the ledger file {file} is damaged (", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_logs_one_timestamped_line_per_request_and_never_a_key_or_a_param_value()
+    {
+        var data = Directory.CreateTempSubdirectory("pacts-e2e-").FullName;
+        var stdout = new List<string>();
+        Process? server = null;
+        try
+        {
+            var key = CliRunner.Run("keys", "add", "--data", data, "--description", "e2e").Out.Trim();
+            var port = FreePort();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Add("X-Pact-Key", key);
+            server = Start(data, port, stdout);
+            await WaitHealthy(http);
+            var ingest = $$"""{"events":[{"type":"tool_call","sessionId":"log-1","agentId":"log-agent","tool":"transfer_funds","params":{"destination":"0xSECRETVALUE","amount":9999999,"currency":"USDC"},"outcome":"success","attemptedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{"type":"nope"}]}""";
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/api/v1/telemetry/events", new StringContent(ingest, Encoding.UTF8, "application/json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/trust/log-agent")).StatusCode);
+            using (var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                term.WaitForExit();
+            }
+
+            Assert.True(server.WaitForExit(30_000));
+            server.WaitForExit();
+            string[] lines;
+            lock (stdout)
+            {
+                lines = [.. stdout.Where(l => l.Length > 0)];
+            }
+
+            var logs = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.All(logs, l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", l.GetProperty("Timestamp").GetString()));
+            Assert.Contains(logs, l => l.GetProperty("Message").GetString()!.StartsWith("Now listening on", StringComparison.Ordinal)); // start-up lines too
+            var ingestLine = Assert.Single(logs, l => l.GetProperty("Category").GetString() == "Pacts.Server.Requests" && l.GetProperty("State").GetProperty("Path").GetString() == "/api/v1/telemetry/events");
+            var state = ingestLine.GetProperty("State");
+            Assert.Equal(("POST", 200, 1, 1, "critical"), (state.GetProperty("Method").GetString(), state.GetProperty("Status").GetInt32(), state.GetProperty("Accepted").GetInt32(), state.GetProperty("Rejected").GetInt32(), state.GetProperty("WorstSeverity").GetString()));
+            Assert.True(state.GetProperty("LatencyMs").GetDouble() >= 0);
+            Assert.Contains(logs, l => l.GetProperty("Category").GetString() == "Pacts.Server.Requests" && l.GetProperty("State").GetProperty("Path").GetString() == "/api/v1/trust/log-agent");
+            var all = string.Join("\n", lines);
+            Assert.DoesNotContain(key, all, StringComparison.Ordinal);
+            Assert.DoesNotContain(key[(key.IndexOf('_', 3) + 1)..], all, StringComparison.Ordinal); // the secret alone
+            Assert.DoesNotContain("0xSECRETVALUE", all, StringComparison.Ordinal);
+            Assert.DoesNotContain("9999999", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (server is { HasExited: false })
+            {
+                server.Kill(entireProcessTree: true);
+                server.WaitForExit();
+            }
+
+            server?.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, true);
+        }
+    }
+
     /// <summary>A GET with the request target exactly as given (no client-side normalisation), returning the response text.</summary>
     private static async Task<string> RawGet(int port, string key, string target)
     {
@@ -174,7 +275,7 @@ public class ServeEndToEndTests
         return await reader.ReadToEndAsync();
     }
 
-    private static Process Start(string data, int port)
+    private static Process Start(string data, int port, List<string>? stdout = null, List<string>? stderr = null, params string[] more)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "pacts.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -184,12 +285,28 @@ public class ServeEndToEndTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var arg in more)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
         var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => Collect(stdout, e.Data);
+        p.ErrorDataReceived += (_, e) => Collect(stderr, e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
+    }
+
+    private static void Collect(List<string>? lines, string? line)
+    {
+        if (lines is not null && line is not null)
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        }
     }
 
     private static async Task WaitHealthy(HttpClient http)

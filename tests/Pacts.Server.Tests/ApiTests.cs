@@ -354,7 +354,7 @@ public class LedgerTests
         {
             using (var ledger = new Ledger(dir))
             {
-                var entries = Enumerable.Range(1, 4).Select(i => new LedgerEntry("session_start", "a", $"s{i}", null, null, $$"""{"n":{{i}},"note":"tamper-me"}""", null, null, null, DateTimeOffset.UnixEpoch)).ToList();
+                var entries = Enumerable.Range(1, 4).Select(i => new LedgerEntry($$"""{"type":"session_start","sessionId":"s{{i}}","agentId":"a","startedAt":"2026-11-21T08:00:00Z","note":"tamper-me"}""", null)).ToList();
                 await ledger.AppendAsync(entries);
                 Assert.True(ledger.Verify().Ok);
                 using (var c = ledger.Open())

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Pacts.Cli.Rendering;
+using Pacts.Evaluating;
 
 namespace Pacts.Cli.Commands;
 
@@ -59,25 +60,28 @@ internal static class ValidateCallCommand
             return context.Fail($"{source} is {encoding} text (it starts with a {encoding} byte order mark); pass UTF-8 JSON, e.g. convert it with `iconv -f {encoding} -t UTF-8`");
         }
 
+        var json = bytes.AsMemory();
+        if (json.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            json = json[3..]; // a byte order mark from an editor is not part of the params
+        }
+
         JsonDocument doc;
         try
         {
-            var json = bytes.AsMemory();
-            if (json.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-            {
-                json = json[3..]; // a byte order mark from an editor is not part of the params
-            }
-
             doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Pact.MaxParamsDepth });
         }
-        catch (JsonException ex) when (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        catch (JsonException)
         {
-            // The library refuses raw params this deep, and replay reports them as a malformed line: no verdict here either.
-            return context.Fail($"{source} nests deeper than {Pact.MaxParamsDepth} levels; params may nest at most {Pact.MaxParamsDepth} (objects and arrays, the params object first)");
-        }
-        catch (JsonException ex)
-        {
-            return context.Fail($"{source} is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}); pass a JSON object such as '{{\"amount\": 250}}'");
+            // Which error it was is decided by reading the params again, never by the words of the exception.
+            var error = JsonSyntaxError.Find(json.Span, Pact.MaxParamsDepth);
+            if (error?.Kind == JsonSyntaxErrorKind.TooDeep)
+            {
+                // The library refuses raw params this deep, and replay reports them as a malformed line: no verdict here either.
+                return context.Fail($"{source} nests deeper than {Pact.MaxParamsDepth} levels ({error.Where}); params may nest at most {Pact.MaxParamsDepth} (objects and arrays, the params object first)");
+            }
+
+            return context.Fail($"{source} {error?.Describe(json.Span) ?? "is not valid JSON"}; pass a JSON object such as '{{\"amount\": 250}}'");
         }
 
         using (doc)
