@@ -180,9 +180,13 @@ public sealed class Pact
         sink.Count == 0 ? binding.ValidVerdict : new Verdict(Id, Version, tool, true, sink.ToArrayAndClear());
 
     private Verdict Unbound(string tool) => DenyUnboundTools
-        ? new Verdict(Id, Version, tool, false,
-            [new Violation("", "unboundTool", Severity.Critical, null, $"tool `{tool}` is not bound by pact `{Id}`, which denies unbound tools")])
+        ? new Verdict(Id, Version, tool, false, [new Violation("", "unboundTool", Severity.Critical, null, UnboundMessage(tool))])
         : new Verdict(Id, Version, tool, false, []);
+
+    /// <summary>The <c>unboundTool</c> message, with the closest bound tool when one is near (a typo: <c>send_emial</c>).</summary>
+    private string UnboundMessage(string tool) => Suggest.Closest(tool, Tools) is { } near
+        ? $"tool `{tool}` is not bound by pact `{Id}`, which denies unbound tools; did you mean `{near}`?"
+        : $"tool `{tool}` is not bound by pact `{Id}`, which denies unbound tools";
 
     /// <summary>Validates one call whose params are JSON text (an object).</summary>
     /// <exception cref="JsonException">The text is not valid JSON.</exception>

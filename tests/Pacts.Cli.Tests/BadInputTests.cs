@@ -375,4 +375,63 @@ public class BadInputTests
         Assert.Equal(1, report.RootElement.GetProperty("toolCalls").GetProperty("unknownPact").GetInt32());
         Assert.Equal(1, report.RootElement.GetProperty("malformedLines")[0].GetProperty("line").GetInt32());
     }
+
+    [Fact]
+    public void Pacts_takes_one_path_and_leaves_the_words_after_it_to_the_command()
+    {
+        // `--pacts` used to take every word after it: the log became a pact path and replay said the log was missing.
+        var replay = CliRunner.Run("replay", "--pacts", "examples/pacts", "examples/events/atlas.jsonl", "--format", "json");
+        Assert.Equal(1, replay.Exit); // the demo log's deliberate critical violation
+        Assert.Empty(replay.Err);
+        using (var report = System.Text.Json.JsonDocument.Parse(replay.Out))
+        {
+            Assert.Equal(25, report.RootElement.GetProperty("toolCalls").GetProperty("evaluated").GetInt32());
+        }
+
+        var test = CliRunner.Run("test", "--pacts", "examples/pacts", "examples/pacts");
+        Assert.Equal(0, test.Exit);
+        Assert.Empty(test.Err);
+    }
+
+    [Fact]
+    public void Pacts_repeats_to_give_several_paths()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("validate-call", "--pacts", "examples/pacts/treasury.pact.yaml", "--pacts", "examples/pacts/knowledge.pact.yaml",
+            "--pact", "knowledge-pact", "--tool", "delete_page", "--params", """{"page_id":"1","space":"ENG"}""");
+        Assert.Equal(0, exit);
+        Assert.Empty(stderr);
+        Assert.Contains("\"pactId\":\"knowledge-pact\"", stdout, StringComparison.Ordinal);
+        AssertOneClearError(CliRunner.Run("validate-call", "--pacts", "examples/pacts/treasury.pact.yaml", "--pacts", "examples/pacts/knowledge.pact.yaml",
+            "--tool", "delete_page", "--params", "{}"), "the pact set holds 2 pacts");
+    }
+
+    [Theory]
+    [InlineData("did you mean `--format`?", "validate", "examples/pacts", "--formt", "json")]
+    [InlineData("did you mean `--format`?", "replay", "examples/events/atlas.jsonl", "--pacts", "examples/pacts", "--formt", "json")]
+    [InlineData("did you mean `--fail-on`?", "validate-call", "--pacts", "examples/pacts", "--tool", "t", "--params", "{}", "--fail-no", "none")]
+    [InlineData("see `pacts schema --help`", "schema", "--pretty")]
+    public void An_unknown_option_is_an_error_that_names_it_not_a_path(string hint, params string[] args)
+    {
+        // Where a command takes PATH..., the parser hands an unknown option to it as a path: `--formt: no such file`.
+        var result = CliRunner.Run(args);
+        var word = args.First(a => a is "--formt" or "--fail-no" or "--pretty");
+        AssertOneClearError(result, $"unrecognized option `{word}` for `pacts {args[0]}`; {hint}");
+        Assert.DoesNotContain("no such file", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Words_after_a_double_dash_are_paths_even_when_they_look_like_options() =>
+        AssertOneClearError(CliRunner.Run("validate", "--", "--formt"), "--formt: no such file or directory");
+
+    [Theory]
+    [InlineData("unknown command `valdiate` for `pacts`; did you mean `validate`?", "valdiate", "examples/pacts")]
+    [InlineData("unknown command `relpay` for `pacts`; did you mean `replay`?", "relpay")]
+    [InlineData("unknown command `verfy` for `pacts ledger`; did you mean `verify`?", "ledger", "verfy")]
+    [InlineData("unknown command `frobnicate` for `pacts`; commands: validate, validate-call, replay, test, schema, serve, keys, ledger", "frobnicate")]
+    public void A_mistyped_command_suggests_the_closest(string message, params string[] args)
+    {
+        var result = CliRunner.Run(args);
+        AssertOneClearError(result, message);
+        Assert.Equal(2, result.Err.TrimEnd('\n').Split('\n').Length); // the one error (not one per word after it), then usage
+    }
 }

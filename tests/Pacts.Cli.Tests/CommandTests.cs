@@ -178,4 +178,27 @@ public class CommandTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void An_unbound_tool_verdict_names_the_closest_bound_tool_the_same_everywhere()
+    {
+        const string Params = """{"destination":"0xA11A000000000000000000000000000000000001","amount":10}""";
+        var text = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_fund", "--params", Params, "--format", "text");
+        Assert.Equal(1, text.Exit);
+        Assert.Contains("tool `transfer_fund` is not bound by pact `treasury-pact`, which denies unbound tools; did you mean `transfer_funds`?", text.Out, StringComparison.Ordinal);
+
+        // Library (each input form), validate-call and replay's verdict line give the same bytes: one engine.
+        var treasury = PactSet.Load(Path.Combine(CliRunner.RepoRoot, "examples", "pacts")).Find("treasury-pact")!;
+        var library = treasury.Validate("transfer_fund", Params).ToJson();
+        Assert.Equal(library, treasury.Validate("transfer_fund", Encoding.UTF8.GetBytes(Params).AsMemory()).ToJson());
+        Assert.Equal(library + "\n", CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_fund", "--params", Params).Out);
+        var log = $$"""{"type":"tool_call","sessionId":"s","agentId":"a","tool":"transfer_fund","params":{{Params}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z","pactId":"treasury-pact"}""";
+        var line = CliRunner.RunWithStdin(log, "replay", "-", "--pacts", "examples/pacts", "--verdicts", "-").Out.TrimEnd('\n');
+        using var replayed = JsonDocument.Parse(line);
+        Assert.Contains(replayed.RootElement.GetProperty("violations").GetRawText(), library, StringComparison.Ordinal);
+
+        // Nothing close: the message stays as it was, with no guess.
+        Assert.Equal("tool `mint_tokens` is not bound by pact `treasury-pact`, which denies unbound tools",
+            treasury.Validate("mint_tokens", Params).Violations.Single().Message);
+    }
 }
