@@ -44,6 +44,11 @@ public static partial class PactsServer
             {
                 await next(http).ConfigureAwait(false);
             }
+            catch when (!http.Response.HasStarted)
+            {
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError; // what the host answers once it has the exception
+                throw;
+            }
             finally
             {
                 LogRequest(requests, http, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
