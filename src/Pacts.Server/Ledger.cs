@@ -93,20 +93,21 @@ public sealed partial class Ledger : IDisposable
     }
 
     /// <summary>
-    /// Runs SQLite's <c>PRAGMA integrity_check</c> (every page, index and constraint); throws
-    /// <see cref="LedgerDamagedException"/> naming the first problem it reports.
+    /// Runs SQLite's <c>PRAGMA integrity_check</c> (every page, and every index against its table: 4.4 s on a million
+    /// rows), or with <paramref name="quick"/> its <c>quick_check</c> (every page, not the index contents: 0.5 s);
+    /// throws <see cref="LedgerDamagedException"/> naming the first problem it reports.
     /// </summary>
-    public void CheckIntegrity()
+    public void CheckIntegrity(bool quick = false)
     {
         try
         {
             using var c = Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA integrity_check(1)";
+            cmd.CommandText = quick ? "PRAGMA quick_check(1)" : "PRAGMA integrity_check(1)";
             var answer = cmd.ExecuteScalar() as string;
             if (answer != "ok")
             {
-                throw new LedgerDamagedException(FilePath, "integrity check: " + answer);
+                throw new LedgerDamagedException(FilePath, (quick ? "quick check: " : "integrity check: ") + answer);
             }
         }
         catch (SqliteException ex) when (IsDamage(ex))

@@ -24,7 +24,7 @@ public sealed partial class Ledger
     private const string SummarySchema = """
         CREATE TABLE IF NOT EXISTS agent_summary (
           agent_id TEXT PRIMARY KEY, tool_calls INTEGER NOT NULL, evaluated INTEGER NOT NULL, valid INTEGER NOT NULL,
-          critical INTEGER NOT NULL, major INTEGER NOT NULL, minor INTEGER NOT NULL, last_seq INTEGER NOT NULL, last_ts TEXT NOT NULL);
+          critical INTEGER NOT NULL, major INTEGER NOT NULL, minor INTEGER NOT NULL, last_seq INTEGER NOT NULL, last_ts TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS agent_paths (
           agent_id TEXT NOT NULL, param_path TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (agent_id, param_path)) WITHOUT ROWID;
         """;

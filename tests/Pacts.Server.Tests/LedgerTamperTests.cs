@@ -206,7 +206,8 @@ public class LedgerTamperTests
             Assert.False(result.Ok);
             Assert.True(result.Damaged);
             Assert.Contains($"the ledger file {t.FilePath} is damaged", result.Problem, StringComparison.Ordinal);
-            Assert.Throws<LedgerDamagedException>(damaged.CheckIntegrity);
+            Assert.Throws<LedgerDamagedException>(() => damaged.CheckIntegrity());
+            Assert.Throws<LedgerDamagedException>(() => damaged.CheckIntegrity(quick: true)); // what serve runs at start
         }
 
         SqliteConnection.ClearAllPools();

@@ -3,10 +3,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Pacts.Server.Tests;
 
-public class LoggingTests
+public sealed class LoggingTests : IDisposable
 {
-    private static string[] Args(params string[] more) =>
-        ["--pacts", Pacts.Testing.Shared.RepoPaths.ExamplePacts, "--data", Directory.CreateTempSubdirectory("pacts-log-").FullName, .. more];
+    private readonly string _data = Directory.CreateTempSubdirectory("pacts-log-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, true);
+    }
+
+    private string[] Args(params string[] more) => ["--pacts", Pacts.Testing.Shared.RepoPaths.ExamplePacts, "--data", _data, .. more];
 
     [Theory]
     [InlineData("warning", false)]

@@ -17,7 +17,7 @@ internal static class ServeCommand
         var command = new Command("serve", $"""
             Run the ingest and pre-flight HTTP service (SPEC §9) with a hash-chained ledger.
             Listens on {PactsServer.DefaultUrl} unless --urls or PACTS_URLS says otherwise. The ledger file is
-            checked (SQLite's integrity check) at start; a damaged one stops the service with exit 2.
+            checked (SQLite's quick_check) at start; a damaged one stops the service with exit 2.
             Logs go to stdout, one line per request, every line with an ISO 8601 UTC timestamp.
 
             Environment (the command line wins):
