@@ -153,4 +153,19 @@ public sealed class TestCommandTests : IDisposable
         Assert.Equal(Units(legal), TestReportRenderer.Legal(Units(text)));
         _ = XDocument.Parse($"<a b=\"{System.Security.SecurityElement.Escape(Units(legal))}\"/>");
     }
+
+    [Fact]
+    public void The_readme_test_file_and_its_failing_case_print_what_the_readme_shows()
+    {
+        // README's "Pact test files": its example file, the case it adds, and the output it shows for them.
+        var readme = File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "README.md"));
+        var section = readme[readme.IndexOf("### Pact test files", StringComparison.Ordinal)..];
+        var blocks = System.Text.RegularExpressions.Regex.Matches(section, "```(yaml|text)\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[2].Value).Take(3).ToList();
+        var file = Path.Combine(_dir, "treasury.test.yaml");
+        File.WriteAllText(file, blocks[0] + blocks[1]);
+        var (exit, stdout, _) = CliRunner.Run("test", file, "--pacts", "examples/pacts");
+        Assert.Equal(1, exit);
+        Assert.Equal(blocks[2], stdout.Replace(file, "tests/treasury.test.yaml", StringComparison.Ordinal));
+    }
 }
