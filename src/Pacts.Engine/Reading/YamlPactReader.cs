@@ -48,13 +48,49 @@ internal sealed class YamlPactReader
             var message = CleanMessage(ex.Message);
             var tabs = message.Contains("tab", StringComparison.Ordinal);
             var at = tabs && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start);
-            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, tabs ? "indent with spaces" : null);
+            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, tabs ? "indent with spaces" : SyntaxHelp(message));
             return null;
         }
         catch (AbortReadException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// What to do about each of YamlDotNet's parser messages, which say what the parser was doing, not what the
+    /// writer got wrong. Matched on a fragment of the message (its wording, not its position).
+    /// </summary>
+    private static readonly (string Fragment, string Help)[] SyntaxHelps =
+    [
+        ("did not find expected key", "a line here is not indented like the keys above it, or is not `key: value`; line each key up under its siblings"),
+        ("did not find expected '-' indicator", "list items line up under each other, each starting with `- `, and an item's keys line up under its first key"),
+        ("flow sequence", "a `[` list is not closed: separate its items with `,` and end it with `]`; quote an item that holds `,`, `[` or `]`"),
+        ("flow mapping", "a `{` mapping is not closed: separate its entries with `,` and end it with `}`; quote a value that holds `,`, `{` or `}`"),
+        ("found invalid mapping", "a value that holds `: ` must be quoted: `key: \"a: b\"`"),
+        ("mapping values are not allowed", "a value that holds `: ` must be quoted: `key: \"a: b\"`"),
+        ("could not find expected ':'", "a key needs `: ` after it; quote a value that runs over several lines, or write it as a block (`|`)"),
+        ("quoted scalar, found unexpected end of stream", "the quote opened here is never closed; close it (inside single quotes, write `''` for a quote)"),
+        ("unknown escape character", "inside double quotes `\\` starts an escape (`\\n`, `\\u00e9`): write `\\\\` for a backslash, or use single quotes, where `\\` is plain"),
+        ("unicode", "inside double quotes `\\u` must name a whole character (`\\u00e9`, or a pair for one beyond U+FFFF); write `\\\\u` for the text"),
+        ("anchor or alias", "`&` and `*` start an anchor or an alias; quote a value that starts with them"),
+        ("cannot start any token", "`@` and `` ` `` are reserved in YAML; quote a value that starts with them"),
+        ("did not find expected node content", "a value is missing, or starts with a character YAML reserves; quote the value"),
+        ("block scalar", "the lines of a `|` or `>` block are indented more than its key, each at least as far as the first"),
+    ];
+
+    /// <summary>The help for a YamlDotNet message; for one not in the table, where to look.</summary>
+    private static string SyntaxHelp(string message)
+    {
+        foreach (var (fragment, help) in SyntaxHelps)
+        {
+            if (message.Contains(fragment, StringComparison.OrdinalIgnoreCase))
+            {
+                return help;
+            }
+        }
+
+        return "YAML often notices a mistake a line after it: look here and just above for a missing `: `, an unclosed quote or bracket, or uneven indentation";
     }
 
     private static string CleanMessage(string message)
