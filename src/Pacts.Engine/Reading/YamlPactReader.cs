@@ -28,6 +28,7 @@ internal sealed class YamlPactReader
     private long _expanded;
     private readonly ScalarItems.Builder _scalars = new();
     private GuardedParser _parser = null!;
+    private string _text = "";
 
     private YamlPactReader(string file, DiagnosticBag diagnostics)
     {
@@ -132,6 +133,7 @@ internal sealed class YamlPactReader
 
     private PactNode? ReadStream(string text)
     {
+        _text = text;
         _parser = new GuardedParser(new Parser(new StringReader(text)));
         _parser.Consume<StreamStart>();
         if (_parser.Accept<StreamEnd>(out _))
@@ -292,7 +294,7 @@ internal sealed class YamlPactReader
             switch (tag.Value)
             {
                 case StrTag:
-                    return PactNode.Scalar(PactNodeKind.String, text, span);
+                    return PactNode.Scalar(PactNodeKind.String, text, span, TextColumn(scalar));
                 case IntTag when JsonNumberText.IsIntegerLiteral(text.Trim()):
                 case FloatTag when JsonNumberText.IsJsonNumber(text.Trim()):
                     return PactNode.Scalar(PactNodeKind.Number, text.Trim(), span);
@@ -311,7 +313,28 @@ internal sealed class YamlPactReader
         }
 
         var (kind, resolved) = Untagged(scalar);
-        return PactNode.Scalar(kind, resolved, span);
+        return PactNode.Scalar(kind, resolved, span, kind == PactNodeKind.String ? TextColumn(scalar) : 0);
+    }
+
+    /// <summary>
+    /// The column where a one-line scalar's value starts in the source, when the value is the source's characters
+    /// one for one (plain; quoted with no escape and no doubled quote); else 0. See <see cref="PactNode.TextColumn"/>.
+    /// </summary>
+    private int TextColumn(Scalar scalar)
+    {
+        if (scalar.Start.Line != scalar.End.Line || scalar.End.Index > _text.Length || scalar.Start.Index >= scalar.End.Index)
+        {
+            return 0;
+        }
+
+        var source = _text.AsSpan((int)scalar.Start.Index, (int)(scalar.End.Index - scalar.Start.Index));
+        var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+        if (quoted ? source.Length < 2 || !source[1..^1].SequenceEqual(scalar.Value) : scalar.Style != ScalarStyle.Plain || !source.SequenceEqual(scalar.Value))
+        {
+            return 0;
+        }
+
+        return (int)scalar.Start.Column + (quoted ? 1 : 0);
     }
 
     /// <summary>A scalar without a specific tag: quoted (or <c>!</c>-tagged) is a string, plain is resolved by SPEC §2.</summary>
