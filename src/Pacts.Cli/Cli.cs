@@ -12,12 +12,13 @@ internal static class Cli
     {
         var root = new RootCommand("""
             pacts: decide whether an AI agent's tool call is allowed by a pact.
+            Each command's options, examples and exit codes: pacts COMMAND --help.
 
             Examples:
-              pacts validate examples/pacts
-              pacts validate-call --pacts examples/pacts --pact treasury-pact --tool transfer_funds --params '{"destination":"0xEVIL","amount":250}'
-              pacts replay examples/events/atlas.jsonl --pacts examples/pacts
-              pacts test examples/pacts
+              pacts validate pacts/
+              pacts validate-call --pacts pacts/ --pact treasury-pact --tool transfer_funds --params '{"destination":"0xEVIL","amount":250}'
+              pacts replay agent.jsonl --pacts pacts/
+              pacts test tests/ --pacts pacts/
             """);
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(ValidateCallCommand.Create(context));

@@ -434,4 +434,36 @@ public class BadInputTests
         AssertOneClearError(result, message);
         Assert.Equal(2, result.Err.TrimEnd('\n').Split('\n').Length); // the one error (not one per word after it), then usage
     }
+
+    [Theory]
+    [InlineData("pact: p\nbindings:\n  - tool: t\n - tool: u\n", "4:2", "while parsing a block mapping, did not find expected key", "line each key up under its siblings")]
+    [InlineData("pact: p\nbindings:\n  - tool: t\n   conditions: []\n", "4:4", "did not find expected '-' indicator", "each starting with `- `")]
+    [InlineData("pact: p\nbindings: [a, b\n", "3:1", "flow sequence", "a `[` list is not closed")]
+    [InlineData("pact: p\nbindings: {a: b\n", "3:1", "flow mapping", "a `{` mapping is not closed")]
+    [InlineData("pact: p\ndescription: a: b\n", "2:15", "found invalid mapping", "must be quoted")]
+    [InlineData("pact: \"p\n", "1:7", "found unexpected end of stream", "the quote opened here is never closed")]
+    [InlineData("pact: \"p \\q\"\n", "1:7", "unknown escape character", "write `\\\\` for a backslash")]
+    [InlineData("pact: p\nbindings: &\n", "2:11", "anchor or alias", "quote a value that starts with them")]
+    [InlineData("pact: @p\n", "1:7", "cannot start any token", "`@` and `` ` `` are reserved")]
+    public void YAML_syntax_errors_give_the_position_and_a_help_line(string yaml, string at, string message, string help)
+    {
+        // YamlDotNet says what its parser was doing ("while parsing a block mapping..."), not what to change.
+        var file = Path.Combine(Path.GetTempPath(), $"pacts-yaml-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, yaml);
+        try
+        {
+            var (exit, stdout, _) = CliRunner.Run("validate", file);
+            Assert.Equal(1, exit);
+            var lines = stdout.Split('\n');
+            var error = lines.Single(l => l.Contains(" error PACT001: invalid YAML: ", StringComparison.Ordinal));
+            Assert.StartsWith($"{file}:{at}: error PACT001: invalid YAML: ", error, StringComparison.Ordinal);
+            Assert.Contains(message, error, StringComparison.Ordinal);
+            var helpLine = lines.First(l => l.StartsWith("  = help: ", StringComparison.Ordinal));
+            Assert.Contains(help, helpLine, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -201,4 +201,41 @@ public class CommandTests
         Assert.Equal("tool `mint_tokens` is not bound by pact `treasury-pact`, which denies unbound tools",
             treasury.Validate("mint_tokens", Params).Violations.Single().Message);
     }
+
+    [Fact]
+    public void Root_help_lists_each_command_on_one_line_and_the_full_text_stays_under_the_command()
+    {
+        var (exit, stdout, _) = CliRunner.Run("--help");
+        Assert.Equal(0, exit);
+        var commands = stdout[(stdout.IndexOf("Commands:\n", StringComparison.Ordinal) + "Commands:\n".Length)..].TrimEnd('\n').Split('\n');
+        Assert.Equal(["validate", "validate-call", "replay", "test", "schema", "serve", "keys", "ledger"], commands.Select(l => l.Trim().Split(' ')[0]));
+        Assert.All(commands, l => Assert.Matches(@"^  \S", l)); // no continuation lines
+        Assert.Contains("  test <PATH>      Run pact test files: each case calls a tool with params and states the verdict it expects.", commands);
+        Assert.Contains("A test file (*.test.yaml):", CliRunner.Run("test", "--help").Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("test", "--pacts <PATH>", "--run <REGEX>", "-v, --verbose", "--format <json|junit|text>")]
+    [InlineData("replay", "--pacts <PATH> (REQUIRED)", "--verdicts <FILE>", "--fail-on <SEV>")]
+    public void Help_names_its_placeholders_and_no_file_the_tool_package_lacks(string command, params string[] shown)
+    {
+        var help = CliRunner.Run(command, "--help").Out;
+        foreach (var s in shown)
+        {
+            Assert.Contains(s, help, StringComparison.Ordinal);
+        }
+
+        // The tool package ships no examples directory: help that points into it sends a new user nowhere.
+        Assert.DoesNotContain("examples/", help + CliRunner.Run("--help").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_help_documents_the_test_file_format()
+    {
+        var help = CliRunner.Run("test", "--help").Out;
+        foreach (var s in new[] { "pact: treasury-pact", "an inline mapping", "cases:", "- name:", "tool:", "params:", "expect:", "valid: false", "violations:", "one-to-one", "only the fields" })
+        {
+            Assert.Contains(s, help, StringComparison.Ordinal);
+        }
+    }
 }

@@ -47,8 +47,11 @@ public class GoldenTests
         CliRunner.Golden($"replay-atlas.{format}.txt", stdout);
     }
 
-    [Fact]
-    public void Test_output_names_failures_with_expected_and_actual()
+    [Theory]
+    [InlineData("text", "test-failures.txt")]
+    [InlineData("json", "test-failures.json.txt")]
+    [InlineData("junit", "test-failures.junit.txt")]
+    public void Test_output_shows_expected_and_actual_alike_and_names_what_differs(string format, string golden)
     {
         var dir = Directory.CreateTempSubdirectory("pacts-golden-").FullName;
         try
@@ -61,6 +64,9 @@ public class GoldenTests
                       conditions:
                         - paramPath: v
                           maxAmount: 10
+                        - paramPath: w
+                          allowList: [a]
+                          severity: critical
                 cases:
                   - name: passes
                     tool: t
@@ -76,10 +82,23 @@ public class GoldenTests
                     expect:
                       valid: false
                       violations: [{paramPath: v, rule: valueRange}]
+                  - name: wrong severity, and a violation not listed
+                    tool: t
+                    params: {v: 11, w: b}
+                    expect:
+                      valid: false
+                      violations:
+                        - {paramPath: w, rule: allowList, severity: major, value: "b"}
+                  - name: more entries than violations
+                    tool: t
+                    params: {v: 11}
+                    expect:
+                      valid: false
+                      violations: [{paramPath: v}, {rule: maxAmount}]
                 """);
-            var (exit, stdout, _) = CliRunner.Run("test", Path.Combine(dir, "x.test.yaml"));
+            var (exit, stdout, _) = CliRunner.Run("test", Path.Combine(dir, "x.test.yaml"), "--format", format);
             Assert.Equal(1, exit);
-            CliRunner.Golden("test-failures.txt", stdout.Replace(dir, "<dir>", StringComparison.Ordinal));
+            CliRunner.Golden(golden, stdout.Replace(dir, "<dir>", StringComparison.Ordinal));
         }
         finally
         {

@@ -15,7 +15,7 @@ internal static class ReplayCommand
     {
         var logs = new Argument<string[]>("LOG") { Description = "JSONL logs (.gz read through gzip, - for stdin) or {\"events\": [...]} files", Arity = ArgumentArity.OneOrMore };
         var pacts = Options.Pacts(required: true);
-        var verdicts = new Option<string>("--verdicts") { Description = "write one JSON line per evaluated call to this file (- for stdout)" };
+        var verdicts = new Option<string>("--verdicts") { Description = "write one JSON line per evaluated call to this file (- for stdout)", HelpName = "FILE" };
         var format = new Option<string>("--format") { Description = "text (default), json or markdown", DefaultValueFactory = _ => "text" }
             .AcceptOnlyFromAmong("text", "json", "markdown");
         var failOn = Options.FailOn();
@@ -25,7 +25,7 @@ internal static class ReplayCommand
             Exit codes: 0 no violation at or above --fail-on, 1 one or more, 2 a log or the pacts cannot be read (2 wins).
 
             Examples:
-              pacts replay examples/events/atlas.jsonl --pacts examples/pacts
+              pacts replay agent.jsonl --pacts pacts/
               pacts replay logs/*.jsonl.gz --pacts pacts/ --format markdown --verdicts verdicts.jsonl --fail-on critical
             """)
         {

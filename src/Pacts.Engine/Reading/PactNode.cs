@@ -57,7 +57,20 @@ public sealed class PactNode
     /// <summary>True for strings, numbers, booleans and null.</summary>
     public bool IsScalar => Kind is not (PactNodeKind.Mapping or PactNodeKind.Sequence);
 
-    internal static PactNode Scalar(PactNodeKind kind, string text, SourceSpan span) => new(kind, span) { Text = text };
+    /// <summary>
+    /// For a string whose text is its source characters one for one on the node's line (plain, or quoted without
+    /// an escape or a doubled quote), the column of its first character; 0 when the mapping is not 1:1 (escapes,
+    /// folded lines, block scalars). A diagnostic about a position inside the text (a regex's error offset) points
+    /// there; without it, at the node's start.
+    /// </summary>
+    internal int TextColumn { get; private init; }
+
+    internal static PactNode Scalar(PactNodeKind kind, string text, SourceSpan span, int textColumn = 0) =>
+        new(kind, span) { Text = text, TextColumn = textColumn };
+
+    /// <summary>Where character <paramref name="offset"/> of the text is, when <see cref="TextColumn"/> knows; else the node's start.</summary>
+    internal SourceSpan SpanAt(int offset) =>
+        TextColumn > 0 && offset >= 0 && offset <= Text.Length ? Span with { Column = TextColumn + offset } : Span;
 
     internal static PactNode Mapping(List<KeyValuePair<PactNode, PactNode>> entries, SourceSpan span) =>
         new(PactNodeKind.Mapping, span) { Entries = entries };

@@ -28,6 +28,7 @@ internal sealed class YamlPactReader
     private long _expanded;
     private readonly ScalarItems.Builder _scalars = new();
     private GuardedParser _parser = null!;
+    private string _text = "";
 
     private YamlPactReader(string file, DiagnosticBag diagnostics)
     {
@@ -48,13 +49,49 @@ internal sealed class YamlPactReader
             var message = CleanMessage(ex.Message);
             var tabs = message.Contains("tab", StringComparison.Ordinal);
             var at = tabs && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start);
-            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, tabs ? "indent with spaces" : null);
+            diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, tabs ? "indent with spaces" : SyntaxHelp(message));
             return null;
         }
         catch (AbortReadException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// What to do about each of YamlDotNet's parser messages, which say what the parser was doing, not what the
+    /// writer got wrong. Matched on a fragment of the message (its wording, not its position).
+    /// </summary>
+    private static readonly (string Fragment, string Help)[] SyntaxHelps =
+    [
+        ("did not find expected key", "a line here is not indented like the keys above it, or is not `key: value`; line each key up under its siblings"),
+        ("did not find expected '-' indicator", "list items line up under each other, each starting with `- `, and an item's keys line up under its first key"),
+        ("flow sequence", "a `[` list is not closed: separate its items with `,` and end it with `]`; quote an item that holds `,`, `[` or `]`"),
+        ("flow mapping", "a `{` mapping is not closed: separate its entries with `,` and end it with `}`; quote a value that holds `,`, `{` or `}`"),
+        ("found invalid mapping", "a value that holds `: ` must be quoted: `key: \"a: b\"`"),
+        ("mapping values are not allowed", "a value that holds `: ` must be quoted: `key: \"a: b\"`"),
+        ("could not find expected ':'", "a key needs `: ` after it; quote a value that runs over several lines, or write it as a block (`|`)"),
+        ("quoted scalar, found unexpected end of stream", "the quote opened here is never closed; close it (inside single quotes, write `''` for a quote)"),
+        ("unknown escape character", "inside double quotes `\\` starts an escape (`\\n`, `\\u00e9`): write `\\\\` for a backslash, or use single quotes, where `\\` is plain"),
+        ("unicode", "inside double quotes `\\u` must name a whole character (`\\u00e9`, or a pair for one beyond U+FFFF); write `\\\\u` for the text"),
+        ("anchor or alias", "`&` and `*` start an anchor or an alias; quote a value that starts with them"),
+        ("cannot start any token", "`@` and `` ` `` are reserved in YAML; quote a value that starts with them"),
+        ("did not find expected node content", "a value is missing, or starts with a character YAML reserves; quote the value"),
+        ("block scalar", "the lines of a `|` or `>` block are indented more than its key, each at least as far as the first"),
+    ];
+
+    /// <summary>The help for a YamlDotNet message; for one not in the table, where to look.</summary>
+    private static string SyntaxHelp(string message)
+    {
+        foreach (var (fragment, help) in SyntaxHelps)
+        {
+            if (message.Contains(fragment, StringComparison.OrdinalIgnoreCase))
+            {
+                return help;
+            }
+        }
+
+        return "YAML often notices a mistake a line after it: look here and just above for a missing `: `, an unclosed quote or bracket, or uneven indentation";
     }
 
     private static string CleanMessage(string message)
@@ -96,6 +133,7 @@ internal sealed class YamlPactReader
 
     private PactNode? ReadStream(string text)
     {
+        _text = text;
         _parser = new GuardedParser(new Parser(new StringReader(text)));
         _parser.Consume<StreamStart>();
         if (_parser.Accept<StreamEnd>(out _))
@@ -256,7 +294,7 @@ internal sealed class YamlPactReader
             switch (tag.Value)
             {
                 case StrTag:
-                    return PactNode.Scalar(PactNodeKind.String, text, span);
+                    return PactNode.Scalar(PactNodeKind.String, text, span, TextColumn(scalar));
                 case IntTag when JsonNumberText.IsIntegerLiteral(text.Trim()):
                 case FloatTag when JsonNumberText.IsJsonNumber(text.Trim()):
                     return PactNode.Scalar(PactNodeKind.Number, text.Trim(), span);
@@ -275,7 +313,28 @@ internal sealed class YamlPactReader
         }
 
         var (kind, resolved) = Untagged(scalar);
-        return PactNode.Scalar(kind, resolved, span);
+        return PactNode.Scalar(kind, resolved, span, kind == PactNodeKind.String ? TextColumn(scalar) : 0);
+    }
+
+    /// <summary>
+    /// The column where a one-line scalar's value starts in the source, when the value is the source's characters
+    /// one for one (plain; quoted with no escape and no doubled quote); else 0. See <see cref="PactNode.TextColumn"/>.
+    /// </summary>
+    private int TextColumn(Scalar scalar)
+    {
+        if (scalar.Start.Line != scalar.End.Line || scalar.End.Index > _text.Length || scalar.Start.Index >= scalar.End.Index)
+        {
+            return 0;
+        }
+
+        var source = _text.AsSpan((int)scalar.Start.Index, (int)(scalar.End.Index - scalar.Start.Index));
+        var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+        if (quoted ? source.Length < 2 || !source[1..^1].SequenceEqual(scalar.Value) : scalar.Style != ScalarStyle.Plain || !source.SequenceEqual(scalar.Value))
+        {
+            return 0;
+        }
+
+        return (int)scalar.Start.Column + (quoted ? 1 : 0);
     }
 
     /// <summary>A scalar without a specific tag: quoted (or <c>!</c>-tagged) is a string, plain is resolved by SPEC §2.</summary>

@@ -48,7 +48,10 @@ internal sealed partial class RegexRule : RuleDefinition
             regex = TryBuild(pattern, out var error);
             if (regex is null)
             {
-                context.Error(DiagnosticCodes.BadRegex, value, error!.Value.Message, error.Value.Help);
+                // A parse error names its offset in the pattern: the caret goes there, where the source shows the
+                // pattern's characters one for one (else at the scalar's start).
+                var at = error!.Value.Offset is { } offset ? value.SpanAt(offset) : value.Span;
+                context.Diagnostics.Error(DiagnosticCodes.BadRegex, at, error.Value.Message, error.Value.Help);
                 return null;
             }
         }
@@ -65,7 +68,7 @@ internal sealed partial class RegexRule : RuleDefinition
     public override JsonNode Schema() => new JsonObject { ["type"] = "string", ["description"] = Description };
 
     /// <summary>Builds the anchored, linear-time regex for a pattern, or explains why it cannot be built.</summary>
-    internal static Regex? TryBuild(string pattern, out (string Message, string? Help)? error)
+    internal static Regex? TryBuild(string pattern, out (string Message, string? Help, int? Offset)? error)
     {
         error = null;
         try
@@ -73,9 +76,19 @@ internal sealed partial class RegexRule : RuleDefinition
             // The pattern alone must parse: a pattern like `a)|(b` would otherwise be re-balanced by the wrapper.
             _ = new Regex(pattern, RegexOptions.CultureInvariant);
         }
+        catch (RegexParseException ex)
+        {
+            // .NET's offset is where its parser stopped: just past the character at fault (`*` in `*a` gives 1).
+            // Its message repeats the pattern and the offset ("Invalid pattern 'a)' at offset 2. Too many )'s"): the
+            // diagnostic quotes the one and points its caret at the other.
+            var prefix = $"Invalid pattern '{pattern}' at offset {ex.Offset}. ";
+            var why = ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
+            error = ($"invalid regex `{pattern}`: {Lower(why)}", "the caret marks where the regex stops parsing", Math.Max(0, ex.Offset - 1));
+            return null;
+        }
         catch (ArgumentException ex)
         {
-            error = ($"invalid regex `{pattern}`: {Lower(ex.Message)}", null);
+            error = ($"invalid regex `{pattern}`: {Lower(ex.Message)}", null, null);
             return null;
         }
 
@@ -90,18 +103,18 @@ internal sealed partial class RegexRule : RuleDefinition
         {
             // Counted repetitions nest multiplicatively: (a{1000}){1000} would need a million states.
             error = ($"regex `{pattern}` is too large to match in linear time (its automaton would exceed the engine's limit)",
-                "reduce nested repetition counts such as `{1000}` inside another count");
+                "reduce nested repetition counts such as `{1000}` inside another count", null);
             return null;
         }
         catch (NotSupportedException ex)
         {
             var construct = ConstructName(ex.Message);
-            error = ($"regex `{pattern}` uses {construct}, which needs backtracking", "rewrite the pattern without it: pacts match in linear time");
+            error = ($"regex `{pattern}` uses {construct}, which needs backtracking", "rewrite the pattern without it: pacts match in linear time", null);
             return null;
         }
         catch (ArgumentException ex)
         {
-            error = ($"invalid regex `{pattern}`: {Lower(ex.Message)}", null);
+            error = ($"invalid regex `{pattern}`: {Lower(ex.Message)}", null, null);
             return null;
         }
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Pacts.Compiling;
 using Pacts.Diagnostics;
@@ -12,10 +11,28 @@ namespace Pacts.Testing;
 /// <param name="Line">The line of the case.</param>
 /// <param name="Name">The case's name.</param>
 /// <param name="Passed">True when the verdict met every expectation.</param>
-/// <param name="Expected">The expectation, rendered for people.</param>
+/// <param name="Expected">The expectation as written, or null when the case is malformed.</param>
 /// <param name="Actual">The verdict, or null when the case could not run.</param>
-/// <param name="Failure">Why the case failed, when it did.</param>
-public sealed record PactTestCaseResult(string File, int Line, string Name, bool Passed, string Expected, Verdict? Actual, string? Failure);
+/// <param name="Failure">Why the case failed, in one line, when it did.</param>
+/// <param name="Differences">
+/// On a failure, each difference: <c>valid: expected true, got false</c>; an expected violation with no match and
+/// the fields in which the nearest actual one differs; an actual violation nothing expected.
+/// </param>
+public sealed record PactTestCaseResult(
+    string File, int Line, string Name, bool Passed, PactTestExpectation? Expected, Verdict? Actual, string? Failure, IReadOnlyList<string> Differences);
+
+/// <summary>A case's <c>expect</c> as written.</summary>
+/// <param name="Valid"><c>expect.valid</c>.</param>
+/// <param name="Violations">
+/// <c>expect.violations</c>, when given: each entry's fields in the order written, with their values as text
+/// (<c>value</c> as JSON, so <c>"0xEVIL"</c> keeps its quotes and compares with a verdict's verbatim value).
+/// </param>
+public sealed record PactTestExpectation(bool Valid, IReadOnlyList<IReadOnlyList<KeyValuePair<string, string>>>? Violations)
+{
+    /// <summary>The expectation on one line: <c>invalid with 1 violation(s): {paramPath: v, rule: maxAmount}</c>.</summary>
+    public override string ToString() => (Valid ? "valid" : "invalid") + (Violations is null ? ""
+        : $" with {Violations.Count} violation(s): " + string.Join("; ", Violations.Select(PactTestRunner.Describe)));
+}
 
 /// <summary>The results of one test file: its cases, and any problem that kept cases from running.</summary>
 /// <param name="File">The test file.</param>
@@ -43,17 +60,17 @@ public static class PactTestRunner
     public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems) =>
         Reading.SourceFiles.Find(paths, IsTestFile, problems);
 
-    /// <summary>Runs one test file read from disk.</summary>
-    public static PactTestFileResult RunFile(string path, PactSet? pacts)
+    /// <summary>Runs one test file read from disk; with <paramref name="select"/>, only the cases whose name it accepts.</summary>
+    public static PactTestFileResult RunFile(string path, PactSet? pacts, Func<string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         return Reading.SourceText.TryRead(path, out var text, out var problem)
-            ? Run(text, path, pacts)
+            ? Run(text, path, pacts, select)
             : new PactTestFileResult(path, [], [problem!]);
     }
 
-    /// <summary>Runs the test file <paramref name="text"/>.</summary>
-    public static PactTestFileResult Run(string text, string file, PactSet? pacts)
+    /// <summary>Runs the test file <paramref name="text"/>; with <paramref name="select"/>, only the cases whose name it accepts.</summary>
+    public static PactTestFileResult Run(string text, string file, PactSet? pacts, Func<string, bool>? select = null)
     {
         var bag = new DiagnosticBag();
         var root = PactDocumentReader.Read(text, file, PactFormat.Yaml, bag);
@@ -91,7 +108,10 @@ public static class PactTestRunner
         var results = new List<PactTestCaseResult>();
         foreach (var c in casesNode!.Items)
         {
-            results.Add(RunCase(c, file, pact, bag));
+            if (select is null || select(CaseName(c)))
+            {
+                results.Add(RunCase(c, file, pact, bag));
+            }
         }
 
         return new PactTestFileResult(file, results, [.. bag.Sorted().Where(d => d.Severity == DiagnosticSeverity.Error)]);
@@ -130,12 +150,16 @@ public static class PactTestRunner
         }
     }
 
+    /// <summary>A case's <c>name</c>, or where it is when it has none.</summary>
+    private static string CaseName(PactNode c) =>
+        c.Kind == PactNodeKind.Mapping && c.Find("name")?.Value is { IsScalar: true } n ? n.Text : $"case at line {c.Span.Line}";
+
     private static PactTestCaseResult RunCase(PactNode c, string file, Pact pact, DiagnosticBag bag)
     {
         var line = c.Span.Line;
         if (c.Kind != PactNodeKind.Mapping)
         {
-            return Broken(file, line, $"case at line {line}", "a case must be a mapping with `name`, `tool`, `params` and `expect`");
+            return Broken(file, line, CaseName(c), "a case must be a mapping with `name`, `tool`, `params` and `expect`");
         }
 
         foreach (var (key, _) in c.Entries)
@@ -146,7 +170,7 @@ public static class PactTestRunner
             }
         }
 
-        var name = c.Find("name")?.Value is { IsScalar: true } n ? n.Text : $"case at line {line}";
+        var name = CaseName(c);
         if (c.Find("tool")?.Value is not { Kind: PactNodeKind.String } toolNode)
         {
             return Broken(file, line, name, "the case needs `tool` (a string)");
@@ -198,45 +222,124 @@ public static class PactTestRunner
         using var doc = JsonDocument.Parse(paramsJson);
         var verdict = pact.Validate(toolNode.Text, doc.RootElement);
         var wantValid = expectValid.Text == "true";
-        var expectedText = Describe(wantValid, expectedViolations);
+        var expectation = new PactTestExpectation(wantValid, expectedViolations?.Items.Select(Fields).ToList());
         if (verdict.Valid != wantValid)
         {
-            return new PactTestCaseResult(file, line, name, false, expectedText, verdict,
-                wantValid ? "expected a valid call, got violations" : "expected violations, got a valid call");
+            return new PactTestCaseResult(file, line, name, false, expectation, verdict,
+                wantValid ? "expected a valid call, got violations" : "expected violations, got a valid call",
+                [$"valid: expected {(wantValid ? "true" : "false")}, got {(verdict.Valid ? "true" : "false")}"]);
         }
 
         if (expectedViolations is not null)
         {
             var expected = expectedViolations.Items;
-            if (expected.Count != verdict.Violations.Count || !PerfectMatch(expected, verdict.Violations))
+            var differences = Unmatched(expected, verdict.Violations);
+            if (differences.Count > 0)
             {
-                return new PactTestCaseResult(file, line, name, false, expectedText, verdict,
-                    $"expected {expected.Count} violation(s) matching the list, got {verdict.Violations.Count} that do not match one-to-one");
+                return new PactTestCaseResult(file, line, name, false, expectation, verdict,
+                    $"expected {expected.Count} violation(s) matching the list, got {verdict.Violations.Count} that do not match one-to-one", differences);
             }
         }
 
-        return new PactTestCaseResult(file, line, name, true, expectedText, verdict, null);
+        return new PactTestCaseResult(file, line, name, true, expectation, verdict, null, []);
     }
 
     private static PactTestCaseResult Broken(string file, int line, string name, string why) =>
-        new(file, line, name, false, "a well-formed case", null, why);
+        new(file, line, name, false, null, null, why, []);
 
-    private static string Describe(bool valid, PactNode? violations)
+    /// <summary>An expected violation's fields as written, values as text (<c>value</c> as JSON).</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> Fields(PactNode violation) => violation.Kind == PactNodeKind.Mapping
+        ? [.. violation.Entries.Select(e => KeyValuePair.Create(e.Key.Text, FieldText(e.Key.Text, e.Value)))]
+        : [KeyValuePair.Create("(not a mapping)", violation.IsScalar ? violation.Text : PactNodeJson.ToJson(violation))];
+
+    private static string FieldText(string key, PactNode value) => key == "value" || !value.IsScalar ? PactNodeJson.ToJson(value) : value.Text;
+
+    /// <summary>One expected violation on one line: <c>{paramPath: v, rule: maxAmount}</c>.</summary>
+    internal static string Describe(IReadOnlyList<KeyValuePair<string, string>> fields) =>
+        "{" + string.Join(", ", fields.Select(f => $"{f.Key}: {f.Value}")) + "}";
+
+    /// <summary>An actual violation on one line, in the fields an expected one is written with.</summary>
+    private static string Describe(Violation v) =>
+        $"{{paramPath: {v.ParamPath}, rule: {v.Rule}, severity: {v.Severity.ToName()}" + (v.Value is null ? "}" : $", value: {v.Value}}}");
+
+    /// <summary>
+    /// What keeps the expected and actual violations from matching one-to-one, empty when they do: after a maximum
+    /// matching, each expected entry left over (with the fields in which the nearest leftover actual one differs) and
+    /// each actual one left over.
+    /// </summary>
+    private static List<string> Unmatched(IReadOnlyList<PactNode> expected, IReadOnlyList<Violation> actual)
     {
-        var sb = new StringBuilder(valid ? "valid" : "invalid");
-        if (violations is not null)
+        var owner = MaximumMatching(expected, actual);
+        var matched = new HashSet<int>(owner.Where(o => o >= 0));
+        var spare = Enumerable.Range(0, actual.Count).Where(j => owner[j] < 0).ToList();
+        var differences = new List<string>();
+        for (var i = 0; i < expected.Count; i++)
         {
-            sb.Append(" with ").Append(violations.Items.Count).Append(" violation(s): ");
-            sb.Append(string.Join("; ", violations.Items.Select(v => v.Kind == PactNodeKind.Mapping
-                ? "{" + string.Join(", ", v.Entries.Select(e => $"{e.Key.Text}: {(e.Value.IsScalar ? e.Value.Text : PactNodeJson.ToJson(e.Value))}")) + "}"
-                : v.Text)));
+            if (matched.Contains(i))
+            {
+                continue;
+            }
+
+            var what = $"expected violation {i + 1} {Describe(Fields(expected[i]))} has no match";
+            var candidates = spare.Count > 0 ? spare : [.. Enumerable.Range(0, actual.Count)];
+            if (candidates.Count == 0)
+            {
+                differences.Add(what);
+                continue;
+            }
+
+            var (nearest, fields) = candidates.Select(j => (j, FieldDifferences(expected[i], actual[j]))).MinBy(p => p.Item2.Count);
+            if (spare.Remove(nearest))
+            {
+                // Paired with the leftover it differs from least: that one is explained here, not again as unexpected.
+                differences.Add($"{what}; nearest is actual violation {nearest + 1}: {string.Join("; ", fields)}");
+            }
+            else
+            {
+                differences.Add(fields.Count == 0
+                    ? $"{what}: it fits only actual violation {nearest + 1}, which another expected violation matches"
+                    : $"{what}; nearest is actual violation {nearest + 1}, which another expected violation matches: {string.Join("; ", fields)}");
+            }
         }
 
-        return sb.ToString();
+        differences.AddRange(spare.Select(j => $"actual violation {j + 1} {Describe(actual[j])} was not expected"));
+        return differences;
     }
 
-    /// <summary>Kuhn's augmenting-path matching: every expected violation gets its own actual one.</summary>
-    private static bool PerfectMatch(IReadOnlyList<PactNode> expected, IReadOnlyList<Violation> actual)
+    /// <summary>Each written field of <paramref name="expected"/> that <paramref name="actual"/> does not have: <c>severity: expected critical, got major</c>.</summary>
+    private static List<string> FieldDifferences(PactNode expected, Violation actual)
+    {
+        if (expected.Kind != PactNodeKind.Mapping)
+        {
+            return ["an expected violation must be a mapping of fields"];
+        }
+
+        var differences = new List<string>();
+        foreach (var (key, value) in expected.Entries)
+        {
+            if (!FieldFits(key.Text, value, actual))
+            {
+                var got = key.Text switch
+                {
+                    "paramPath" => actual.ParamPath,
+                    "rule" => actual.Rule,
+                    "severity" => actual.Severity.ToName(),
+                    "message" => actual.Message,
+                    "value" => actual.Value ?? "no value",
+                    _ => "no such field",
+                };
+                differences.Add($"{key.Text}: expected {FieldText(key.Text, value)}, got {got}");
+            }
+        }
+
+        return differences;
+    }
+
+    /// <summary>
+    /// Kuhn's augmenting-path matching, to the end: for each actual violation, the expected one it is matched to
+    /// (-1 for none). The match is perfect when every expected and every actual violation has its partner.
+    /// </summary>
+    private static int[] MaximumMatching(IReadOnlyList<PactNode> expected, IReadOnlyList<Violation> actual)
     {
         var fits = new bool[expected.Count, actual.Count];
         for (var i = 0; i < expected.Count; i++)
@@ -250,13 +353,10 @@ public static class PactTestRunner
         var owner = Enumerable.Repeat(-1, actual.Count).ToArray();
         for (var i = 0; i < expected.Count; i++)
         {
-            if (!Augment(i, fits, owner, new bool[actual.Count]))
-            {
-                return false;
-            }
+            Augment(i, fits, owner, new bool[actual.Count]);
         }
 
-        return true;
+        return owner;
     }
 
     private static bool Augment(int i, bool[,] fits, int[] owner, bool[] visited)
@@ -279,32 +379,18 @@ public static class PactTestRunner
         return false;
     }
 
-    private static bool Fits(PactNode expected, Violation actual)
+    private static bool Fits(PactNode expected, Violation actual) =>
+        expected.Kind == PactNodeKind.Mapping && expected.Entries.All(e => FieldFits(e.Key.Text, e.Value, actual));
+
+    private static bool FieldFits(string key, PactNode value, Violation actual) => key switch
     {
-        if (expected.Kind != PactNodeKind.Mapping)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in expected.Entries)
-        {
-            var ok = key.Text switch
-            {
-                "paramPath" => value.Text == actual.ParamPath,
-                "rule" => value.Text == actual.Rule,
-                "severity" => value.Text == actual.Severity.ToName(),
-                "message" => value.Text == actual.Message,
-                "value" => actual.Value is not null && JsonValueEquals(value, actual.Value),
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        "paramPath" => value.Text == actual.ParamPath,
+        "rule" => value.Text == actual.Rule,
+        "severity" => value.Text == actual.Severity.ToName(),
+        "message" => value.Text == actual.Message,
+        "value" => actual.Value is not null && JsonValueEquals(value, actual.Value),
+        _ => false,
+    };
 
     private static bool JsonValueEquals(PactNode expected, string actualJson)
     {
