@@ -43,6 +43,18 @@ public class LinterTests
         Assert.Contains("required: true", d.Help, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("        allowList: [A1, null]\n        regex: '[A-Z][0-9]'\n")] // the null never reaches the regex: no PACT104
+    [InlineData("        allowList: [null]\n        regex: '[A-Z][0-9]'\n")]
+    [InlineData("        allowList: [A1, null]\n      - paramPath: a\n        denyList: [B2, null]\n")] // nor a PACT103 across conditions
+    public void A_null_in_a_list_is_reported_once_per_list_and_as_nothing_else(string rules)
+    {
+        var w = Warnings("      - paramPath: a\n" + rules);
+        Assert.NotEmpty(w);
+        Assert.All(w, d => Assert.Equal("PACT105", d.Code));
+        Assert.Equal(rules.Split("null").Length - 1, w.Count);
+    }
+
     [Fact]
     public void A_null_in_a_JSON_list_is_the_same_warning_and_a_quoted_one_is_a_string()
     {

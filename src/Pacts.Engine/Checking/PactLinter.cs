@@ -61,7 +61,8 @@ internal static class PactLinter
             var set = ((AllowListRule.Compiled)allow.Rule).Set;
             foreach (var deny in rules.Where(r => r.Rule.Definition is DenyListRule && r.Condition != allow.Condition))
             {
-                foreach (var item in deny.Rule.Source.Items.Where(set.Contains))
+                // A null never matches either list (PACT105 says so once per list): it is no conflict.
+                foreach (var item in deny.Rule.Source.Items.Where(i => i.Kind != PactNodeKind.Null && set.Contains(i)))
                 {
                     diagnostics.Warning(DiagnosticCodes.ConflictingConditions, item.Span,
                         $"`{item.Text}` is allowed by the condition at line {allow.Rule.Source.Span.Line} and denied here on the same path `{allow.Condition.Path.Text}`",
@@ -80,12 +81,13 @@ internal static class PactLinter
             foreach (var regex in regexes)
             {
                 var compiled = (RegexRule.Compiled)regex.Rule;
-                var dead = allow.Rule.Source.Items.Where(i => i.Kind != PactNodeKind.String || !compiled.Matches(i.Text)).ToList();
+                // A listed null is PACT105's to report: it never reaches the regex (null is absent), so it is not a dead value.
+                var dead = allow.Rule.Source.Items.Where(i => i.Kind != PactNodeKind.Null && (i.Kind != PactNodeKind.String || !compiled.Matches(i.Text))).ToList();
                 foreach (var item in dead)
                 {
                     diagnostics.Warning(DiagnosticCodes.UnsatisfiableRequired, item.Span,
                         $"allowed value `{item.Text}` can never pass: the regex `{regex.Rule.Source.Text}` at line {regex.Rule.Source.Span.Line} rejects it",
-                        dead.Count == allow.Rule.Source.Items.Count ? "no allowed value matches the regex, so no call can pass: fix the list or the pattern" : "remove the value or widen the pattern");
+                        dead.Count == allow.Rule.Source.Items.Count(i => i.Kind != PactNodeKind.Null) ? "no allowed value matches the regex, so no call can pass: fix the list or the pattern" : "remove the value or widen the pattern");
                 }
             }
         }

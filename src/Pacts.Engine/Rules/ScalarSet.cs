@@ -143,7 +143,8 @@ internal sealed class ScalarSet
         }
     }
 
-    public static JsonNode ItemSchema() => new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") };
+    /// <remarks><c>null</c> is allowed: the compiler only warns about it (PACT105), so the schema may not refuse it.</remarks>
+    public static JsonNode ItemSchema() => new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "null") };
 
     private static string Key(ReadOnlySpan<byte> number)
     {

@@ -22,7 +22,7 @@ public static class PactSchema
     {
         var conditionProps = new JsonObject
         {
-            ["paramPath"] = new JsonObject { ["type"] = "string", ["pattern"] = Paths.ParamPath.Pattern, ["description"] = "where the value is: a, a.b, a[0], items[*].sku, ['key.with.dots']" },
+            ["paramPath"] = new JsonObject { ["type"] = "string", ["pattern"] = EndOfText(Paths.ParamPath.Pattern), ["description"] = "where the value is: a, a.b, a[0], items[*].sku, ['key.with.dots']" },
             ["severity"] = new JsonObject { ["enum"] = new JsonArray("critical", "major", "minor"), ["default"] = "major" },
             ["message"] = new JsonObject { ["type"] = "string", ["description"] = "copied into every violation of this condition" },
         };
@@ -70,9 +70,10 @@ public static class PactSchema
             ["required"] = new JsonArray("pact", "bindings"),
             ["properties"] = new JsonObject
             {
-                ["$schema"] = new JsonObject { ["type"] = "string" },
-                ["pact"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" },
-                ["version"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["default"] = 1 },
+                // The compiler ignores `$schema` whatever it holds, so the schema may not refuse any value of it.
+                ["$schema"] = new JsonObject { ["description"] = "an editor hint (the schema's address); pacts ignores it" },
+                ["pact"] = new JsonObject { ["type"] = "string", ["pattern"] = EndOfText("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$") },
+                ["version"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = int.MaxValue, ["default"] = 1 },
                 ["description"] = new JsonObject { ["type"] = "string" },
                 ["unboundTools"] = new JsonObject { ["enum"] = new JsonArray("allow", "deny"), ["default"] = "allow" },
                 ["bindings"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/binding" } },
@@ -83,6 +84,14 @@ public static class PactSchema
         CheckKeys(schema, PactCompiler.TopKeys);
         return schema;
     }
+
+    /// <summary>
+    /// A pattern ending in <c>$</c>, made to end the text in every dialect: in ECMAScript (editors, ajv) <c>$</c> ends
+    /// the text, but .NET's (JsonSchema.Net) also matches before a final newline, where the compiler, anchoring with
+    /// <c>\z</c>, refuses. The look-ahead is true at the end of the text, false before that newline.
+    /// </summary>
+    private static string EndOfText(string pattern) =>
+        pattern.EndsWith('$') ? pattern + "(?!\\n)" : throw new ArgumentException("pattern must end with $", nameof(pattern));
 
     private static void CheckKeys(JsonObject schema, IEnumerable<string> keys)
     {
