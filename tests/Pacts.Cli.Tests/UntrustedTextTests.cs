@@ -17,6 +17,8 @@ public class UntrustedTextTests
     [InlineData("ok\U000E0041\U000E0042", "ok\\udb40\\udc41\\udb40\\udc42")] // invisible tag characters spelling "AB"
     [InlineData("emoji 🙂", "emoji 🙂")]
     [InlineData("tab\there", "tab\\u0009here")]
+    [InlineData("x\uFFFEy\uFDD0", "x\\ufffey\\ufdd0")] // noncharacters: a terminal may drop them silently
+    [InlineData("a\u0378b", "a\\u0378b")] // an unassigned code point
     public void Hidden_and_control_characters_are_shown_escaped(string text, string shown) =>
         Assert.Equal(shown, TerminalText.Safe(text));
 

@@ -223,6 +223,14 @@ public class AllowDenyTests
     public void List_compile_errors(string rules, string code) =>
         Assert.Contains(TestPacts.Errors($"pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        {rules}\n"), e => e.Code == code);
 
+    [Fact]
+    public void Null_in_both_lists_is_only_the_null_warning()
+    {
+        var d = TestPacts.AllDiagnostics("pact: p\nbindings:\n  - tool: t\n    conditions:\n      - paramPath: a\n        allowList: [a, null]\n        denyList: [null, b]\n");
+        Assert.DoesNotContain(d, x => x.Code == "PACT015");
+        Assert.Equal(2, d.Count(x => x.Code == "PACT105"));
+    }
+
     [Theory]
     [InlineData("\"USDC\"", true)]
     [InlineData("\"\\u0055SDC\"", true)]

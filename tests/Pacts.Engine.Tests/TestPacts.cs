@@ -33,8 +33,12 @@ internal static class TestPacts
     /// <summary><c>path:rule</c> for each violation, in order.</summary>
     public static string[] Summary(this Verdict verdict) => [.. verdict.Violations.Select(v => $"{v.ParamPath}:{v.Rule}")];
 
-    public static IReadOnlyList<Diagnostics.Diagnostic> Errors(string yaml, string file = "<inline>") =>
-        [.. Pact.Compile(yaml, file).Diagnostics.Where(d => d.Severity == Diagnostics.DiagnosticSeverity.Error)];
+    public static IReadOnlyList<Pacts.Diagnostics.Diagnostic> Errors(string yaml, string file = "<inline>") =>
+        [.. Pact.Compile(yaml, file).Diagnostics.Where(d => d.Severity == Pacts.Diagnostics.DiagnosticSeverity.Error)];
+
+    /// <summary>Every diagnostic (errors and warnings) of compiling <paramref name="yaml"/>.</summary>
+    public static IReadOnlyList<Pacts.Diagnostics.Diagnostic> AllDiagnostics(string yaml, string file = "<inline>") =>
+        [.. Pact.Compile(yaml, file).Diagnostics];
 
     private static string Indent(string text, int n) =>
         string.Join("\n", text.Split('\n').Select(l => new string(' ', n) + l.TrimStart()));

@@ -8,7 +8,8 @@ namespace Pacts.Cli.Rendering;
 /// recolour the report or forge lines of it. So are the characters that change how text reads without being seen:
 /// Unicode format characters (bidirectional overrides, which can show <c>transfer_funds</c> backwards or reorder a
 /// line; zero-width spaces and joiners, which make two different tool names look the same; the invisible "tag"
-/// characters that hide text for a model to read), line and paragraph separators, and lone surrogates. An auditor
+/// characters that hide text for a model to read), line and paragraph separators, noncharacters, unassigned code
+/// points and lone surrogates. An auditor
 /// reading a report sees every character that is there.
 /// </summary>
 internal static class TerminalText
@@ -64,7 +65,15 @@ internal static class TerminalText
             return !keepTabs;
         }
 
+        // Noncharacters (U+FDD0..U+FDEF and the last two code points of every plane) and unassigned code points have
+        // no glyph a reader can trust either: a terminal may drop them, so they are shown escaped too.
+        if (rune.Value is >= 0xFDD0 and <= 0xFDEF || (rune.Value & 0xFFFE) == 0xFFFE)
+        {
+            return true;
+        }
+
         return Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
-            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
+            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator
+            or System.Globalization.UnicodeCategory.OtherNotAssigned;
     }
 }

@@ -29,7 +29,9 @@ internal sealed class DenyListRule : RuleDefinition
 
         foreach (var item in self.Source.Items)
         {
-            if (allow.Set.Contains(item))
+            // A null in both lists is not an overlap: null never equals a param value (null is absent), and each
+            // list already warns about it (PACT105), so it is reported there alone.
+            if (item.Kind != PactNodeKind.Null && allow.Set.Contains(item))
             {
                 context.Error(DiagnosticCodes.AllowDenyOverlap, item, $"`{item.Text}` is in both `allowList` and `denyList`",
                     "remove it from one of the lists");
