@@ -67,16 +67,27 @@ internal static class DiagnosticRenderer
         w.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    /// <summary>GitHub Actions workflow commands: <c>::error file=…,line=…,col=…,title=…::message</c>.</summary>
+    /// <summary>GitHub Actions workflow commands: <c>::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message</c>, the ends where the span knows them.</summary>
     public static void GitHub(TextWriter w, IReadOnlyList<Diagnostic> diagnostics)
     {
         foreach (var d in diagnostics)
         {
             var level = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
             var message = d.Help is null ? d.Message : $"{d.Message} ({d.Help})";
-            w.WriteLine($"::{level} file={Property(d.Span.File)},line={d.Span.Line},col={d.Span.Column},title={Property(d.Code)}::{Data(message)}");
+            w.WriteLine($"::{level} file={Property(d.Span.File)},line={d.Span.Line},{End(d.Span)}col={d.Span.Column},{ColumnEnd(d.Span)}title={Property(d.Code)}::{Data(message)}");
         }
     }
+
+    /// <summary>The annotation's <c>endLine=</c> when the span knows its end.</summary>
+    private static string End(SourceSpan span) => span.HasEnd ? $"endLine={span.EndLine}," : "";
+
+    /// <summary>
+    /// The annotation's <c>endColumn=</c>, the last character's column (GitHub's end column defaults to the start
+    /// column, so it counts the last character, where the span's end is just past it). Only on one line: the runner
+    /// drops columns from an annotation whose lines differ.
+    /// </summary>
+    private static string ColumnEnd(SourceSpan span) =>
+        span.HasEnd && span.EndLine == span.Line && span.EndColumn - 1 >= span.Column ? $"endColumn={span.EndColumn - 1}," : "";
 
     public static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 
