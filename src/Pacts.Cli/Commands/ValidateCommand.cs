@@ -12,23 +12,25 @@ internal static class ValidateCommand
         var paths = new Argument<string[]>("PATH") { Description = "pact files or directories", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "text, json or github (Actions annotations)", DefaultValueFactory = _ => "text" }
             .AcceptOnlyFromAmong("text", "json", "github");
+        var strict = new Option<bool>("--strict") { Description = "warnings fail the run too (exit 1)" };
         var command = new Command("validate", """
             Load and compile pacts; print every error and warning as file:line:col: error PACT0NN: message.
-            Exit codes: 0 all valid (warnings allowed), 1 any error, 2 usage or I/O error.
+            Exit codes: 0 all valid (warnings allowed), 1 any error (or, with --strict, any warning), 2 usage or I/O error.
 
             Examples:
               pacts validate examples/pacts
-              pacts validate pacts/ --format github
+              pacts validate pacts/ --format github --strict
             """)
         {
             paths,
             format,
+            strict,
         };
-        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!));
+        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(strict)));
         return command;
     }
 
-    private static ExitCode Run(CliContext context, string[] paths, string format)
+    private static ExitCode Run(CliContext context, string[] paths, string format, bool strict)
     {
         var problems = new List<Diagnostic>();
         var files = PactSet.FindFiles(paths, problems);
@@ -75,7 +77,7 @@ internal static class ValidateCommand
                 break;
         }
 
-        return set.HasErrors ? ExitCode.Findings : ExitCode.Ok;
+        return set.HasErrors || (strict && diagnostics.Count > 0) ? ExitCode.Findings : ExitCode.Ok;
     }
 
     private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pacts.Diagnostics;
 
 namespace Pacts.Cli.Rendering;
@@ -33,10 +32,8 @@ internal static class DiagnosticRenderer
         }
     }
 
-    public static void Json(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, int files)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static void Json(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, int files) =>
+        CliJson.WriteLine(w, CliJson.Indented, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("files", files);
@@ -45,27 +42,12 @@ internal static class DiagnosticRenderer
             json.WriteStartArray("diagnostics");
             foreach (var d in diagnostics)
             {
-                json.WriteStartObject();
-                json.WriteString("file", d.Span.File);
-                json.WriteNumber("line", d.Span.Line);
-                json.WriteNumber("column", d.Span.Column);
-                json.WriteString("severity", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
-                json.WriteString("code", d.Code);
-                json.WriteString("message", d.Message);
-                if (d.Help is not null)
-                {
-                    json.WriteString("help", d.Help);
-                }
-
-                json.WriteEndObject();
+                CliJson.Diagnostic(json, d, withSeverity: true);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        w.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+        });
 
     /// <summary>GitHub Actions workflow commands: <c>::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message</c>, the ends where the span knows them.</summary>
     public static void GitHub(TextWriter w, IReadOnlyList<Diagnostic> diagnostics)
