@@ -18,7 +18,7 @@ internal static class ValidateCommand
             Exit codes: 0 all valid (warnings allowed), 1 any error (or, with --strict, any warning), 2 usage or I/O error.
 
             Examples:
-              pacts validate examples/pacts
+              pacts validate pacts/
               pacts validate pacts/ --format github --strict
             """)
         {
