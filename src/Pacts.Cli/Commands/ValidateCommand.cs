@@ -10,8 +10,8 @@ internal static class ValidateCommand
     public static Command Create(CliContext context)
     {
         var paths = new Argument<string[]>("PATH") { Description = "pact files or directories", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "text, json or github (Actions annotations)", DefaultValueFactory = _ => "text" }
-            .AcceptOnlyFromAmong("text", "json", "github");
+        var format = new Option<string>("--format") { Description = "text, json, github (Actions annotations) or sarif (SARIF 2.1.0, for code scanning)", DefaultValueFactory = _ => "text" }
+            .AcceptOnlyFromAmong("text", "json", "github", "sarif");
         var strict = new Option<bool>("--strict") { Description = "warnings fail the run too (exit 1)" };
         var command = new Command("validate", """
             Load and compile pacts; print every error and warning as file:line:col: error PACT0NN: message.
@@ -68,6 +68,9 @@ internal static class ValidateCommand
                 break;
             case "github":
                 DiagnosticRenderer.GitHub(context.Out, diagnostics);
+                break;
+            case "sarif":
+                SarifRenderer.Write(context.Out, diagnostics, typeof(ValidateCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
                 break;
             default:
                 DiagnosticRenderer.Text(context.Out, diagnostics, context.Color);
