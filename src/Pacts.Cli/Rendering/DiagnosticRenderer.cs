@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pacts.Diagnostics;
+using Pacts.Text;
 
 namespace Pacts.Cli.Rendering;
 

@@ -127,10 +127,10 @@ public static class EventParser
                 return LogRecordKind.Malformed;
             }
 
-            if (Evaluating.JsonDepth.Of(parameters) > Evaluating.ParamsDom.MaxDepth)
+            if (Json.JsonDepth.Of(parameters) > Json.ParamsDom.MaxDepth)
             {
                 // As deep as the raw-bytes reader (and so validate-call and the library) refuses: no verdict here either.
-                reason = $"`params` nest deeper than {Evaluating.ParamsDom.MaxDepth} levels";
+                reason = $"`params` nest deeper than {Json.ParamsDom.MaxDepth} levels";
                 return LogRecordKind.Malformed;
             }
         }
@@ -189,7 +189,7 @@ public static class EventParser
         }
 
         timestamp = default;
-        return Evaluating.JsonStrings.TryGetText(time, out var text) && Iso8601.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out timestamp);
+        return Json.JsonStrings.TryGetText(time, out var text) && Iso8601.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out timestamp);
     }
 
     private static bool RequiredString(JsonElement p, string name, out string? reason)
@@ -255,7 +255,7 @@ public static class EventParser
             }
 
             var raw = JsonMarshal.GetRawUtf8Value(value);
-            return raw.Contains((byte)'\\') ? Evaluating.JsonStrings.TryGetText(value, out _) : System.Text.Unicode.Utf8.IsValid(raw);
+            return raw.Contains((byte)'\\') ? Json.JsonStrings.TryGetText(value, out _) : System.Text.Unicode.Utf8.IsValid(raw);
         }
 
         /// <summary>Decodes an escaped property name to UTF-8; false when it does not decode.</summary>

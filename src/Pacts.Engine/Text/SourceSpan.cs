@@ -1,4 +1,4 @@
-namespace Pacts.Diagnostics;
+namespace Pacts.Text;
 
 /// <summary>A position in a pact source file: the file as given, and a 1-based line and column.</summary>
 /// <param name="File">The file path as the caller gave it (or a label such as <c>&lt;inline&gt;</c>).</param>
