@@ -7,6 +7,7 @@ public class GoldenTests
     [InlineData("text")]
     [InlineData("json")]
     [InlineData("github")]
+    [InlineData("sarif")]
     public void Validate_invalid_conformance_pacts(string format)
     {
         var (exit, stdout, stderr) = CliRunner.Run("validate", "../shared/conformance/invalid", "--format", format);

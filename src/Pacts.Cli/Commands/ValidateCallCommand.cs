@@ -13,9 +13,9 @@ internal static class ValidateCallCommand
     public static Command Create(CliContext context)
     {
         var pacts = Options.Pacts(required: true);
-        var pact = new Option<string>("--pact") { Description = "pact id; may be omitted when the set holds one pact" };
-        var tool = new Option<string>("--tool") { Description = "the tool name", Required = true };
-        var parameters = new Option<string>("--params") { Description = "the params: JSON text, @FILE, or - for stdin", Required = true };
+        var pact = new Option<string>("--pact") { Description = "pact id; may be omitted when the set holds one pact", HelpName = "ID" };
+        var tool = new Option<string>("--tool") { Description = "the tool name", HelpName = "NAME", Required = true };
+        var parameters = new Option<string>("--params") { Description = "the params: JSON text, @FILE, or - for stdin", HelpName = "JSON|@FILE|-", Required = true };
         var format = new Option<string>("--format") { Description = "json (default) or text", DefaultValueFactory = _ => "json" }
             .AcceptOnlyFromAmong("json", "text");
         var failOn = Options.FailOn();
@@ -24,7 +24,7 @@ internal static class ValidateCallCommand
             Exit codes: 0 valid, 1 a violation at or above --fail-on (default minor), 2 error.
 
             Examples:
-              pacts validate-call --pacts examples/pacts --pact treasury-pact --tool transfer_funds \
+              pacts validate-call --pacts pacts/ --pact treasury-pact --tool transfer_funds \
                 --params '{"destination":"0xEVIL","amount":250,"currency":"USDC"}'
               echo '{"amount": 10}' | pacts validate-call --pacts treasury.pact.yaml --tool transfer_funds --params - --format text
             """)

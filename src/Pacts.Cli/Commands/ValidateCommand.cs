@@ -10,25 +10,27 @@ internal static class ValidateCommand
     public static Command Create(CliContext context)
     {
         var paths = new Argument<string[]>("PATH") { Description = "pact files or directories", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "text, json or github (Actions annotations)", DefaultValueFactory = _ => "text" }
-            .AcceptOnlyFromAmong("text", "json", "github");
+        var format = new Option<string>("--format") { Description = "text, json, github (Actions annotations) or sarif (SARIF 2.1.0, for code scanning)", DefaultValueFactory = _ => "text" }
+            .AcceptOnlyFromAmong("text", "json", "github", "sarif");
+        var strict = new Option<bool>("--strict") { Description = "warnings fail the run too (exit 1)" };
         var command = new Command("validate", """
             Load and compile pacts; print every error and warning as file:line:col: error PACT0NN: message.
-            Exit codes: 0 all valid (warnings allowed), 1 any error, 2 usage or I/O error.
+            Exit codes: 0 all valid (warnings allowed), 1 any error (or, with --strict, any warning), 2 usage or I/O error.
 
             Examples:
-              pacts validate examples/pacts
-              pacts validate pacts/ --format github
+              pacts validate pacts/
+              pacts validate pacts/ --format github --strict
             """)
         {
             paths,
             format,
+            strict,
         };
-        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!));
+        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(strict)));
         return command;
     }
 
-    private static ExitCode Run(CliContext context, string[] paths, string format)
+    private static ExitCode Run(CliContext context, string[] paths, string format, bool strict)
     {
         var problems = new List<Diagnostic>();
         var files = PactSet.FindFiles(paths, problems);
@@ -67,6 +69,9 @@ internal static class ValidateCommand
             case "github":
                 DiagnosticRenderer.GitHub(context.Out, diagnostics);
                 break;
+            case "sarif":
+                SarifRenderer.Write(context.Out, diagnostics, typeof(ValidateCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                break;
             default:
                 DiagnosticRenderer.Text(context.Out, diagnostics, context.Color);
                 var errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
@@ -75,7 +80,7 @@ internal static class ValidateCommand
                 break;
         }
 
-        return set.HasErrors ? ExitCode.Findings : ExitCode.Ok;
+        return set.HasErrors || (strict && diagnostics.Count > 0) ? ExitCode.Findings : ExitCode.Ok;
     }
 
     private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pacts.Diagnostics;
 using Pacts.Text;
 
@@ -34,10 +33,8 @@ internal static class DiagnosticRenderer
         }
     }
 
-    public static void Json(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, int files)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static void Json(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, int files) =>
+        CliJson.WriteLine(w, CliJson.Indented, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("files", files);
@@ -46,38 +43,34 @@ internal static class DiagnosticRenderer
             json.WriteStartArray("diagnostics");
             foreach (var d in diagnostics)
             {
-                json.WriteStartObject();
-                json.WriteString("file", d.Span.File);
-                json.WriteNumber("line", d.Span.Line);
-                json.WriteNumber("column", d.Span.Column);
-                json.WriteString("severity", d.Severity == DiagnosticSeverity.Error ? "error" : "warning");
-                json.WriteString("code", d.Code);
-                json.WriteString("message", d.Message);
-                if (d.Help is not null)
-                {
-                    json.WriteString("help", d.Help);
-                }
-
-                json.WriteEndObject();
+                CliJson.Diagnostic(json, d, withSeverity: true);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
+        });
 
-        w.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    /// <summary>GitHub Actions workflow commands: <c>::error file=…,line=…,col=…,title=…::message</c>.</summary>
+    /// <summary>GitHub Actions workflow commands: <c>::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message</c>, the ends where the span knows them.</summary>
     public static void GitHub(TextWriter w, IReadOnlyList<Diagnostic> diagnostics)
     {
         foreach (var d in diagnostics)
         {
             var level = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
             var message = d.Help is null ? d.Message : $"{d.Message} ({d.Help})";
-            w.WriteLine($"::{level} file={Property(d.Span.File)},line={d.Span.Line},col={d.Span.Column},title={Property(d.Code)}::{Data(message)}");
+            w.WriteLine($"::{level} file={Property(d.Span.File)},line={d.Span.Line},{End(d.Span)}col={d.Span.Column},{ColumnEnd(d.Span)}title={Property(d.Code)}::{Data(message)}");
         }
     }
+
+    /// <summary>The annotation's <c>endLine=</c> when the span knows its end.</summary>
+    private static string End(SourceSpan span) => span.HasEnd ? $"endLine={span.EndLine}," : "";
+
+    /// <summary>
+    /// The annotation's <c>endColumn=</c>, the last character's column (GitHub's end column defaults to the start
+    /// column, so it counts the last character, where the span's end is just past it). Only on one line: the runner
+    /// drops columns from an annotation whose lines differ.
+    /// </summary>
+    private static string ColumnEnd(SourceSpan span) =>
+        span.HasEnd && span.EndLine == span.Line && span.EndColumn - 1 >= span.Column ? $"endColumn={span.EndColumn - 1}," : "";
 
     public static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 

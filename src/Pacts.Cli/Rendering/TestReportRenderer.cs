@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
 using Pacts.Diagnostics;
@@ -46,7 +45,7 @@ internal static class TestReportRenderer
     public static void Json(TextWriter w, IReadOnlyList<PactTestFileResult> files)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, CliJson.Compact))
         {
             json.WriteStartObject();
             json.WriteStartArray("cases");
@@ -88,18 +87,7 @@ internal static class TestReportRenderer
             json.WriteStartArray("errors");
             foreach (var d in files.SelectMany(f => f.Errors))
             {
-                json.WriteStartObject();
-                json.WriteString("file", d.Span.File);
-                json.WriteNumber("line", d.Span.Line);
-                json.WriteNumber("column", d.Span.Column);
-                json.WriteString("code", d.Code);
-                json.WriteString("message", d.Message);
-                if (d.Help is not null)
-                {
-                    json.WriteString("help", d.Help);
-                }
-
-                json.WriteEndObject();
+                CliJson.Diagnostic(json, d, withSeverity: false);
             }
 
             json.WriteEndArray();

@@ -134,9 +134,22 @@ internal sealed class JsonPactReader
         return new SourceSpan(_file, idx + 1, column);
     }
 
+    /// <summary>
+    /// The current scalar token's span, from <paramref name="start"/> (its start) to just past its last character: a
+    /// string's raw text and its two quotes (a property name's <see cref="Utf8JsonReader.BytesConsumed"/> is past its colon).
+    /// Only for scalars: a container's end is far ahead, and counting back from there would count a long line twice.
+    /// </summary>
+    private SourceSpan Ending(SourceSpan start, ref Utf8JsonReader json) =>
+        start.Until(Span(json.TokenStartIndex + json.ValueSpan.Length + (json.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? 2 : 0)));
+
     private PactNode ReadValue(ref Utf8JsonReader json)
     {
         var span = Span(json.TokenStartIndex);
+        if (json.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            span = Ending(span, ref json);
+        }
+
         switch (json.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -145,7 +158,7 @@ internal sealed class JsonPactReader
                     HashSet<string>? seen = null; // pact objects are small: a hash set only past a handful of keys
                     while (json.Read() && json.TokenType != JsonTokenType.EndObject)
                     {
-                        var key = PactNode.Scalar(PactNodeKind.String, DecodeKey(ref json), Span(json.TokenStartIndex));
+                        var key = PactNode.Scalar(PactNodeKind.String, DecodeKey(ref json), Ending(Span(json.TokenStartIndex), ref json));
                         json.Read();
                         var value = ReadValue(ref json);
                         if (IsDuplicate(entries, ref seen, key.Text))
@@ -189,19 +202,19 @@ internal sealed class JsonPactReader
             switch (json.TokenType)
             {
                 case JsonTokenType.String:
-                    scalars.Add(PactNodeKind.String, Unescaped(ref json), at);
+                    scalars.Add(PactNodeKind.String, Unescaped(ref json), Ending(at, ref json));
                     break;
                 case JsonTokenType.Number:
-                    scalars.Add(PactNodeKind.Number, json.ValueSpan, at);
+                    scalars.Add(PactNodeKind.Number, json.ValueSpan, Ending(at, ref json));
                     break;
                 case JsonTokenType.True:
-                    scalars.Add(PactNodeKind.Boolean, "true"u8, at);
+                    scalars.Add(PactNodeKind.Boolean, "true"u8, Ending(at, ref json));
                     break;
                 case JsonTokenType.False:
-                    scalars.Add(PactNodeKind.Boolean, "false"u8, at);
+                    scalars.Add(PactNodeKind.Boolean, "false"u8, Ending(at, ref json));
                     break;
                 case JsonTokenType.Null:
-                    scalars.Add(PactNodeKind.Null, [], at);
+                    scalars.Add(PactNodeKind.Null, [], Ending(at, ref json));
                     break;
                 default:
                     {

@@ -40,7 +40,7 @@ public sealed class PactNode
     /// <summary>The node's kind.</summary>
     public PactNodeKind Kind { get; }
 
-    /// <summary>Where the node starts.</summary>
+    /// <summary>Where the node starts and, for a scalar, where it ends.</summary>
     public SourceSpan Span { get; }
 
     /// <summary>The scalar's text: the string, the number as written, or <c>true</c>/<c>false</c>.</summary>
@@ -69,9 +69,14 @@ public sealed class PactNode
     internal static PactNode Scalar(PactNodeKind kind, string text, SourceSpan span, int textColumn = 0) =>
         new(kind, span) { Text = text, TextColumn = textColumn };
 
-    /// <summary>Where character <paramref name="offset"/> of the text is, when <see cref="TextColumn"/> knows; else the node's start.</summary>
+    /// <summary>
+    /// Where character <paramref name="offset"/> of the text is (that one character; the point just past the text for
+    /// its length), when <see cref="TextColumn"/> knows; else the node's span.
+    /// </summary>
     internal SourceSpan SpanAt(int offset) =>
-        TextColumn > 0 && offset >= 0 && offset <= Text.Length ? Span with { Column = TextColumn + offset } : Span;
+        TextColumn > 0 && offset >= 0 && offset <= Text.Length
+            ? Span with { Column = TextColumn + offset, EndLine = offset < Text.Length ? Span.Line : 0, EndColumn = offset < Text.Length ? TextColumn + offset + 1 : 0 }
+            : Span;
 
     internal static PactNode Mapping(List<KeyValuePair<PactNode, PactNode>> entries, SourceSpan span) =>
         new(PactNodeKind.Mapping, span) { Entries = entries };

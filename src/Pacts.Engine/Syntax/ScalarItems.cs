@@ -19,15 +19,17 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
     private readonly byte[] _kinds;
     private readonly int[] _lines;
     private readonly int[] _columns;
+    private readonly int[] _endColumns; // 0 for an item whose end is unknown or on a later line (a folded YAML scalar)
     private readonly string _file;
 
-    private ScalarItems(byte[] utf8, int[] ends, byte[] kinds, int[] lines, int[] columns, string file)
+    private ScalarItems(byte[] utf8, int[] ends, byte[] kinds, int[] lines, int[] columns, int[] endColumns, string file)
     {
         Utf8 = utf8;
         Ends = ends;
         _kinds = kinds;
         _lines = lines;
         _columns = columns;
+        _endColumns = endColumns;
         _file = file;
     }
 
@@ -52,8 +54,9 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
     /// <summary>Item <paramref name="index"/>'s text.</summary>
     public string Text(int index) => Encoding.UTF8.GetString(TextUtf8(index));
 
-    /// <summary>Where item <paramref name="index"/> starts.</summary>
-    public SourceSpan Span(int index) => new(_file, _lines[index], _columns[index]);
+    /// <summary>Where item <paramref name="index"/> is: its start and, for one on a single line, its end.</summary>
+    public SourceSpan Span(int index) =>
+        new(_file, _lines[index], _columns[index]) { EndLine = _endColumns[index] > 0 ? _lines[index] : 0, EndColumn = _endColumns[index] };
 
     /// <summary>Item <paramref name="index"/>'s text in buffers laid out as <see cref="Utf8"/> and <see cref="Ends"/>.</summary>
     public static ReadOnlySpan<byte> TextOf(byte[] utf8, int[] ends, int index)
@@ -96,6 +99,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
         private byte[] _kinds = new byte[16];
         private int[] _lines = new int[16];
         private int[] _columns = new int[16];
+        private int[] _endColumns = new int[16];
         private int _count;
         private int _length;
         private string _file = "";
@@ -133,6 +137,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
                 Array.Resize(ref _kinds, size);
                 Array.Resize(ref _lines, size);
                 Array.Resize(ref _columns, size);
+                Array.Resize(ref _endColumns, size);
             }
 
             _length += textLength;
@@ -140,6 +145,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
             _kinds[_count] = (byte)kind;
             _lines[_count] = span.Line;
             _columns[_count] = span.Column;
+            _endColumns[_count] = span.HasEnd && span.EndLine == span.Line ? span.EndColumn : 0;
             _file = span.File;
             _count++;
         }
@@ -160,7 +166,7 @@ internal sealed class ScalarItems : IReadOnlyList<PactNode>
         /// <summary>The items so far, in columns of their own; the builder is emptied for the next list.</summary>
         public ScalarItems Build()
         {
-            var items = new ScalarItems(_utf8[.._length], _ends[.._count], _kinds[.._count], _lines[.._count], _columns[.._count], _file);
+            var items = new ScalarItems(_utf8[.._length], _ends[.._count], _kinds[.._count], _lines[.._count], _columns[.._count], _endColumns[.._count], _file);
             (_count, _length) = (0, 0);
             return items;
         }

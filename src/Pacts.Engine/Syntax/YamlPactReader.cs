@@ -50,7 +50,7 @@ internal sealed class YamlPactReader
         {
             var message = CleanMessage(ex.Message);
             var tabs = message.Contains("tab", StringComparison.Ordinal);
-            var at = tabs && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start);
+            var at = tabs && IndentingTab(text, file) is { } tab ? tab : reader.Span(ex.Start, ex.End);
             diagnostics.Error(DiagnosticCodes.Syntax, at, "invalid YAML: " + message, tabs ? "indent with spaces" : SyntaxHelp(message));
             return null;
         }
@@ -133,6 +133,31 @@ internal sealed class YamlPactReader
 
     private SourceSpan Span(Mark mark) => new(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
+    /// <summary>
+    /// From <paramref name="start"/> to <paramref name="end"/>, YamlDotNet's mark just past a token. A block scalar's
+    /// end mark lies past its line breaks, on the next line: the end backs up to just past its last character.
+    /// </summary>
+    private SourceSpan Span(Mark start, Mark end)
+    {
+        var (line, column, index) = ((int)end.Line, (int)end.Column, (int)end.Index);
+        if (end.Line > start.Line && index <= _text.Length)
+        {
+            var last = index;
+            while (last > start.Index && char.IsWhiteSpace(_text[last - 1]))
+            {
+                last--;
+            }
+
+            if (last < index)
+            {
+                line = (int)start.Line + _text.AsSpan((int)start.Index, last - (int)start.Index).Count('\n');
+                column = last - (last == 0 ? 0 : _text.LastIndexOf('\n', last - 1) + 1) + 1;
+            }
+        }
+
+        return Span(start).Until(new SourceSpan(_file, line, column));
+    }
+
     private PactNode? ReadStream(string text)
     {
         _text = text;
@@ -150,7 +175,7 @@ internal sealed class YamlPactReader
         _parser.Consume<DocumentEnd>();
         if (_parser.Accept<DocumentStart>(out var second))
         {
-            _diagnostics.Error(DiagnosticCodes.DocumentCount, Span(second.Start), "the file holds more than one YAML document",
+            _diagnostics.Error(DiagnosticCodes.DocumentCount, Span(second.Start, second.End), "the file holds more than one YAML document",
                 "put each pact in a file of its own");
             return null;
         }
@@ -173,14 +198,14 @@ internal sealed class YamlPactReader
                 _parser.MoveNext();
                 if (!_anchors.TryGetValue(alias.Value.Value, out var target))
                 {
-                    _diagnostics.Error(DiagnosticCodes.Syntax, Span(alias.Start), $"unknown anchor `{alias.Value.Value}`");
+                    _diagnostics.Error(DiagnosticCodes.Syntax, Span(alias.Start, alias.End), $"unknown anchor `{alias.Value.Value}`");
                     throw new AbortReadException();
                 }
 
                 _expanded += target.Size;
                 if (_expanded > MaxExpandedNodes)
                 {
-                    _diagnostics.Error(DiagnosticCodes.Syntax, Span(alias.Start), "aliases expand to more than a million nodes",
+                    _diagnostics.Error(DiagnosticCodes.Syntax, Span(alias.Start, alias.End), "aliases expand to more than a million nodes",
                         "remove the nested aliases");
                     throw new AbortReadException();
                 }
@@ -260,7 +285,7 @@ internal sealed class YamlPactReader
 
             _parser.MoveNext();
             var (kind, text) = Untagged(scalar);
-            scalars.Add(kind, text, Span(scalar.Start));
+            scalars.Add(kind, text, Span(scalar.Start, scalar.End));
             size++;
         }
 
@@ -288,7 +313,7 @@ internal sealed class YamlPactReader
 
     private PactNode ResolveScalar(Scalar scalar)
     {
-        var span = Span(scalar.Start);
+        var span = Span(scalar.Start, scalar.End);
         var text = scalar.Value;
         var tag = scalar.Tag;
         if (!tag.IsEmpty && !tag.IsNonSpecific)
