@@ -35,7 +35,7 @@ internal static class Probe
 
         var wide = WidePactBenchmarks.BuildPact(200, 10);
         var sw0 = Stopwatch.StartNew();
-        var compiled = Pact.CompileUncached(wide, "wide.json", Reading.PactFormat.Json);
+        var compiled = Pact.CompileUncached(wide, "wide.json", Syntax.PactFormat.Json);
         Console.WriteLine($"wide compile: {sw0.ElapsedMilliseconds} ms, {wide.Length / 1e6:F1} MB, ok={compiled.Success}");
         var pact = Workload.Pact;
         var els = Workload.Elements;
@@ -173,7 +173,7 @@ internal static class Probe
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < 200_000; i++)
         {
-            var value = new Evaluating.LocationValue(kind, verbatim, 0, scratch, 1);
+            var value = new Json.LocationValue(kind, verbatim, 0, scratch, 1);
             _ = rule.Fails(ref value);
         }
 
@@ -182,7 +182,7 @@ internal static class Probe
 
     private static void ReadAllStrict(byte[] json)
     {
-        var reader = new Evaluating.StrictJsonReader(json);
+        var reader = new Json.StrictJsonReader(json);
         while (reader.Read())
         {
         }
@@ -256,13 +256,13 @@ internal static class Probe
         foreach (var values in new[] { 10, 1000 })
         {
             var text = WidePactBenchmarks.BuildPact(200, values);
-            var first = Pact.Compile(text, "wide.json", Reading.PactFormat.Json).Pact ?? throw new InvalidOperationException("wide pact does not compile");
+            var first = Pact.Compile(text, "wide.json", Syntax.PactFormat.Json).Pact ?? throw new InvalidOperationException("wide pact does not compile");
             var copies = Enumerable.Range(0, 10).Select(_ => new string(text.AsSpan())).ToArray();
             var times = new List<double>();
             foreach (var copy in copies)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var hit = Pact.Compile(copy, "wide.json", Reading.PactFormat.Json).Pact;
+                var hit = Pact.Compile(copy, "wide.json", Syntax.PactFormat.Json).Pact;
                 times.Add(clock.Elapsed.TotalMilliseconds);
                 if (!ReferenceEquals(hit, first))
                 {
@@ -284,7 +284,7 @@ internal static class Probe
             var times = 0;
             while (clock.ElapsedMilliseconds < 10_000)
             {
-                _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+                _ = Pact.CompileUncached(text, "wide.json", Syntax.PactFormat.Json);
                 times++;
             }
 
@@ -293,7 +293,7 @@ internal static class Probe
             {
                 for (var k = 0; k < 5; k++)
                 {
-                    _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+                    _ = Pact.CompileUncached(text, "wide.json", Syntax.PactFormat.Json);
                 }
 
                 lock (sampler.ByType)
@@ -308,16 +308,16 @@ internal static class Probe
             var readClock = Stopwatch.StartNew();
             for (var k = 0; k < 50; k++)
             {
-                _ = Reading.PactDocumentReader.Read(text, "wide.json", Reading.PactFormat.Json, new Diagnostics.DiagnosticBag());
+                _ = Syntax.PactDocumentReader.Read(text, "wide.json", Syntax.PactFormat.Json, new Diagnostics.DiagnosticBag());
             }
 
             Console.WriteLine($"read only: {readClock.Elapsed.TotalMilliseconds / 50:F1} ms");
             var heldBefore = GC.GetTotalMemory(forceFullCollection: true);
-            var held = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+            var held = Pact.CompileUncached(text, "wide.json", Syntax.PactFormat.Json);
             Console.WriteLine($"held by the compiled pact: {(GC.GetTotalMemory(forceFullCollection: true) - heldBefore) / 1e6:F1} MB");
             GC.KeepAlive(held);
             var before = GC.GetAllocatedBytesForCurrentThread();
-            _ = Pact.CompileUncached(text, "wide.json", Reading.PactFormat.Json);
+            _ = Pact.CompileUncached(text, "wide.json", Syntax.PactFormat.Json);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Console.WriteLine($"{what}: {perCompile:F1} ms per compile, {allocated / 1e6:F1} MB allocated, text {text.Length / 1e6:F2} MB, gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} over {times}");
             return;

@@ -58,8 +58,8 @@ public class WidePactBenchmarks
     public void Setup()
     {
         _wideText = BuildPact(Bindings, Values);
-        _wide = Pact.Compile(_wideText, "wide.json", Reading.PactFormat.Json).Pact ?? throw new InvalidOperationException("wide pact does not compile");
-        _narrow = Pact.Compile(BuildPact(1, Values), "narrow.json", Reading.PactFormat.Json).Pact ?? throw new InvalidOperationException("narrow pact does not compile");
+        _wide = Pact.Compile(_wideText, "wide.json", Syntax.PactFormat.Json).Pact ?? throw new InvalidOperationException("wide pact does not compile");
+        _narrow = Pact.Compile(BuildPact(1, Values), "narrow.json", Syntax.PactFormat.Json).Pact ?? throw new InvalidOperationException("narrow pact does not compile");
         var call = new StringBuilder("{");
         for (var c = 0; c < Conditions; c++)
         {
@@ -103,7 +103,7 @@ public class WidePactBenchmarks
 
     [Benchmark]
     [BenchmarkCategory("compile")]
-    public Pact? CompileCold() => Pact.CompileUncached(_wideText, "wide.json", Reading.PactFormat.Json).Pact;
+    public Pact? CompileCold() => Pact.CompileUncached(_wideText, "wide.json", Syntax.PactFormat.Json).Pact;
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("cache")]
@@ -111,5 +111,5 @@ public class WidePactBenchmarks
 
     [Benchmark]
     [BenchmarkCategory("cache")]
-    public Pact? CompileCacheHit() => Pact.Compile(_wideText, "wide.json", Reading.PactFormat.Json).Pact;
+    public Pact? CompileCacheHit() => Pact.Compile(_wideText, "wide.json", Syntax.PactFormat.Json).Pact;
 }

@@ -1,7 +1,8 @@
-using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using System.CommandLine;
 using Pacts.Cli.Commands;
+using Pacts.Diagnostics;
 
 namespace Pacts.Cli;
 

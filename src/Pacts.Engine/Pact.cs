@@ -3,7 +3,9 @@ using System.Text.Json;
 using Pacts.Compiling;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
-using Pacts.Reading;
+using Pacts.Json;
+using Pacts.Syntax;
+using Pacts.Text;
 
 namespace Pacts;
 

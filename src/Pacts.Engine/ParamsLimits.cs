@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pacts.Evaluating;
+using Pacts.Json;
 
 namespace Pacts;
 

@@ -1,7 +1,9 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Pacts.Evaluating;
+using Pacts.Events;
+using Pacts.Json;
 
 namespace Pacts.Server;
 

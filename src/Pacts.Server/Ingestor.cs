@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pacts.Evaluating;
 using Pacts.Events;
+using Pacts.Json;
 using Pacts.Replay;
 
 namespace Pacts.Server;

@@ -30,7 +30,7 @@ public class AllocationTests
     {
         var text = File.ReadAllText(Path.Combine(SharedPaths.Bench, file));
         var bag = new Diagnostics.DiagnosticBag();
-        var root = Reading.PactDocumentReader.Read(text, file, Reading.PactDocumentReader.FormatOf(file), bag)!;
+        var root = Syntax.PactDocumentReader.Read(text, file, Syntax.PactDocumentReader.FormatOf(file), bag)!;
         var condition = root.Find("bindings")!.Value.Value.Items[0].Find("conditions")!.Value.Value.Items[0];
         var allowList = condition.Find("allowList")!.Value.Value;
         var nodes = new[] { new WeakReference(root), new WeakReference(condition), new WeakReference(allowList), new WeakReference(allowList.Scalars) };

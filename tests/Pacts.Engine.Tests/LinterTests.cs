@@ -58,7 +58,7 @@ public class LinterTests
     [Fact]
     public void A_null_in_a_JSON_list_is_the_same_warning_and_a_quoted_one_is_a_string()
     {
-        var json = Pact.Compile("""{"pact":"p","bindings":[{"tool":"t","conditions":[{"paramPath":"a","allowList":["x",null]}]}]}""", "p.json", Reading.PactFormat.Json);
+        var json = Pact.Compile("""{"pact":"p","bindings":[{"tool":"t","conditions":[{"paramPath":"a","allowList":["x",null]}]}]}""", "p.json", Syntax.PactFormat.Json);
         Assert.Equal(("PACT105", 1, 85), (json.Diagnostics.Single().Code, json.Diagnostics[0].Span.Line, json.Diagnostics[0].Span.Column));
         Assert.Empty(Warnings("      - paramPath: a\n        allowList: ['null', \"~\"]\n"));
     }

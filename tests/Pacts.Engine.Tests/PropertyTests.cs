@@ -6,7 +6,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Pacts.Evaluating;
 using Pacts.Numbers;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Tests;
 

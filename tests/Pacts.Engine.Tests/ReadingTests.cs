@@ -1,5 +1,5 @@
 using Pacts.Paths;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Tests;
 
@@ -366,8 +366,8 @@ public class PactCacheTests
     {
         // `{"pact": ...}` is both valid JSON and valid YAML; each format keeps its own entry.
         const string text = """{"pact": "cache-both", "bindings": [{"tool": "t", "conditions": [{"paramPath": "a", "maxAmount": 1}]}]}""";
-        var json = Pact.Compile(text, "p.json", Reading.PactFormat.Json);
-        var yaml = Pact.Compile(new string(text.AsSpan()), "p.yaml", Reading.PactFormat.Yaml);
+        var json = Pact.Compile(text, "p.json", Syntax.PactFormat.Json);
+        var yaml = Pact.Compile(new string(text.AsSpan()), "p.yaml", Syntax.PactFormat.Yaml);
         Assert.True(json.Success);
         Assert.True(yaml.Success);
         Assert.NotSame(json.Pact, yaml.Pact);

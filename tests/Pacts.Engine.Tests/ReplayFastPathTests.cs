@@ -71,7 +71,7 @@ public class ReplayFastPathTests
         }
 
         var parameters = depth == 1 ? """{"v":1}""" : "{\"v\":1,\"n\":" + nested + "}";
-        Assert.Equal(depth, Evaluating.JsonDepth.Of(JsonDocument.Parse(parameters, new JsonDocumentOptions { MaxDepth = 200 }).RootElement));
+        Assert.Equal(depth, Json.JsonDepth.Of(JsonDocument.Parse(parameters, new JsonDocumentOptions { MaxDepth = 200 }).RootElement));
         var deep = depth > Pact.MaxParamsDepth;
         var pact = Pacts.Find("p")!;
         if (deep)

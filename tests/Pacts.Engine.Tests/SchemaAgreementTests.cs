@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Json.Schema;
 using Pacts.Diagnostics;
-using Pacts.Reading;
+using Pacts.Syntax;
 using Pacts.Schema;
 
 namespace Pacts.Tests;

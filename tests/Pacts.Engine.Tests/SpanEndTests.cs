@@ -1,5 +1,6 @@
 using Pacts.Diagnostics;
-using Pacts.Reading;
+using Pacts.Syntax;
+using Pacts.Text;
 
 namespace Pacts.Tests;
 

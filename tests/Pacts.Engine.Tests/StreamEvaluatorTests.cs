@@ -1,8 +1,9 @@
-using System.Text;
 using System.Text.Json;
-using FsCheck;
+using System.Text;
 using FsCheck.Fluent;
+using FsCheck;
 using Pacts.Evaluating;
+using Pacts.Json;
 
 namespace Pacts.Tests;
 
@@ -142,7 +143,7 @@ public class StreamEvaluatorTests
         var pact = Pact.Compile("""
             {"pact": "bs", "bindings": [{"tool": "t", "additionalParams": "deny",
               "conditions": [{"paramPath": "['a\\\\b']", "required": true, "maxAmount": 5}]}]}
-            """, "bs.json", Reading.PactFormat.Json).Pact!;
+            """, "bs.json", Syntax.PactFormat.Json).Pact!;
         using var doc = JsonDocument.Parse(json);
         var walked = pact.Validate("t", doc.RootElement);
         Assert.Equal(violations, walked.Violations.Count);

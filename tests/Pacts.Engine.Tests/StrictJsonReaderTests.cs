@@ -1,8 +1,9 @@
-using System.Text;
 using System.Text.Json;
-using FsCheck;
+using System.Text;
 using FsCheck.Fluent;
+using FsCheck;
 using Pacts.Evaluating;
+using Pacts.Json;
 
 namespace Pacts.Tests;
 

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text;
 using Pacts.Cli.Rendering;
+using Pacts.Evaluating;
+using Pacts.Json;
 
 namespace Pacts.Cli.Commands;
 
@@ -52,7 +55,7 @@ internal static class ValidateCallCommand
             return ExitCode.Error;
         }
 
-        if (Reading.SourceText.ByteOrderMark(bytes) is { UnitBytes: > 1, Name: var encoding })
+        if (Text.SourceText.ByteOrderMark(bytes) is { UnitBytes: > 1, Name: var encoding })
         {
             // Windows PowerShell's `>` and `Out-File` write UTF-16; JSON here is UTF-8 (RFC 8259).
             return context.Fail($"{source} is {encoding} text (it starts with a {encoding} byte order mark); pass UTF-8 JSON, e.g. convert it with `iconv -f {encoding} -t UTF-8`");

@@ -1,4 +1,5 @@
 using Pacts.Diagnostics;
+using Pacts.Text;
 
 namespace Pacts.Cli.Rendering;
 

@@ -2,9 +2,10 @@ using System.Collections.Frozen;
 using System.Globalization;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Paths;
-using Pacts.Reading;
 using Pacts.Rules;
+using Pacts.Syntax;
 
 namespace Pacts.Compiling;
 
@@ -195,7 +196,7 @@ internal sealed partial class PactCompiler
             }
         }
 
-        Checking.PactLinter.CheckBinding(conditions, _diagnostics);
+        Compiling.PactLinter.CheckBinding(conditions, _diagnostics);
         return tool is null ? null : new CompiledBinding(tool, denyAdditional, [.. conditions], new Verdict(pactId, version, tool, true, []));
     }
 

@@ -1,3 +1,5 @@
+using Pacts.Text;
+
 namespace Pacts.Diagnostics;
 
 /// <summary>How serious a diagnostic is: errors reject the pact, warnings only inform.</summary>

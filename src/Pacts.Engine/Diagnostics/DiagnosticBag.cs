@@ -1,3 +1,5 @@
+using Pacts.Text;
+
 namespace Pacts.Diagnostics;
 
 /// <summary>Collects diagnostics so that a file with several problems reports all of them.</summary>

@@ -1,7 +1,6 @@
-using Pacts.Diagnostics;
-using Pacts.Reading;
+using Pacts.Syntax;
 
-namespace Pacts;
+namespace Pacts.Diagnostics;
 
 /// <summary>"Did you mean" hints: the closest known word by case-insensitive match, then edit distance.</summary>
 public static class Suggest

@@ -1,3 +1,5 @@
+using Pacts.Json;
+
 namespace Pacts.Evaluating;
 
 /// <summary>

@@ -173,12 +173,12 @@ internal sealed class EnvelopeStreamer
                     case Header.Keys:
                         // A property name, or the end of an object with no `events` array; `type` makes it an event,
                         // however it is laid out.
-                        if (reader.TokenType != JsonTokenType.PropertyName || Evaluating.NameMatch.Matches(reader.ValueSpan, "type"u8))
+                        if (reader.TokenType != JsonTokenType.PropertyName || Json.NameMatch.Matches(reader.ValueSpan, "type"u8))
                         {
                             return Outcome.NotEnvelope;
                         }
 
-                        _eventsKey = Evaluating.NameMatch.Matches(reader.ValueSpan, "events"u8);
+                        _eventsKey = Json.NameMatch.Matches(reader.ValueSpan, "events"u8);
                         _header = Header.Value;
                         break;
                     case Header.Value:

@@ -152,7 +152,7 @@ public static class EventLogReader
                 + (compression == "gzip" ? "name the file *.gz, or decompress it first (gunzip -c)" : "decompress it first"));
         }
 
-        if (Reading.SourceText.ByteOrderMark(line) is { UnitBytes: > 1, Name: var name })
+        if (Text.SourceText.ByteOrderMark(line) is { UnitBytes: > 1, Name: var name })
         {
             // Every line would be malformed, and malformed lines do not change the exit code: say it once.
             throw new EventLogEncodingException(
@@ -185,8 +185,8 @@ public static class EventLogReader
     };
 
     private static bool IsEventsEnvelope(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && !Evaluating.JsonStrings.TryGetProperty(root, "type"u8, out _)
-        && Evaluating.JsonStrings.TryGetProperty(root, "events"u8, out var events) && events.ValueKind == JsonValueKind.Array;
+        root.ValueKind == JsonValueKind.Object && !Json.JsonStrings.TryGetProperty(root, "type"u8, out _)
+        && Json.JsonStrings.TryGetProperty(root, "events"u8, out var events) && events.ValueKind == JsonValueKind.Array;
 
     /// <summary>
     /// Whether a line holds only spaces, tabs and CRs. A loop rather than <c>Trim(" \t\r"u8)</c>: an event's first

@@ -185,7 +185,7 @@ public static class EventParser
         }
 
         timestamp = default;
-        return Evaluating.JsonStrings.TryGetText(time, out var text) && Iso8601.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out timestamp);
+        return Json.JsonStrings.TryGetText(time, out var text) && Iso8601.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out timestamp);
     }
 
     private static bool RequiredString(JsonElement p, string name, out string? reason)
@@ -251,7 +251,7 @@ public static class EventParser
             }
 
             var raw = JsonMarshal.GetRawUtf8Value(value);
-            return raw.Contains((byte)'\\') ? Evaluating.JsonStrings.TryGetText(value, out _) : System.Text.Unicode.Utf8.IsValid(raw);
+            return raw.Contains((byte)'\\') ? Json.JsonStrings.TryGetText(value, out _) : System.Text.Unicode.Utf8.IsValid(raw);
         }
 
         /// <summary>Decodes an escaped property name to UTF-8; false when it does not decode.</summary>

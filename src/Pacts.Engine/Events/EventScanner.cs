@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Pacts.Evaluating;
+using Pacts.Json;
 
 namespace Pacts.Events;
 

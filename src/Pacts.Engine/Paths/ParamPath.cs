@@ -24,7 +24,7 @@ public sealed class PathSegment
         Key = key;
         Index = index;
         Utf8Key = Encoding.UTF8.GetBytes(key);
-        PlainKey = Evaluating.NameMatch.IsPlain(Utf8Key);
+        PlainKey = Json.NameMatch.IsPlain(Utf8Key);
     }
 
     /// <summary>The segment's kind.</summary>

@@ -212,7 +212,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
     /// <summary>
     /// Handles every record of a log exactly as <see cref="Process"/> would one by one, faster: well-formed
-    /// events are scanned in one <see cref="Evaluating.StrictJsonReader"/> pass and their params validated
+    /// events are scanned in one <see cref="Json.StrictJsonReader"/> pass and their params validated
     /// from the raw bytes, with no <see cref="System.Text.Json.JsonDocument"/> (lines that are anything but a
     /// well-formed event take the general path, which also words their reason). Lines are read in batches of
     /// at most 1,024 (or 256 KiB), at most <see cref="MaxBatchesInFlight"/> batches ahead of the binding, so

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pacts.Evaluating;
-using Pacts.Reading;
+using Pacts.Json;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
-using Pacts.Reading;
+using Pacts.Json;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

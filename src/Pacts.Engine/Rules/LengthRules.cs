@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
-using Pacts.Reading;
+using Pacts.Json;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Pacts.Diagnostics;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
-using Pacts.Reading;
+using Pacts.Json;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

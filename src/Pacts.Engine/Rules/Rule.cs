@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Numbers;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

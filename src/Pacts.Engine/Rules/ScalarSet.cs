@@ -1,9 +1,10 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Numbers;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 
@@ -76,7 +77,7 @@ internal sealed class ScalarSet
             _strings[i] = items.TextUtf8(firstStrings[i]).ToArray();
             _heads[i] = Head(_strings[i]);
             _shortestString = Math.Min(_shortestString, _strings[i].Length);
-            _backslashMember |= !Evaluating.NameMatch.IsPlain(_strings[i]);
+            _backslashMember |= !Json.NameMatch.IsPlain(_strings[i]);
         }
 
         _numbers = [.. numbers];

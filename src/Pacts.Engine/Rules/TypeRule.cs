@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Numbers;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

@@ -1,4 +1,4 @@
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Rules;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Pacts.Compiling;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
-using Pacts.Reading;
+using Pacts.Syntax;
 
 namespace Pacts.Testing;
 
@@ -58,13 +58,13 @@ public static class PactTestRunner
 
     /// <summary>The test files under <paramref name="paths"/> (a file given by name is taken as it is).</summary>
     public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems) =>
-        Reading.SourceFiles.Find(paths, IsTestFile, problems);
+        Text.SourceFiles.Find(paths, IsTestFile, problems);
 
     /// <summary>Runs one test file read from disk; with <paramref name="select"/>, only the cases whose name it accepts.</summary>
     public static PactTestFileResult RunFile(string path, PactSet? pacts, Func<string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Reading.SourceText.TryRead(path, out var text, out var problem)
+        return Text.SourceText.TryRead(path, out var text, out var problem)
             ? Run(text, path, pacts, select)
             : new PactTestFileResult(path, [], [problem!]);
     }

@@ -16,11 +16,13 @@ public class LayeringTests
     private static readonly string[][] Layers =
     [
         ["Pacts.Numbers"],
+        ["Pacts.Text"],
+        ["Pacts.Json"],
         ["Pacts.Diagnostics"],
-        ["Pacts.Reading", "Pacts.Paths"],
+        ["Pacts.Syntax", "Pacts.Paths"],
         ["Pacts.Rules"],
-        ["Pacts.Checking", "Pacts.Compiling"],
         ["Pacts.Evaluating"],
+        ["Pacts.Compiling"],
         ["Pacts"],
         ["Pacts.Events", "Pacts.Schema", "Pacts.Testing"],
         ["Pacts.Replay"],
@@ -29,14 +31,13 @@ public class LayeringTests
     /// <summary>Upward references that exist today, as <c>from -&gt; to</c> namespace pairs (issue #18 removes them).</summary>
     private static readonly HashSet<string> KnownUpward =
     [
-        "Pacts.Compiling -> Pacts", // PactCache and PactCompiler build the face's Pact; Suggest sits in namespace Pacts
-        "Pacts.Compiling -> Pacts.Evaluating", // CompiledBinding/CompiledCondition hold the evaluation walk
+        "Pacts.Compiling -> Pacts", // PactCompiler builds the face's Pact
+        "Pacts.Diagnostics -> Pacts.Syntax", // Suggest.UnknownKey takes a PactNode
         "Pacts.Evaluating -> Pacts.Replay", // PactsJsonContext serialises the replay report
-        "Pacts.Paths -> Pacts.Evaluating", // PathSegment uses NameMatch
-        "Pacts.Reading -> Pacts.Compiling", // the format's key lists live in PactCompiler
-        "Pacts.Reading -> Pacts.Rules", // KnownKeys takes rule keys from the catalogue
-        "Pacts.Rules -> Pacts", // TypeRule, ValueRangeRule use Suggest (namespace Pacts)
-        "Pacts.Rules -> Pacts.Evaluating", // compiled rules take LocationValue
+        "Pacts.Json -> Pacts.Evaluating", // IJsonTokens/SystemJsonTokens still sit with the evaluator
+        "Pacts.Syntax -> Pacts.Compiling", // KnownKeys takes the format's key lists from PactCompiler
+        "Pacts.Syntax -> Pacts.Rules", // KnownKeys takes rule keys from the catalogue
+        "Pacts.Text -> Pacts.Diagnostics", // SourceText/SourceFiles build Diagnostics
     ];
 
     private static readonly Dictionary<string, int> Rank = Layers

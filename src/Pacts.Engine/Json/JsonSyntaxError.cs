@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Pacts.Evaluating;
+namespace Pacts.Json;
 
 /// <summary>What is wrong with a JSON text that does not parse.</summary>
 public enum JsonSyntaxErrorKind

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Pacts.Evaluating;
 
-namespace Pacts.Evaluating;
+namespace Pacts.Json;
 
 /// <summary>
 /// How the evaluator walks params, abstracted so one generic walk (specialised by the JIT for each

@@ -1,4 +1,4 @@
-namespace Pacts.Diagnostics;
+namespace Pacts.Text;
 
 /// <summary>
 /// A place in a pact source file: the file as given, a 1-based line and column where it starts and, where the reader

@@ -1,8 +1,10 @@
 using Pacts.Diagnostics;
-using YamlDotNet.Core;
+using Pacts.Json;
+using Pacts.Text;
 using YamlDotNet.Core.Events;
+using YamlDotNet.Core;
 
-namespace Pacts.Reading;
+namespace Pacts.Syntax;
 
 /// <summary>
 /// Reads YAML into <see cref="PactNode"/>s with the scalar rules of SPEC §2: only JSON-shaped numbers,

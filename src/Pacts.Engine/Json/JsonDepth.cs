@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Pacts.Evaluating;
+namespace Pacts.Json;
 
 /// <summary>
 /// How deep a value nests, counted as <see cref="Utf8JsonReader"/> and <see cref="JsonDocument"/> count it for their

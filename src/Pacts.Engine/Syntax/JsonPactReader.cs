@@ -1,9 +1,10 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Pacts.Diagnostics;
+using Pacts.Text;
 
-namespace Pacts.Reading;
+namespace Pacts.Syntax;
 
 /// <summary>
 /// Reads JSON into <see cref="PactNode"/>s with positions, using <see cref="Utf8JsonReader"/> directly

@@ -1,6 +1,6 @@
 using Pacts.Paths;
 
-namespace Pacts.Compiling;
+namespace Pacts.Evaluating;
 
 /// <summary>
 /// One state of a binding's streaming plan: the conditions whose paths reach one location of the params,
@@ -103,7 +103,7 @@ internal sealed class StreamNode
         var keys = Keys;
         for (var k = 0; k < keys.Length; k++)
         {
-            if (Evaluating.DomNav.EscapedNameEquals(rawName, keys[k]))
+            if (Json.DomNav.EscapedNameEquals(rawName, keys[k]))
             {
                 return k;
             }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Pacts.Numbers;
 
-namespace Pacts.Reading;
+namespace Pacts.Syntax;
 
 /// <summary>Converts document nodes to JSON (params written in YAML test files) and compares JSON values by SPEC §4 equality.</summary>
 public static class PactNodeJson

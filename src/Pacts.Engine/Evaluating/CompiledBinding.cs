@@ -1,9 +1,10 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Paths;
 
-namespace Pacts.Compiling;
+namespace Pacts.Evaluating;
 
 /// <summary>The compiled conditions for one tool, plus the <c>additionalParams</c> policy.</summary>
 internal sealed class CompiledBinding

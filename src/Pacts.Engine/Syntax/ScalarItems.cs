@@ -1,8 +1,9 @@
 using System.Collections;
 using System.Text;
 using Pacts.Diagnostics;
+using Pacts.Text;
 
-namespace Pacts.Reading;
+namespace Pacts.Syntax;
 
 /// <summary>
 /// The items of a list that holds only scalars, kept as columns rather than one <see cref="PactNode"/> each: the

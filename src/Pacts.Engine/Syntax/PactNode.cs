@@ -1,6 +1,7 @@
 using Pacts.Diagnostics;
+using Pacts.Text;
 
-namespace Pacts.Reading;
+namespace Pacts.Syntax;
 
 /// <summary>The kind of a node in a pact document, after YAML scalar resolution (SPEC §2).</summary>
 public enum PactNodeKind

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Pacts.Reading;
+using Pacts.Syntax;
 
-namespace Pacts.Compiling;
+namespace Pacts;
 
 /// <summary>
 /// Compiled pacts keyed by their format and text: the same text compiles once, whatever file it came from

@@ -1,6 +1,6 @@
 using Pacts.Diagnostics;
 
-namespace Pacts.Reading;
+namespace Pacts.Text;
 
 /// <summary>
 /// The files under the paths a user names (pact sets, pact test files), in a stable order. Directories are searched

@@ -1,4 +1,4 @@
-namespace Pacts.Reading;
+namespace Pacts.Json;
 
 /// <summary>The grammar of a JSON number, shared by the YAML scalar resolver and the decimal-string amount rule.</summary>
 internal static class JsonNumberText

@@ -1,6 +1,6 @@
 using Pacts.Diagnostics;
 
-namespace Pacts.Reading;
+namespace Pacts.Syntax;
 
 /// <summary>The format of a pact file, chosen by its extension.</summary>
 public enum PactFormat

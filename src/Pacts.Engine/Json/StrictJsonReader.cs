@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Unicode;
+using Pacts.Evaluating;
 
-namespace Pacts.Evaluating;
+namespace Pacts.Json;
 
 /// <summary>
 /// A forward-only UTF-8 JSON tokenizer for the raw-params fast path, shaped like the part of

@@ -4,11 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Pacts.Numbers;
 
-namespace Pacts.Evaluating;
+namespace Pacts.Json;
 
 /// <summary>
 /// The value at one resolved location, with its string form decoded at most once and without touching
-/// the managed heap: strings up to the scratch buffer's size decode into it (the thread's <see cref="ViolationSink.Scratch"/>),
+/// the managed heap: strings up to the scratch buffer's size decode into it (the evaluating thread's scratch, <c>ViolationSink.Scratch</c>),
 /// longer ones into a pooled array.
 /// </summary>
 internal ref struct LocationValue

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Pacts.Diagnostics;
 
-namespace Pacts.Reading;
+namespace Pacts.Text;
 
 /// <summary>
 /// Reads a pact or pact test file as text, strictly: UTF-8 (a byte order mark is skipped), or UTF-16/UTF-32 when a

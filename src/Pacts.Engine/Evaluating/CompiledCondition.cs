@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Paths;
 using Pacts.Rules;
 
-namespace Pacts.Compiling;
+namespace Pacts.Evaluating;
 
 /// <summary>
 /// One condition, compiled: a parsed path, its rules in catalogue order and its severity. Evaluation walks

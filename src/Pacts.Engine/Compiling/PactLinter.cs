@@ -1,9 +1,10 @@
 using Pacts.Compiling;
 using Pacts.Diagnostics;
-using Pacts.Reading;
+using Pacts.Evaluating;
 using Pacts.Rules;
+using Pacts.Syntax;
 
-namespace Pacts.Checking;
+namespace Pacts.Compiling;
 
 /// <summary>
 /// Warnings for pacts that are legal but almost certainly not what their author meant: rules on the same
