@@ -40,7 +40,7 @@ internal static class ServiceLoad
                 await Level("ingest (10 events)", address, key, concurrency, requests / 4, i => ("/api/v1/telemetry/events", Batch(run, i, calls)));
             }
 
-            var verification = app.Services.GetRequiredService<Ledger>().Verify();
+            var verification = app.Services.GetRequiredService<SqliteLedgerStore>().Verify();
             Console.WriteLine($"ledger after load: {verification.Records} records, verifies: {verification.Ok}");
         }
         finally

@@ -28,7 +28,7 @@ public static class Api
                 return BadRequest("X-Pact-Key and Authorization: Bearer carry different keys", "send the key once, in either header");
             }
 
-            return keys.IsValid(key)
+            return await keys.IsValidAsync(key, ctx.HttpContext.RequestAborted).ConfigureAwait(false)
                 ? await next(ctx).ConfigureAwait(false)
                 : Results.Problem(statusCode: 401, title: "missing or invalid API key", detail: "create a key with `pacts keys add --data DIR` and send it as `X-Pact-Key: KEY` or `Authorization: Bearer KEY`");
         });
@@ -88,21 +88,24 @@ public static class Api
                 return BadRequest("`tool` is not valid UTF-8 text", null);
             }
 
-            if (!JsonStrings.TryGetProperty(root, "params"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+            var paramsProblem = JsonStrings.TryGetProperty(root, "params"u8, out var parameters)
+                ? ParamsLimits.Check(parameters, options.MaxParamDepth)
+                : new ParamsProblem(ParamsProblemKind.NotObject, options.MaxParamDepth);
+            if (paramsProblem is { Kind: ParamsProblemKind.NotObject })
             {
                 return BadRequest("the body needs `params` (an object)", "send {\"tool\": \"transfer_funds\", \"params\": {...}}");
             }
 
-            if (JsonDepth.Of(parameters) > options.MaxParamDepth)
+            if (paramsProblem is not null)
             {
-                return BadRequest($"params nest deeper than {options.MaxParamDepth} levels", null);
+                return BadRequest($"params nest deeper than {paramsProblem.MaxDepth} levels", null);
             }
 
             return Results.Text(pact.Validate(toolName, parameters).ToJson(), "application/json", Encoding.UTF8);
         }
     }
 
-    private static async Task<IResult> Ingest(HttpRequest request, PactRegistry pacts, Ledger ledger, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> Ingest(HttpRequest request, PactRegistry pacts, Ingestor ingestor, ServerOptions options, CancellationToken ct)
     {
         var (doc, problem) = await ReadBody(request, options).ConfigureAwait(false);
         if (doc is null)
@@ -127,101 +130,53 @@ public static class Api
                 return Results.Problem(statusCode: 413, title: $"{events.GetArrayLength()} events in one batch; the limit is {options.MaxEventsPerBatch}", detail: "send smaller batches");
             }
 
-            var set = pacts.Current;
-            var entries = new List<LedgerEntry>();
-            var indexes = new List<int>();
-            var rejected = new List<(int Index, string Reason)>();
-            var verdicts = new List<(int Index, string PactId, string VerdictJson)>();
-            var batchSessions = new Dictionary<string, string?>(StringComparer.Ordinal);
-            Severity? worst = null;
-            var index = -1;
-            foreach (var item in events.EnumerateArray())
-            {
-                index++;
-                if (JsonDepth.Of(item) > RecordBatch.MaxEventDepth)
-                {
-                    // As a log line it would be malformed, so it is not stored: the ledger exports only what replay reads.
-                    rejected.Add((index, $"the event nests deeper than {RecordBatch.MaxEventDepth} levels"));
-                    continue;
-                }
+            var result = await ingestor.IngestAsync(events, pacts.Current, options.MaxParamDepth, ct).ConfigureAwait(false);
+            request.HttpContext.Items[PactsServer.IngestItem] = new IngestSummary(result.Accepted.Count, result.Rejected.Count, result.Worst?.ToName());
 
-                var kind = EventParser.Parse(item, out var ev, out var reason);
-                if (kind != LogRecordKind.Event)
-                {
-                    rejected.Add((index, kind == LogRecordKind.Unknown ? $"unknown event type `{reason}`" : reason ?? "malformed"));
-                    continue;
-                }
+            return IngestAnswer(result);
+        }
+    }
 
-                // The parser already refused params deeper than the engine reads; only a lower policy limit needs a second look.
-                if (ev!.Type == EventType.ToolCall && options.MaxParamDepth < Pact.MaxParamsDepth && JsonDepth.Of(ev.Params) > options.MaxParamDepth)
-                {
-                    rejected.Add((index, $"params nest deeper than {options.MaxParamDepth} levels"));
-                    continue;
-                }
-
-                string? verdictJson = null;
-                string? pactId = ev.PactId;
-                if (ev.Type == EventType.SessionStart)
-                {
-                    batchSessions[ev.SessionId] = ev.PactId;
-                }
-                else if (ev.Type == EventType.ToolCall)
-                {
-                    pactId ??= batchSessions.TryGetValue(ev.SessionId, out var p) ? p : SessionPact(ledger, ev.SessionId);
-                    if (pactId is not null && set.Find(pactId) is { } pact)
-                    {
-                        var verdict = pact.Validate(ev.Tool!, ev.Params);
-                        verdictJson = verdict.ToJson();
-                        worst = verdict.HighestSeverity > worst || worst is null ? verdict.HighestSeverity : worst;
-                        verdicts.Add((index, pactId, verdictJson));
-                    }
-                }
-
-                entries.Add(new LedgerEntry(CanonicalJson.WriteInOrder(item), verdictJson, pactId));
-                indexes.Add(index);
-            }
-
-            var (stored, head) = await ledger.AppendAsync(entries, ct).ConfigureAwait(false);
-            request.HttpContext.Items[PactsServer.IngestItem] = new IngestSummary(entries.Count, rejected.Count, worst?.ToName());
-
-            // Written by hand so each verdict goes out as the exact JSON stored in the ledger, not re-parsed.
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    /// <summary>The ingest answer: counts, rejections, verdicts and the chain head after the batch.</summary>
+    private static IResult IngestAnswer(IngestResult result)
+    {
+        // Written by hand so each verdict goes out as the exact JSON stored in the ledger, not re-parsed.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("accepted", result.Accepted.Count);
+            w.WriteNumber("duplicates", result.Duplicates);
+            w.WriteStartArray("rejected");
+            foreach (var (i, why) in result.Rejected)
             {
                 w.WriteStartObject();
-                w.WriteNumber("accepted", entries.Count);
-                w.WriteNumber("duplicates", stored.Count(s => !s.Stored));
-                w.WriteStartArray("rejected");
-                foreach (var (i, why) in rejected)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("index", i);
-                    w.WriteString("reason", why);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("verdicts");
-                foreach (var (i, pact, verdict) in verdicts)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("index", i);
-                    w.WriteString("pactId", pact);
-                    w.WritePropertyName("verdict");
-                    w.WriteRawValue(verdict, skipInputValidation: true);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartObject("head");
-                w.WriteNumber("seq", head.Seq);
-                w.WriteString("hash", head.Hash);
-                w.WriteEndObject();
+                w.WriteNumber("index", i);
+                w.WriteString("reason", why);
                 w.WriteEndObject();
             }
 
-            return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
+            w.WriteEndArray();
+            w.WriteStartArray("verdicts");
+            foreach (var (i, pact, verdict) in result.Verdicts)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index", i);
+                w.WriteString("pactId", pact);
+                w.WritePropertyName("verdict");
+                w.WriteRawValue(verdict, skipInputValidation: true);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("head");
+            w.WriteNumber("seq", result.Head.Seq);
+            w.WriteString("hash", result.Head.Hash);
+            w.WriteEndObject();
+            w.WriteEndObject();
         }
+
+        return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
     }
 
     /// <summary>
@@ -270,15 +225,15 @@ public static class Api
         return Uri.UnescapeDataString(string.Join('/', segments));
     }
 
-    private static IResult Trust(string agentId, HttpContext http, Ledger ledger)
+    private static async Task<IResult> Trust(string agentId, HttpContext http, ILedgerStore store, CancellationToken ct)
     {
         agentId = AgentIdOf(http, agentId);
-        if (ledger.Trust(agentId) is not { } t)
+        if (await store.TrustAsync(agentId, ct).ConfigureAwait(false) is not { } t)
         {
             return Results.Problem(statusCode: 404, title: $"no events recorded for agent `{agentId}`");
         }
 
-        var (seq, hash) = ledger.Head();
+        var (seq, hash) = await store.HeadAsync(ct).ConfigureAwait(false);
         return Results.Json(new
         {
             agentId,
@@ -293,20 +248,11 @@ public static class Api
         });
     }
 
-    private static string? SessionPact(Ledger ledger, string sessionId)
-    {
-        using var c = ledger.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT pact_id FROM events WHERE type = 'session_start' AND session_id = $s ORDER BY seq DESC LIMIT 1";
-        cmd.Parameters.AddWithValue("$s", sessionId);
-        return cmd.ExecuteScalar() as string;
-    }
-
     /// <summary>
     /// A body is parsed far deeper than any call or event may nest, so that one event too deep is rejected on its own
     /// (by the checks after parsing) instead of failing its whole batch, which an agent's client would then drop.
     /// </summary>
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 1024 };
+    private const int MaxBodyDepth = 1024;
 
     private static async Task<(JsonDocument?, IResult?)> ReadBody(HttpRequest request, ServerOptions options)
     {
@@ -334,20 +280,16 @@ public static class Api
         }
 
         var bytes = buffer.ToArray();
-        try
+        if (ParamsLimits.ParseJson(bytes, MaxBodyDepth, out var error) is { } doc)
         {
-            return (JsonDocument.Parse(bytes, BodyOptions), null);
+            return (doc, null);
         }
-        catch (JsonException)
-        {
-            // Which error it was is decided by reading the body again, never by the words of the exception.
-            var error = JsonSyntaxError.Find(bytes, BodyOptions.MaxDepth);
-            var title = error is null ? "the body is not valid JSON"
-                : error.Kind == JsonSyntaxErrorKind.TooDeep ? $"the body nests deeper than {BodyOptions.MaxDepth} levels (params may nest {options.MaxParamDepth}) at {error.Where}"
-                : "the body " + error.Describe(bytes);
-            return (null, Results.Problem(statusCode: 400, title: title, detail: error?.Kind == JsonSyntaxErrorKind.EndOfInput ? "send the whole body" : null,
-                extensions: error is null ? null : new Dictionary<string, object?> { ["offset"] = error.Offset, ["line"] = error.Line, ["column"] = error.Column }));
-        }
+
+        var title = error is null ? "the body is not valid JSON"
+            : error.Kind == JsonSyntaxErrorKind.TooDeep ? $"the body nests deeper than {MaxBodyDepth} levels (params may nest {options.MaxParamDepth}) at {error.Where}"
+            : "the body " + error.Describe(bytes);
+        return (null, Results.Problem(statusCode: 400, title: title, detail: error?.Kind == JsonSyntaxErrorKind.EndOfInput ? "send the whole body" : null,
+            extensions: error is null ? null : new Dictionary<string, object?> { ["offset"] = error.Offset, ["line"] = error.Line, ["column"] = error.Column }));
     }
 
     /// <summary><c>application/json</c> or any <c>application/*+json</c>, with no charset or UTF-8's (JSON is UTF-8, RFC 8259).</summary>

@@ -8,68 +8,45 @@ public sealed record ApiKeyInfo(string Id, string Description, DateTimeOffset Cr
 
 /// <summary>
 /// API keys for <c>X-Pact-Key</c>. A new key is 32 random bytes, shown once as <c>pk_&lt;id&gt;_&lt;secret&gt;</c>;
-/// only its SHA-256 is stored. Checks compare hashes in constant time.
+/// only its SHA-256 is stored (in the <see cref="ILedgerStore"/>). Checks compare hashes in constant time. The
+/// synchronous members are for the CLI and tests, where no request thread waits on them.
 /// </summary>
-public sealed class KeyStore(Ledger ledger)
+public sealed class KeyStore(ILedgerStore store)
 {
     /// <summary>How long a positive check is remembered: a revoked key stops working within this time.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _recent = new(StringComparer.Ordinal);
 
-    public (string Key, ApiKeyInfo Info) Add(string description)
+    public async Task<(string Key, ApiKeyInfo Info)> AddAsync(string description, CancellationToken ct = default)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var key = $"pk_{id}_{secret}";
-        var created = DateTimeOffset.UtcNow;
-        using var c = ledger.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO keys (id, hash, description, created) VALUES ($id, $hash, $d, $c)";
-        cmd.Parameters.AddWithValue("$id", id);
-        cmd.Parameters.AddWithValue("$hash", SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        cmd.Parameters.AddWithValue("$d", description);
-        cmd.Parameters.AddWithValue("$c", created.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        cmd.ExecuteNonQuery();
-        return (key, new ApiKeyInfo(id, description, created, null));
+        var info = new ApiKeyInfo(id, description, DateTimeOffset.UtcNow, null);
+        await store.AddKeyAsync(info, SHA256.HashData(Encoding.UTF8.GetBytes(key)), ct).ConfigureAwait(false);
+        return (key, info);
     }
 
-    public IReadOnlyList<ApiKeyInfo> List()
-    {
-        using var c = ledger.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, description, created, revoked FROM keys ORDER BY created";
-        using var r = cmd.ExecuteReader();
-        var list = new List<ApiKeyInfo>();
-        while (r.Read())
-        {
-            list.Add(new ApiKeyInfo(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), System.Globalization.CultureInfo.InvariantCulture),
-                r.IsDBNull(3) ? null : DateTimeOffset.Parse(r.GetString(3), System.Globalization.CultureInfo.InvariantCulture)));
-        }
+    public (string Key, ApiKeyInfo Info) Add(string description) => AddAsync(description).GetAwaiter().GetResult();
 
-        return list;
-    }
+    public IReadOnlyList<ApiKeyInfo> List() => store.KeysAsync().GetAwaiter().GetResult();
 
     public bool Revoke(string id)
     {
         _recent.Clear();
-        using var c = ledger.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE keys SET revoked = $r WHERE id = $id AND revoked IS NULL";
-        cmd.Parameters.AddWithValue("$id", id);
-        cmd.Parameters.AddWithValue("$r", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        return cmd.ExecuteNonQuery() == 1;
+        return store.RevokeKeyAsync(id, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
     }
 
     /// <summary>True when <paramref name="key"/> is a live key. The id part picks the row; the hash comparison is constant-time.</summary>
-    public bool IsValid(string? key)
+    public async Task<bool> IsValidAsync(string? key, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 256)
         {
             return false;
         }
 
-        // A live key seen in the last few seconds skips the database; the cache is keyed by the key's hash.
+        // A live key seen in the last few seconds skips the store; the cache is keyed by the key's hash.
         var digest = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         if (_recent.TryGetValue(digest, out var until) && Environment.TickCount64 < until)
         {
@@ -82,11 +59,7 @@ public sealed class KeyStore(Ledger ledger)
             return false;
         }
 
-        using var c = ledger.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT hash FROM keys WHERE id = $id AND revoked IS NULL";
-        cmd.Parameters.AddWithValue("$id", parts[1]);
-        var stored = cmd.ExecuteScalar() as byte[];
+        var stored = await store.LiveKeyHashAsync(parts[1], ct).ConfigureAwait(false);
         var actual = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var ok = stored is not null && CryptographicOperations.FixedTimeEquals(stored, actual);
         if (ok)
@@ -101,4 +74,7 @@ public sealed class KeyStore(Ledger ledger)
 
         return ok;
     }
+
+    /// <inheritdoc cref="IsValidAsync"/>
+    public bool IsValid(string? key) => IsValidAsync(key).GetAwaiter().GetResult();
 }

@@ -24,8 +24,10 @@ public static partial class PactsServer
         }
 
         builder.Services.AddSingleton(sp => ServerOptions.From(sp.GetRequiredService<IConfiguration>()));
-        builder.Services.AddSingleton(sp => new Ledger(sp.GetRequiredService<ServerOptions>().DataDir));
+        builder.Services.AddSingleton(sp => new SqliteLedgerStore(sp.GetRequiredService<ServerOptions>().DataDir));
+        builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteLedgerStore>());
         builder.Services.AddSingleton<KeyStore>();
+        builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton(sp => new PactRegistry(sp.GetRequiredService<ServerOptions>().PactsPath, sp.GetRequiredService<ILogger<PactRegistry>>()));
         builder.Services.AddProblemDetails();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -35,7 +37,7 @@ public static partial class PactsServer
         // file is damaged (a damaged page mid-file would otherwise let the service start and answer 500 later). The
         // quick check reads every page in 0.5 s a million rows; the full one (`ledger verify`) takes 4.4 s.
         _ = app.Services.GetRequiredService<PactRegistry>();
-        app.Services.GetRequiredService<Ledger>().CheckIntegrity(quick: true);
+        app.Services.GetRequiredService<SqliteLedgerStore>().CheckIntegrity(quick: true);
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pacts.Server.Requests");
         app.Use(async (http, next) =>
         {

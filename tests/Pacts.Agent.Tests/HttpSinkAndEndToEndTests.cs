@@ -112,7 +112,7 @@ public sealed class GuardEndToEndTests : IDisposable
             telemetry.SessionEnd("e2e-session", "guarded", "success");
         }
 
-        var ledger = factory.Services.GetRequiredService<Ledger>();
+        var ledger = factory.Services.GetRequiredService<SqliteLedgerStore>();
         Assert.True(ledger.Verify().Ok);
         var records = ledger.Records().ToList();
         var recorded = records.Where(r => r.Verdict is not null).Select(r => r.Verdict!).ToList();

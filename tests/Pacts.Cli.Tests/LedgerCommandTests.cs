@@ -8,7 +8,7 @@ public class LedgerCommandTests
 {
     private static (long Seq, string Hash) Fill(string dir, int sessions)
     {
-        using var ledger = new Ledger(dir);
+        using var ledger = new SqliteLedgerStore(dir);
         (long, string) head = default;
         for (var i = 0; i < sessions; i++)
         {
@@ -22,7 +22,7 @@ public class LedgerCommandTests
 
     private static void Sql(string dir, string sql)
     {
-        using var c = new SqliteConnection($"Data Source={Path.Combine(dir, Ledger.FileName)};Pooling=False");
+        using var c = new SqliteConnection($"Data Source={Path.Combine(dir, SqliteLedgerStore.FileName)};Pooling=False");
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
@@ -91,7 +91,7 @@ public class LedgerCommandTests
     {
         Fill(dir, 60);
         SqliteConnection.ClearAllPools();
-        var file = Path.Combine(dir, Ledger.FileName);
+        var file = Path.Combine(dir, SqliteLedgerStore.FileName);
         var bytes = File.ReadAllBytes(file);
         Assert.True(bytes.Length > 64 * 1024);
         switch (damage)

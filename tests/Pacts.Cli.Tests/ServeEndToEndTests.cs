@@ -170,7 +170,7 @@ public class ServeEndToEndTests
         var data = Directory.CreateTempSubdirectory("pacts-e2e-").FullName;
         try
         {
-            using (var ledger = new Pacts.Server.Ledger(data))
+            using (var ledger = new Pacts.Server.SqliteLedgerStore(data))
             {
                 for (var i = 0; i < 60; i++)
                 {
@@ -181,7 +181,7 @@ public class ServeEndToEndTests
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            var file = Path.Combine(data, Pacts.Server.Ledger.FileName);
+            var file = Path.Combine(data, Pacts.Server.SqliteLedgerStore.FileName);
             var bytes = File.ReadAllBytes(file);
             Array.Fill(bytes, (byte)0x5A, bytes.Length / 2, 8192);
             File.WriteAllBytes(file, bytes);

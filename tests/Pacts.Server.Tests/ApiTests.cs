@@ -128,7 +128,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         Assert.Single(ack.GetProperty("verdicts").EnumerateArray());
         var retry = await (await client.PostAsync("/api/v1/telemetry/events", Json(batch))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, retry.GetProperty("duplicates").GetInt32()); // the canonical form is stable
-        Assert.True(service.Factory.Services.GetRequiredService<Ledger>().Verify().Ok);
+        Assert.True(service.Factory.Services.GetRequiredService<SqliteLedgerStore>().Verify().Ok);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         Assert.Equal(1, trust.GetProperty("toolCalls").GetInt32());
         Assert.Equal(0.0, trust.GetProperty("complianceRate").GetDouble());
         Assert.Equal(1, trust.GetProperty("invalidBySeverity").GetProperty("critical").GetInt32());
-        Assert.True(service.Factory.Services.GetRequiredService<Ledger>().Verify().Ok);
+        Assert.True(service.Factory.Services.GetRequiredService<SqliteLedgerStore>().Verify().Ok);
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         Assert.Equal(1, first.GetProperty("accepted").GetInt32());
         var retry = await (await client.PostAsync("/api/v1/telemetry/events", Json($$"""{"events":[{{reordered}}]}"""))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, retry.GetProperty("duplicates").GetInt32());
-        var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+        var ledger = service.Factory.Services.GetRequiredService<SqliteLedgerStore>();
         Assert.Equal(sent, ledger.Records().Single(r => r.Body.Contains(session, StringComparison.Ordinal)).Body);
         Assert.True(ledger.Verify().Ok);
     }
@@ -231,7 +231,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         var batch = $$"""{"events":[{"type":"session_start","sessionId":"{{session}}","agentId":"export-agent","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{{events}}]}""";
         Assert.Equal(HttpStatusCode.OK, (await service.Client().PostAsync("/api/v1/telemetry/events", Json(batch))).StatusCode);
 
-        var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+        var ledger = service.Factory.Services.GetRequiredService<SqliteLedgerStore>();
         var records = ledger.Records().ToList();
         var log = string.Join("\n", records.Select(r => r.Body));
         var analyzer = new Replay.ReplayAnalyzer(PactSet.Load(service.PactsDir));
@@ -324,7 +324,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     [Fact]
     public async Task Parallel_ingest_leaves_one_linear_chain_that_verifies()
     {
-        var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+        var ledger = service.Factory.Services.GetRequiredService<SqliteLedgerStore>();
         var before = ledger.Head().Seq;
         await Parallel.ForAsync(0, 16, async (i, ct) =>
         {
@@ -352,7 +352,7 @@ public class LedgerTests
         var dir = Directory.CreateTempSubdirectory("pacts-ledger-").FullName;
         try
         {
-            using (var ledger = new Ledger(dir))
+            using (var ledger = new SqliteLedgerStore(dir))
             {
                 var entries = Enumerable.Range(1, 4).Select(i => new LedgerEntry($$"""{"type":"session_start","sessionId":"s{{i}}","agentId":"a","startedAt":"2026-11-21T08:00:00Z","note":"tamper-me"}""", null)).ToList();
                 await ledger.AppendAsync(entries);
@@ -426,7 +426,7 @@ public class KeyStoreTests
         var dir = Directory.CreateTempSubdirectory("pacts-keys-").FullName;
         try
         {
-            using var ledger = new Ledger(dir);
+            using var ledger = new SqliteLedgerStore(dir);
             var keys = new KeyStore(ledger);
             var (key, info) = keys.Add("agent");
             Assert.True(keys.IsValid(key));

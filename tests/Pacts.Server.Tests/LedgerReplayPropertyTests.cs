@@ -39,7 +39,7 @@ public class LedgerReplayPropertyTests(ServiceFixture service) : IClassFixture<S
                 .Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult();
             var returned = answer.GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("verdict").GetRawText()).ToList();
 
-            var ledger = service.Factory.Services.GetRequiredService<Ledger>();
+            var ledger = service.Factory.Services.GetRequiredService<SqliteLedgerStore>();
             var records = ledger.Records().Where(r => r.Body.Contains(session, StringComparison.Ordinal)).ToList();
             var recorded = records.Where(r => r.Verdict is not null).Select(r => r.Verdict!).ToList();
             var analyzer = new Replay.ReplayAnalyzer(PactSet.Load(service.PactsDir));

@@ -11,14 +11,14 @@ public sealed class TempLedger : IDisposable
     public TempLedger()
     {
         Dir = Directory.CreateTempSubdirectory("pacts-tamper-").FullName;
-        Ledger = new Ledger(Dir);
+        Ledger = new SqliteLedgerStore(Dir);
     }
 
     public string Dir { get; }
 
-    public Ledger Ledger { get; }
+    public SqliteLedgerStore Ledger { get; }
 
-    public string FilePath => Path.Combine(Dir, Ledger.FileName);
+    public string FilePath => Path.Combine(Dir, SqliteLedgerStore.FileName);
 
     /// <summary>Session start, a valid call, an invalid (critical) call, session end, for <paramref name="agent"/>; returns the head.</summary>
     public (long Seq, string Hash) AppendSession(string agent, string session)
@@ -130,7 +130,7 @@ public class LedgerTamperTests
         t.AppendSession("old", "s1");
         var before = t.Ledger.Trust("old")!;
         t.Sql("DROP TABLE agent_summary; DROP TABLE agent_paths; UPDATE events SET valid = 1 WHERE seq = 3"); // and a column lies
-        using var reopened = new Ledger(t.Dir);
+        using var reopened = new SqliteLedgerStore(t.Dir);
         var after = reopened.Trust("old")!;
         Assert.Equal((2L, 2L, 1L, 1L), (after.ToolCalls, after.Evaluated, after.Valid, after.Critical)); // from the verdicts, not the column
         Assert.Equal(before.TopParamPaths, after.TopParamPaths);
@@ -166,7 +166,7 @@ public class LedgerTamperTests
         SqliteConnection.ClearAllPools();
         File.WriteAllBytes(t.FilePath, []);
         File.Delete(t.FilePath + "-wal");
-        using var reopened = new Ledger(t.Dir);
+        using var reopened = new SqliteLedgerStore(t.Dir);
         Assert.True(reopened.Verify().Ok);
         var result = reopened.Verify(head);
         Assert.False(result.Ok);
@@ -200,7 +200,7 @@ public class LedgerTamperTests
         var bytes = File.ReadAllBytes(t.FilePath);
         Array.Fill(bytes, (byte)0x5A, (int)(length / 2), 8192);
         File.WriteAllBytes(t.FilePath, bytes);
-        using (var damaged = new Ledger(t.Dir))
+        using (var damaged = new SqliteLedgerStore(t.Dir))
         {
             var result = damaged.Verify();
             Assert.False(result.Ok);
@@ -215,7 +215,7 @@ public class LedgerTamperTests
         // The header overwritten: not a database at all.
         Array.Fill(bytes, (byte)0x5A, 0, 100);
         File.WriteAllBytes(t.FilePath, bytes);
-        var refused = Assert.Throws<LedgerDamagedException>(() => new Ledger(t.Dir));
+        var refused = Assert.Throws<LedgerDamagedException>(() => new SqliteLedgerStore(t.Dir));
         Assert.Contains(t.FilePath, refused.Message, StringComparison.Ordinal);
     }
 
@@ -232,7 +232,7 @@ public class LedgerTamperTests
         LedgerVerification result;
         try
         {
-            using var damaged = new Ledger(t.Dir);
+            using var damaged = new SqliteLedgerStore(t.Dir);
             result = damaged.Verify();
         }
         catch (LedgerDamagedException)
@@ -245,9 +245,9 @@ public class LedgerTamperTests
     }
 
     /// <summary>A careful attacker also drops the summary, which is rebuilt from what is left.</summary>
-    private static Ledger ReopenWithSummaryRebuilt(TempLedger t)
+    private static SqliteLedgerStore ReopenWithSummaryRebuilt(TempLedger t)
     {
         t.Sql("DROP TABLE agent_summary; DROP TABLE agent_paths");
-        return new Ledger(t.Dir);
+        return new SqliteLedgerStore(t.Dir);
     }
 }

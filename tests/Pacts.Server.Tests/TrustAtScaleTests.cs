@@ -52,7 +52,7 @@ public class TrustAtScaleTests(ITestOutputHelper output)
         Assert.Equal(Rows, t.Ledger.Head().Seq);
 
         using var c = t.Ledger.Open();
-        foreach (var sql in new[] { Ledger.TrustSummarySql, Ledger.TrustPathsSql })
+        foreach (var sql in new[] { SqliteLedgerStore.TrustSummarySql, SqliteLedgerStore.TrustPathsSql })
         {
             using var explain = c.CreateCommand();
             explain.CommandText = "EXPLAIN QUERY PLAN " + sql;

@@ -8,62 +8,35 @@ internal static class KeysCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = LedgerCommand.DataOption();
+        var data = LedgerStoreOpening.DataOption();
         var description = new Option<string>("--description") { Description = "who or what the key is for", Required = true, HelpName = "TEXT" };
         var add = new Command("add", "Create a key; it is printed once and only its SHA-256 is stored.") { data, description };
-        add.SetAction(parse =>
+        add.SetAction(parse => LedgerStoreOpening.WithCreated(context, parse.GetValue(data)!, store =>
         {
-            using var ledger = LedgerCommand.Open(parse.GetValue(data)!, context, out _);
-            if (ledger is null)
-            {
-                return (int)ExitCode.Error;
-            }
+            var (key, info) = new KeyStore(store).Add(parse.GetValue(description)!);
+            context.Out.WriteLine(key);
+            context.Err.WriteLine($"key {info.Id} created; store it now, it cannot be shown again");
+            return 0;
+        }));
 
-            return LedgerCommand.Guarded(context, ledger, () =>
-            {
-                var (key, info) = new KeyStore(ledger).Add(parse.GetValue(description)!);
-                context.Out.WriteLine(key);
-                context.Err.WriteLine($"key {info.Id} created; store it now, it cannot be shown again");
-                return 0;
-            });
-        });
-
-        var listData = LedgerCommand.DataOption();
+        var listData = LedgerStoreOpening.DataOption();
         var list = new Command("list", "List keys (id, description, created, revoked).") { listData };
-        list.SetAction(parse =>
+        list.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(listData)!, store =>
         {
-            using var ledger = LedgerCommand.OpenExisting(parse.GetValue(listData)!, context, out _);
-            if (ledger is null)
+            foreach (var k in new KeyStore(store).List())
             {
-                return (int)ExitCode.Error;
+                context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
             }
 
-            return LedgerCommand.Guarded(context, ledger, () =>
-            {
-                foreach (var k in new KeyStore(ledger).List())
-                {
-                    context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
-                }
+            return 0;
+        }));
 
-                return 0;
-            });
-        });
-
-        var revokeData = LedgerCommand.DataOption();
+        var revokeData = LedgerStoreOpening.DataOption();
         var id = new Argument<string>("ID") { Description = "the key id (the part after pk_)" };
         var revoke = new Command("revoke", "Revoke a key by id.") { revokeData, id };
-        revoke.SetAction(parse =>
-        {
-            using var ledger = LedgerCommand.OpenExisting(parse.GetValue(revokeData)!, context, out _);
-            if (ledger is null)
-            {
-                return (int)ExitCode.Error;
-            }
-
-            return LedgerCommand.Guarded(context, ledger, () => new KeyStore(ledger).Revoke(parse.GetValue(id)!)
-                ? 0
-                : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`"));
-        });
+        revoke.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(revokeData)!, store => new KeyStore(store).Revoke(parse.GetValue(id)!)
+            ? 0
+            : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`")));
 
         return new Command("keys", """
             Manage the service's API keys (sent as X-Pact-Key, or Authorization: Bearer).

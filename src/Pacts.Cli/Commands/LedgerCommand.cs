@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Pacts.Server;
 
 namespace Pacts.Cli.Commands;
@@ -12,7 +11,7 @@ internal static class LedgerCommand
 
     public static Command Create(CliContext context)
     {
-        var verifyData = DataOption();
+        var verifyData = LedgerStoreOpening.DataOption();
         var expectHead = new Option<string>("--expect-head")
         {
             Description = "a head the service answered before, as SEQ:HASH (every ingest answer carries it): also prove no record up to it was removed or rewritten",
@@ -40,7 +39,7 @@ internal static class LedgerCommand
                 head = parsed;
             }
 
-            using var ledger = OpenExisting(parse.GetValue(verifyData)!, context, out var damaged);
+            using var ledger = LedgerStoreOpening.OpenExisting(parse.GetValue(verifyData)!, context, out var damaged);
             if (ledger is null)
             {
                 return damaged ? (int)ExitCode.Findings : (int)ExitCode.Error;
@@ -66,17 +65,11 @@ internal static class LedgerCommand
             return 1;
         });
 
-        var exportData = DataOption();
+        var exportData = LedgerStoreOpening.DataOption();
         var exportOut = new Option<string>("--out") { Description = "file to write (default stdout)", HelpName = "FILE" };
         var export = new Command("export", "Write the ledger's events as a SPEC §6 JSONL log that `pacts replay` reads.") { exportData, exportOut };
-        export.SetAction(parse =>
+        export.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(exportData)!, ledger =>
         {
-            using var ledger = OpenExisting(parse.GetValue(exportData)!, context, out _);
-            if (ledger is null)
-            {
-                return (int)ExitCode.Error;
-            }
-
             try
             {
                 ledger.CheckIntegrity(); // a damaged page would otherwise cut the log short, or pass unseen in an index
@@ -89,16 +82,13 @@ internal static class LedgerCommand
             var path = parse.GetValue(exportOut);
             using var writer = path is null ? null : new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
             var w = writer ?? context.Out;
-            return Guarded(context, ledger, () =>
+            foreach (var record in ledger.Records())
             {
-                foreach (var record in ledger.Records())
-                {
-                    w.WriteLine(record.Body);
-                }
+                w.WriteLine(record.Body);
+            }
 
-                return 0;
-            });
-        });
+            return 0;
+        }));
 
         return new Command("ledger", """
             Check or export the service's ledger.
@@ -111,55 +101,6 @@ internal static class LedgerCommand
             verify, export,
         };
     }
-
-    /// <summary>
-    /// The ledger of a data directory that has one, or null after one error line. Only `pacts serve` and `pacts keys
-    /// add` create a ledger: a command that reads one (verify, export, list, revoke) given a mistyped `--data` would
-    /// otherwise create an empty ledger there and report on it, `ledger verify` saying "ok: 0 records". A file SQLite
-    /// cannot read is named as damaged (<paramref name="damaged"/>), never a stack trace.
-    /// </summary>
-    internal static Ledger? OpenExisting(string dataDir, CliContext context, out bool damaged)
-    {
-        damaged = false;
-        if (!File.Exists(Path.Combine(dataDir, Ledger.FileName)))
-        {
-            context.Fail($"no ledger in {dataDir} (no {Ledger.FileName} there); check --data, or create one with `pacts serve --data {dataDir}` or `pacts keys add --data {dataDir}`");
-            return null;
-        }
-
-        return Open(dataDir, context, out damaged);
-    }
-
-    /// <summary>The ledger of <paramref name="dataDir"/>, created when absent; null after one error line when it is damaged.</summary>
-    internal static Ledger? Open(string dataDir, CliContext context, out bool damaged)
-    {
-        try
-        {
-            damaged = false;
-            return new Ledger(dataDir);
-        }
-        catch (LedgerDamagedException ex)
-        {
-            damaged = true;
-            context.Fail(ex.Message);
-            return null;
-        }
-    }
-
-    /// <summary>Runs <paramref name="action"/> on an open ledger; a page SQLite finds damaged on the way is one error line, exit 2.</summary>
-    internal static int Guarded(CliContext context, Ledger ledger, Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SqliteException ex) when (Ledger.IsDamage(ex))
-        {
-            return (int)context.Fail(new LedgerDamagedException(ledger.FilePath, ex.Message).Message);
-        }
-    }
-
-    internal static Option<string> DataOption() => new("--data") { Description = "the service's data directory", Required = true, HelpName = "DIR" };
 
     private static (long, string)? ParseHead(string text)
     {

@@ -67,43 +67,29 @@ internal static class ValidateCallCommand
             json = json[3..]; // a byte order mark from an editor is not part of the params
         }
 
-        JsonDocument doc;
-        try
+        using var doc = ParamsLimits.Parse(json, out var problem);
+        if (doc is null)
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Pact.MaxParamsDepth });
-        }
-        catch (JsonException)
-        {
-            // Which error it was is decided by reading the params again, never by the words of the exception.
-            var error = JsonSyntaxError.Find(json.Span, Pact.MaxParamsDepth);
-            if (error?.Kind == JsonSyntaxErrorKind.TooDeep)
+            return problem!.Kind switch
             {
                 // The library refuses raw params this deep, and replay reports them as a malformed line: no verdict here either.
-                return context.Fail($"{source} nests deeper than {Pact.MaxParamsDepth} levels ({error.Where}); params may nest at most {Pact.MaxParamsDepth} (objects and arrays, the params object first)");
-            }
-
-            return context.Fail($"{source} {error?.Describe(json.Span) ?? "is not valid JSON"}; pass a JSON object such as '{{\"amount\": 250}}'");
+                ParamsProblemKind.TooDeep => context.Fail($"{source} nests deeper than {problem.MaxDepth} levels ({problem.Syntax!.Where}); params may nest at most {problem.MaxDepth} (objects and arrays, the params object first)"),
+                ParamsProblemKind.NotObject => context.Fail($"{source} must be a JSON object, not {Pact.Describe(problem.Found)}; wrap the params in {{...}}"),
+                _ => context.Fail($"{source} {problem.Syntax?.Describe(json.Span) ?? "is not valid JSON"}; pass a JSON object such as '{{\"amount\": 250}}'"),
+            };
         }
 
-        using (doc)
+        var verdict = pact.Validate(tool, doc.RootElement);
+        if (format == "text")
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return context.Fail($"{source} must be a JSON object, not {Pact.Describe(doc.RootElement.ValueKind)}; wrap the params in {{...}}");
-            }
-
-            var verdict = pact.Validate(tool, doc.RootElement);
-            if (format == "text")
-            {
-                VerdictRenderer.Text(context.Out, verdict, context.Color);
-            }
-            else
-            {
-                context.Out.WriteLine(verdict.ToJson());
-            }
-
-            return Options.Fails(verdict.HighestSeverity, failOn) ? ExitCode.Findings : ExitCode.Ok;
+            VerdictRenderer.Text(context.Out, verdict, context.Color);
         }
+        else
+        {
+            context.Out.WriteLine(verdict.ToJson());
+        }
+
+        return Options.Fails(verdict.HighestSeverity, failOn) ? ExitCode.Findings : ExitCode.Ok;
     }
 
     private static bool TryReadParams(CliContext context, string arg, out byte[] bytes, out string source)

@@ -121,16 +121,12 @@ public static class EventParser
                 return LogRecordKind.Malformed;
             }
 
-            if (parameters.ValueKind != JsonValueKind.Object)
+            // As deep as the raw-bytes reader (and so validate-call and the library) refuses: no verdict here either.
+            if (ParamsLimits.Check(parameters) is { } problem)
             {
-                reason = $"`params` must be an object, not {Pact.Describe(parameters.ValueKind)}";
-                return LogRecordKind.Malformed;
-            }
-
-            if (Json.JsonDepth.Of(parameters) > Json.ParamsDom.MaxDepth)
-            {
-                // As deep as the raw-bytes reader (and so validate-call and the library) refuses: no verdict here either.
-                reason = $"`params` nest deeper than {Json.ParamsDom.MaxDepth} levels";
+                reason = problem.Kind == ParamsProblemKind.NotObject
+                    ? $"`params` must be an object, not {Pact.Describe(problem.Found)}"
+                    : $"`params` nest deeper than {problem.MaxDepth} levels";
                 return LogRecordKind.Malformed;
             }
         }

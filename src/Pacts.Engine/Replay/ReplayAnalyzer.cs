@@ -42,7 +42,7 @@ public sealed record EvaluatedCall(string File, long Line, string SessionId, str
 }
 
 /// <summary>
-/// Turns a stream of log records into verdicts and a compliance report (SPEC §6, §8). Binding: a tool
+/// Turns a stream of log records into verdicts and a compliance report (SPEC §6, §8). Binding (<see cref="SessionBinding"/>): a tool
 /// call uses its own <c>pactId</c>, else the <c>pactId</c> of the latest earlier <c>session_start</c> of its
 /// session, else it is unevaluated; an id that names no loaded pact is counted as unknown, never passed.
 /// Memory is bounded by open sessions and distinct agents/pacts/paths, not by the number of events:
@@ -63,8 +63,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     public const int RecentlyEndedCapacity = 65_536;
 
     private readonly List<InvalidCall> _invalidCalls = [];
-    private readonly Dictionary<string, string?> _recentlyEnded = new(StringComparer.Ordinal);
-    private readonly Queue<string> _endedOrder = new();
+    private readonly SessionBinding _sessions = new(RecentlyEndedCapacity);
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
     private CallGuesses? _guesses; // ProcessLog's, told what each call bound to
@@ -117,8 +116,8 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         switch (ev.Type)
         {
             case EventType.SessionStart:
-                _open[ev.SessionId] = new OpenSession(ev.PactId, ev.Timestamp, ev.AgentId);
-                _lastSession = default; // the open set changed
+                _open[ev.SessionId] = new OpenSession(ev.Timestamp, ev.AgentId);
+                _sessions.Start(ev.SessionId, ev.PactId);
                 if (_seenSessions.Add((long)Hash(ev.SessionId)))
                 {
                     agent.Sessions++;
@@ -128,8 +127,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             case EventType.SessionEnd:
                 if (_open.Remove(ev.SessionId, out var open))
                 {
-                    _lastSession = default;
-                    RememberEnded(ev.SessionId, open.PactId);
+                    _sessions.End(ev.SessionId);
                     var owner = Agent(open.AgentId);
                     var ms = (long)Math.Floor((ev.Timestamp - open.StartedAt).TotalMilliseconds);
                     owner.Durations.Add(ms);
@@ -157,7 +155,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
         // SPEC §6: its own pactId, else its session's latest session_start. A call logged after its
         // session ended still binds, as long as the session is among the recently ended ones.
-        var pactId = ev.PactId ?? SessionPact(ev.SessionId);
+        var pactId = _sessions.PactOf(ev.PactId, ev.SessionId);
         if (pactId is null)
         {
             _unevaluated++;
@@ -326,22 +324,6 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         }
     }
 
-    private void RememberEnded(string sessionId, string? pactId)
-    {
-        if (_recentlyEnded.TryAdd(sessionId, pactId))
-        {
-            _endedOrder.Enqueue(sessionId);
-            if (_endedOrder.Count > RecentlyEndedCapacity)
-            {
-                _recentlyEnded.Remove(_endedOrder.Dequeue());
-            }
-        }
-        else
-        {
-            _recentlyEnded[sessionId] = pactId;
-        }
-    }
-
     /// <summary>The report so far.</summary>
     /// <remarks>
     /// Built with loops and list sorts rather than LINQ: ordering key-value pairs with LINQ instantiates generic
@@ -438,24 +420,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     private AgentStats? _lastAgent;
     private (AgentStats? Agent, string? Pact, PactStats? Stats) _lastPactStats;
 
-    private (string? Id, OpenSession? Open) _lastSession; // forgotten whenever the open set changes
     private (string? Id, Pact? Pact) _lastPact;
-
-    private string? SessionPact(string sessionId)
-    {
-        if (ReferenceEquals(sessionId, _lastSession.Id))
-        {
-            return _lastSession.Open!.PactId;
-        }
-
-        if (_open.TryGetValue(sessionId, out var open))
-        {
-            _lastSession = (sessionId, open);
-            return open.PactId;
-        }
-
-        return _recentlyEnded.GetValueOrDefault(sessionId);
-    }
 
     private AgentStats Agent(string id)
     {
@@ -483,7 +448,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         return p;
     }
 
-    private sealed record OpenSession(string? PactId, DateTimeOffset StartedAt, string AgentId);
+    private sealed record OpenSession(DateTimeOffset StartedAt, string AgentId);
 
     private sealed class AgentStats
     {

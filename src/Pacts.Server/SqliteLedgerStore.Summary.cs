@@ -8,13 +8,8 @@ using Pacts.Events;
 
 namespace Pacts.Server;
 
-/// <summary>An agent's trust summary as the ledger keeps it (SPEC §9 <c>/trust</c>).</summary>
-public sealed record AgentTrust(
-    string AgentId, long ToolCalls, long Evaluated, long Valid, long Critical, long Major, long Minor,
-    IReadOnlyList<(string ParamPath, long Count)> TopParamPaths, string LastEventAt);
-
 /// <summary>The columns derived from a record's body and verdict, and the summary kept from them.</summary>
-public sealed partial class Ledger
+public sealed partial class SqliteLedgerStore
 {
     /// <summary>The two reads a trust answer makes: one summary row and the agent's violated paths, by primary key.</summary>
     internal const string TrustSummarySql = "SELECT tool_calls, evaluated, valid, critical, major, minor, last_ts FROM agent_summary WHERE agent_id = $a";

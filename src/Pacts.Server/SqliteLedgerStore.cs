@@ -4,20 +4,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Pacts.Server;
 
-/// <summary>
-/// One record to append: the event as stored (<see cref="CanonicalJson.WriteInOrder"/>), its verdict for a tool call
-/// that was judged, and the pact a tool call was bound to (its own <c>pactId</c> or its session's). Every other column
-/// the ledger keeps (type, agent, session, tool, timestamp, validity, severity, the retry identity) is derived from
-/// <see cref="Body"/> and <see cref="Verdict"/> by the ledger itself, so it cannot disagree with what the hash covers.
-/// </summary>
-public sealed record LedgerEntry(string Body, string? Verdict, string? PactId = null);
-
-/// <summary>A stored record with its place in the chain.</summary>
-public sealed record LedgerRecord(long Seq, string EventHash, string Body, string? Verdict, string PrevHash, string Hash);
-
-/// <summary>What <see cref="Ledger.Verify"/> found; <see cref="Damaged"/> when SQLite itself could not read the file.</summary>
-public sealed record LedgerVerification(bool Ok, long Records, long? FirstBadSeq, string? Problem, bool Damaged = false);
-
 /// <summary>The ledger file cannot be read by SQLite (truncated, overwritten, not a database).</summary>
 public sealed class LedgerDamagedException(string path, string detail, Exception? inner = null)
     : InvalidOperationException($"the ledger file {path} is damaged ({OneLine(detail)}); restore it from a backup, or move it aside to start a new ledger", inner)
@@ -31,15 +17,17 @@ public sealed class LedgerDamagedException(string path, string detail, Exception
 }
 
 /// <summary>
-/// The tamper-evident ledger: an SQLite database in the data directory (WAL, synchronous FULL), one row per
+/// The embedded <see cref="ILedgerStore"/>, and the only place the service's SQL is written: the tamper-evident ledger, an SQLite database in the data directory (WAL, synchronous FULL), one row per
 /// accepted event, each hash-chained to the previous one: <c>hash = SHA-256(prevHash \n seq \n body \n verdict)</c>.
 /// Appends are serialised through one writer so the chain stays linear under concurrent ingest; a batch is
 /// one transaction, committed (durable) before the caller answers. An event whose canonical form is already
 /// stored is acknowledged and not stored again, so client retries are safe. A per-agent summary
 /// (<c>agent_summary</c>, <c>agent_paths</c>) is updated in the same transaction, so a trust answer reads a few rows
-/// whatever the ledger's size; <see cref="Verify"/> recomputes it, and every derived column, from the hashed data.
+/// whatever the ledger's size; <see cref="Verify"/> recomputes it, and every derived column, from the hashed data. The API
+/// keys live in the same file. Microsoft.Data.Sqlite does its I/O synchronously, so the asynchronous members complete
+/// before they return; the synchronous ones serve the CLI (<c>pacts ledger</c>, <c>pacts keys</c>).
 /// </summary>
-public sealed partial class Ledger : IDisposable
+public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -49,7 +37,7 @@ public sealed partial class Ledger : IDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly string _connectionString;
 
-    public Ledger(string dataDir)
+    public SqliteLedgerStore(string dataDir)
     {
         Directory.CreateDirectory(dataDir);
         FilePath = Path.Combine(dataDir, FileName);

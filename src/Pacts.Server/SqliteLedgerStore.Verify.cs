@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Pacts.Replay;
 
 namespace Pacts.Server;
 
 /// <summary>Verification: the chain, every column derived from it, the summary, and optionally a head seen before.</summary>
-public sealed partial class Ledger
+public sealed partial class SqliteLedgerStore
 {
     private static readonly string[] DerivedColumnNames = ["event_hash", "type", "agent_id", "session_id", "tool", "pact_id", "valid", "severity", "ts"];
 
@@ -38,7 +39,7 @@ public sealed partial class Ledger
         long expected = 1, count = 0;
         string? hashAtExpected = null;
         var tallies = new Dictionary<string, AgentTally>(StringComparer.Ordinal);
-        var sessions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var sessions = new SessionBinding();
         using var c = Open();
         using (var cmd = c.CreateCommand())
         {
@@ -68,7 +69,7 @@ public sealed partial class Ledger
                 Derived d;
                 try
                 {
-                    d = Derive(body, verdict, (ev, v) => v?.PactId ?? ev.PactId ?? sessions.GetValueOrDefault(ev.SessionId));
+                    d = Derive(body, verdict, (ev, v) => v?.PactId ?? sessions.PactOf(ev.PactId, ev.SessionId));
                 }
                 catch (Exception ex) when (ex is JsonException or FormatException)
                 {
@@ -88,7 +89,7 @@ public sealed partial class Ledger
 
                 if (col.Type == "session_start")
                 {
-                    sessions[col.SessionId!] = col.PactId;
+                    sessions.Start(col.SessionId!, col.PactId);
                 }
 
                 Tally(tallies, seq, d);

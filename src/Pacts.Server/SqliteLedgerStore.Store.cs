@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Pacts.Server;
+
+/// <summary>The <see cref="ILedgerStore"/> members that have no synchronous twin above: the session's pact and the keys.</summary>
+public sealed partial class SqliteLedgerStore
+{
+    /// <inheritdoc/>
+    public Task<(long Seq, string Hash)> HeadAsync(CancellationToken ct = default) => Task.FromResult(Head());
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<LedgerRecord> RecordsAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var record in Records())
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<AgentTrust?> TrustAsync(string agentId, CancellationToken ct = default) => Task.FromResult(Trust(agentId));
+
+    /// <inheritdoc/>
+    public Task<LedgerVerification> VerifyAsync((long Seq, string Hash)? expectHead = null, CancellationToken ct = default) => Task.FromResult(Verify(expectHead));
+
+    /// <inheritdoc/>
+    public Task<string?> SessionPactAsync(string sessionId, CancellationToken ct = default)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT pact_id FROM events WHERE type = 'session_start' AND session_id = $s ORDER BY seq DESC LIMIT 1";
+        cmd.Parameters.AddWithValue("$s", sessionId);
+        return Task.FromResult(cmd.ExecuteScalar() as string);
+    }
+
+    /// <inheritdoc/>
+    public Task AddKeyAsync(ApiKeyInfo key, byte[] keyHash, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO keys (id, hash, description, created) VALUES ($id, $hash, $d, $c)";
+        cmd.Parameters.AddWithValue("$id", key.Id);
+        cmd.Parameters.AddWithValue("$hash", keyHash);
+        cmd.Parameters.AddWithValue("$d", key.Description);
+        cmd.Parameters.AddWithValue("$c", key.Created.ToString("O", CultureInfo.InvariantCulture));
+        cmd.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ApiKeyInfo>> KeysAsync(CancellationToken ct = default)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, description, created, revoked FROM keys ORDER BY created";
+        using var r = cmd.ExecuteReader();
+        var list = new List<ApiKeyInfo>();
+        while (r.Read())
+        {
+            list.Add(new ApiKeyInfo(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture),
+                r.IsDBNull(3) ? null : DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)));
+        }
+
+        return Task.FromResult<IReadOnlyList<ApiKeyInfo>>(list);
+    }
+
+    /// <inheritdoc/>
+    public Task<byte[]?> LiveKeyHashAsync(string id, CancellationToken ct = default)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT hash FROM keys WHERE id = $id AND revoked IS NULL";
+        cmd.Parameters.AddWithValue("$id", id);
+        return Task.FromResult(cmd.ExecuteScalar() as byte[]);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken ct = default)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE keys SET revoked = $r WHERE id = $id AND revoked IS NULL";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$r", at.ToString("O", CultureInfo.InvariantCulture));
+        return Task.FromResult(cmd.ExecuteNonQuery() == 1);
+    }
+}

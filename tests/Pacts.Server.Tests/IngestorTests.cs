@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Pacts.Evaluating;
+
+namespace Pacts.Server.Tests;
+
+/// <summary>Ingestion without HTTP: a parsed batch in, accepted entries, verdicts and rejections out, into a real store.</summary>
+public class IngestorTests
+{
+    private const string Bad = """{"destination":"0xEEEE000000000000000000000000000000000666","amount":7500,"currency":"USDC"}""";
+
+    private static readonly PactSet Loaded = PactSet.Load(Pacts.Testing.Shared.RepoPaths.ExamplePacts);
+
+    private static string Start(string session, string? pact) => pact is null
+        ? $$"""{"type":"session_start","sessionId":"{{session}}","agentId":"a","startedAt":"2026-11-21T08:00:00Z"}"""
+        : $$"""{"type":"session_start","sessionId":"{{session}}","agentId":"a","startedAt":"2026-11-21T08:00:00Z","pactId":"{{pact}}"}""";
+
+    private static string Call(string session, string? pact = null, string parameters = Bad, int second = 1) => pact is null
+        ? $$"""{"type":"tool_call","sessionId":"{{session}}","agentId":"a","tool":"transfer_funds","params":{{parameters}},"outcome":"success","attemptedAt":"2026-11-21T08:00:{{second:00}}Z"}"""
+        : $$"""{"type":"tool_call","sessionId":"{{session}}","agentId":"a","tool":"transfer_funds","params":{{parameters}},"outcome":"success","attemptedAt":"2026-11-21T08:00:{{second:00}}Z","pactId":"{{pact}}"}""";
+
+    private static async Task<IngestResult> Ingest(Ingestor ingestor, int maxParamDepth, params string[] events)
+    {
+        using var doc = JsonDocument.Parse("[" + string.Join(",", events) + "]");
+        return await ingestor.IngestAsync(doc.RootElement, Loaded, maxParamDepth);
+    }
+
+    [Fact]
+    public async Task Calls_bind_to_their_own_pact_else_their_sessions_latest_start_in_this_batch_or_an_earlier_one()
+    {
+        using var t = new TempLedger();
+        var ingestor = new Ingestor(t.Ledger);
+        await Ingest(ingestor, Pact.MaxParamsDepth, Start("earlier", "treasury-pact"));
+
+        var result = await Ingest(
+            ingestor, Pact.MaxParamsDepth,
+            Call("earlier"), // 0: bound through the store
+            Start("here", "treasury-pact"), Call("here"), // 1, 2: bound in the batch
+            Start("here", null), Call("here", second: 2), // 3, 4: the later start names no pact: unevaluated
+            Call("nowhere"), // 5: no start anywhere: unevaluated
+            Call("here", "unknown-pact")); // 6: its own id, naming no loaded pact: stored, not judged
+        Assert.Equal(new[] { 0, 2 }, result.Verdicts.Select(v => v.Index));
+        Assert.All(result.Verdicts, v => Assert.Equal("treasury-pact", v.PactId));
+        Assert.Equal(Loaded.Find("treasury-pact")!.Validate("transfer_funds", Bad).ToJson(), result.Verdicts[0].VerdictJson);
+        Assert.Equal(new[] { "treasury-pact", "treasury-pact", "treasury-pact", null, null, null, "unknown-pact" }, result.Accepted.Select(e => e.PactId));
+        Assert.Equal(new[] { true, false, true, false, false, false, false }, result.Accepted.Select(e => e.Verdict is not null));
+        Assert.Equal(Severity.Critical, result.Worst);
+        Assert.Empty(result.Rejected);
+        Assert.Equal((8L, (await t.Ledger.HeadAsync()).Hash), result.Head);
+    }
+
+    [Fact]
+    public async Task Bad_events_are_rejected_by_index_and_the_rest_stored_and_a_retry_is_counted_as_duplicates()
+    {
+        using var t = new TempLedger();
+        var ingestor = new Ingestor(t.Ledger);
+        var deep = "{\"a\":" + new string('[', 8) + new string(']', 8) + "}"; // 9 levels
+        string[] batch = [Start("s", "treasury-pact"), """{"type":"tool_call","sessionId":"s"}""", """{"type":"nope"}""", Call("s", parameters: deep)];
+        var first = await Ingest(ingestor, 8, batch);
+        Assert.Equal(
+            new[] { (1, "missing field `agentId`"), (2, "unknown event type `nope`"), (3, "params nest deeper than 8 levels") },
+            first.Rejected.Select(r => (r.Index, r.Reason)));
+        Assert.Single(first.Accepted);
+        Assert.Equal(0, first.Duplicates);
+        Assert.Null(first.Worst);
+
+        var retry = await Ingest(ingestor, 8, batch);
+        Assert.Equal(1, retry.Duplicates);
+        Assert.Equal(first.Head, retry.Head);
+    }
+}
