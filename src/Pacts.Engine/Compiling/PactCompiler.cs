@@ -66,7 +66,7 @@ internal sealed partial class PactCompiler
                 case "$schema":
                     break; // editor hint for JSON pacts; documented as ignored
                 default:
-                    Suggest.UnknownKey(_diagnostics, key, TopKeys[..^1], "a pact");
+                    Suggest.UnknownKey(_diagnostics, key.Text, key.Span, TopKeys[..^1], "a pact");
                     break;
             }
         }
@@ -160,7 +160,7 @@ internal sealed partial class PactCompiler
                     conditionsNode = value;
                     break;
                 default:
-                    Suggest.UnknownKey(_diagnostics, key, BindingKeys, "a binding");
+                    Suggest.UnknownKey(_diagnostics, key.Text, key.Span, BindingKeys, "a binding");
                     break;
             }
         }
@@ -239,7 +239,7 @@ internal sealed partial class PactCompiler
                     var rule = RuleCatalogue.Find(key.Text);
                     if (rule is null)
                     {
-                        Suggest.UnknownKey(_diagnostics, key, ConditionKeys, "a condition");
+                        Suggest.UnknownKey(_diagnostics, key.Text, key.Span, ConditionKeys, "a condition");
                         unknownKeys++;
                         break;
                     }

@@ -1,4 +1,4 @@
-using Pacts.Syntax;
+using Pacts.Text;
 
 namespace Pacts.Diagnostics;
 
@@ -29,10 +29,10 @@ public static class Suggest
     }
 
     /// <summary>Reports an unknown key with a hint: the closest known key, else the list of keys allowed there.</summary>
-    internal static void UnknownKey(DiagnosticBag diagnostics, PactNode key, IReadOnlyCollection<string> known, string where)
+    internal static void UnknownKey(DiagnosticBag diagnostics, string key, SourceSpan span, IReadOnlyCollection<string> known, string where)
     {
-        var near = Closest(key.Text, known);
-        diagnostics.Error(DiagnosticCodes.UnknownKey, key.Span, $"unknown key `{key.Text}` in {where}",
+        var near = Closest(key, known);
+        diagnostics.Error(DiagnosticCodes.UnknownKey, span, $"unknown key `{key}` in {where}",
             near is not null ? $"did you mean `{near}`?" : "allowed keys: " + string.Join(", ", known.Select(k => $"`{k}`")));
     }
 

@@ -42,7 +42,7 @@ internal sealed class ValueRangeRule : RuleDefinition
                     max = maxBytes;
                     break;
                 default:
-                    Suggest.UnknownKey(context.Diagnostics, key, Keys, "`valueRange`");
+                    Suggest.UnknownKey(context.Diagnostics, key.Text, key.Span, Keys, "`valueRange`");
                     ok = false;
                     break;
             }

@@ -89,7 +89,7 @@ public static class PactTestRunner
         {
             if (!FileKeys.Contains(key.Text))
             {
-                Suggest.UnknownKey(bag, key, FileKeys, "a pact test file");
+                Suggest.UnknownKey(bag, key.Text, key.Span, FileKeys, "a pact test file");
             }
         }
 
@@ -166,7 +166,7 @@ public static class PactTestRunner
         {
             if (!CaseKeys.Contains(key.Text))
             {
-                Suggest.UnknownKey(bag, key, CaseKeys, "a test case");
+                Suggest.UnknownKey(bag, key.Text, key.Span, CaseKeys, "a test case");
             }
         }
 
@@ -191,7 +191,7 @@ public static class PactTestRunner
         {
             if (!ExpectKeys.Contains(key.Text))
             {
-                Suggest.UnknownKey(bag, key, ExpectKeys, "`expect`");
+                Suggest.UnknownKey(bag, key.Text, key.Span, ExpectKeys, "`expect`");
             }
         }
 
@@ -213,7 +213,7 @@ public static class PactTestRunner
             {
                 if (!ViolationKeys.Contains(key.Text))
                 {
-                    Suggest.UnknownKey(bag, key, ViolationKeys, "an expected violation");
+                    Suggest.UnknownKey(bag, key.Text, key.Span, ViolationKeys, "an expected violation");
                 }
             }
         }
