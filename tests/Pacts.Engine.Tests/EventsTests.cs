@@ -277,10 +277,8 @@ public class PactSetTests
 /// <summary>Replay's hand-written tables, held to the BCL collections they replace.</summary>
 public class ReplayTableTests
 {
-    private static readonly FsCheck.Config Config = FsCheck.Config.QuickThrowOnFailure.WithMaxTest(200);
-
-    [Fact]
-    public void LongCounts_counts_and_sorts_exactly_as_a_dictionary_would() => ForRandomKeys((next, count) =>
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public FsCheck.Property LongCounts_counts_and_sorts_exactly_as_a_dictionary_would() => ForRandomKeys((next, count) =>
     {
         var counts = new Pacts.Replay.LongCounts();
         var reference = new Dictionary<long, long>();
@@ -298,8 +296,8 @@ public class ReplayTableTests
         Assert.Equal(keys.Select(k => reference[k]), values);
     });
 
-    [Fact]
-    public void LongSet_holds_exactly_what_a_hash_set_would() => ForRandomKeys((next, count) =>
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public FsCheck.Property LongSet_holds_exactly_what_a_hash_set_would() => ForRandomKeys((next, count) =>
     {
         var set = new Pacts.Replay.LongSet();
         var reference = new HashSet<long>();
@@ -318,8 +316,8 @@ public class ReplayTableTests
     /// Runs <paramref name="check"/> on up to 3,000 keys a case, through the tables' growth: small keys in runs
     /// (durations), random 64-bit keys (session hashes), negatives, zero and the extremes.
     /// </summary>
-    private static void ForRandomKeys(Action<Func<long>, int> check) =>
-        FsCheck.Check.One(Config, FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.Arb.From(FsCheck.Fluent.Gen.Choose(0, int.MaxValue)), seed =>
+    private static FsCheck.Property ForRandomKeys(Action<Func<long>, int> check) =>
+        FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.Arb.From(FsCheck.Fluent.Gen.Choose(0, int.MaxValue)), seed =>
         {
             var rng = new Random(seed);
             check(() => rng.Next(4) switch
@@ -329,5 +327,5 @@ public class ReplayTableTests
                 2 => -rng.Next(0, 5),
                 _ => rng.Next(2) == 0 ? long.MinValue : long.MaxValue,
             }, rng.Next(0, 3_000));
-        }));
+        });
 }

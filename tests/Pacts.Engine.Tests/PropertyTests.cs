@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Pacts.Evaluating;
 using Pacts.Numbers;
 using Pacts.Syntax;
@@ -16,18 +17,18 @@ namespace Pacts.Tests;
 /// </summary>
 public class PropertyTests
 {
-    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(150);
-
     private static readonly string[] Keys = ["amount", "dest", "memo", "items", "flag", "x y"];
     private static readonly string[] Paths = ["amount", "dest", "memo", "items[*].sku", "items[0].qty", "flag", "['x y']", "nested.a.b"];
 
-    [Fact]
-    public void The_schema_pattern_for_paramPath_accepts_exactly_what_the_path_parser_accepts()
+    private static System.Text.RegularExpressions.Regex PathPatternRegex() =>
+        new(Pacts.Paths.ParamPath.Pattern[..^1] + "\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    [Property(MaxTest = 150)]
+    public Property The_schema_pattern_for_paramPath_accepts_exactly_what_the_path_parser_accepts()
     {
         // ParamPath.Pattern is ECMAScript, where `$` ends the text; in .NET it would also match before a final
         // newline, so the .NET check anchors with \z instead.
-        var pattern = Pacts.Paths.ParamPath.Pattern;
-        var regex = new System.Text.RegularExpressions.Regex(pattern[..^1] + "\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        var regex = PathPatternRegex();
         string[] pieces = ["a", "b_1", "$x", "-", "_", "9", "Z", ".", ".", "[", "]", "[0]", "[1]", "[01]", "[*]", "['", "']", "[\"", "\"]",
             "'", "\"", "\\", "\\'", "\\\"", "\\\\", "\\n", " ", "\n", "é", "[2147483647]", "[2147483648]", "[999999999]", "[]", "['x.y']"];
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
@@ -46,9 +47,14 @@ public class PropertyTests
                 Assert.True(Pacts.Paths.ParamPath.TryParse(text, out _, out _) == regex.IsMatch(text), $"`{text}`");
             }
         });
-        Check.One(Config, prop);
+        return prop;
+    }
 
-        // The segment limit, on both sides of it.
+    /// <summary>The same agreement at the segment limit, on both sides of it.</summary>
+    [Fact]
+    public void The_schema_pattern_for_paramPath_agrees_at_the_segment_limit()
+    {
+        var regex = PathPatternRegex();
         foreach (var segments in new[] { 1, 127, 128, 129 })
         {
             var text = "a" + string.Concat(Enumerable.Repeat("[0]", segments - 1));
@@ -57,8 +63,8 @@ public class PropertyTests
         }
     }
 
-    [Fact]
-    public void Yaml_and_json_forms_of_a_pact_give_identical_verdicts()
+    [Property(MaxTest = 150)]
+    public Property Yaml_and_json_forms_of_a_pact_give_identical_verdicts()
     {
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
         {
@@ -75,11 +81,11 @@ public class PropertyTests
                 Assert.Equal(yaml.Pact!.Validate(tool, call).ToJson(), json.Pact!.Validate(tool, call).ToJson());
             }
         });
-        Check.One(Config, prop);
+        return prop;
     }
 
-    [Fact]
-    public void Valid_iff_no_violations_and_validation_is_deterministic()
+    [Property(MaxTest = 150)]
+    public Property Valid_iff_no_violations_and_validation_is_deterministic()
     {
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
         {
@@ -98,7 +104,7 @@ public class PropertyTests
                 Assert.Equal(first.Valid, first.HighestSeverity is null);
             }
         });
-        Check.One(Config, prop);
+        return prop;
     }
 
     [Fact]
@@ -158,8 +164,8 @@ public class PropertyTests
         Assert.True(wide.Validate("t", """{"a":"h\u00e9llo \ud83d\udc4d"}""").Valid);
     }
 
-    [Fact]
-    public void Damaged_pacts_get_diagnostics_never_an_exception()
+    [Property(MaxTest = 3000)]
+    public Property Damaged_pacts_get_diagnostics_never_an_exception()
     {
         // Every pact this repository and the shared suite hold, damaged by a few edits (inserted YAML and JSON
         // syntax, escapes, huge numbers, hostile patterns; cuts; repeated slices), read as YAML or JSON: the compile
@@ -196,7 +202,7 @@ public class PropertyTests
                 _ = result.Pact!.Validate(tool, """{"a":1,"amount":"5","items":[{"sku":"x"}],"destination":"\ud800"}""");
             }
         });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), prop);
+        return prop;
     }
 
     [Fact]
@@ -259,8 +265,8 @@ public class PropertyTests
         Assert.InRange(compared, 1000, 3000); // most edits leave JSON that still parses
     }
 
-    [Fact]
-    public void Exact_comparison_agrees_with_a_BigInteger_reference()
+    [Property(MaxTest = 2000)]
+    public Property Exact_comparison_agrees_with_a_BigInteger_reference()
     {
         var number = Numbers(maxRun: 40, Gen.Elements(true, false), maxExp: 60);
         var prop = Prop.ForAll(Arb.From(number), Arb.From(number), (a, b) =>
@@ -273,7 +279,7 @@ public class PropertyTests
             var kb = ExactDecimal.CanonicalKey(ExactDecimal.ParseTrusted(Encoding.ASCII.GetBytes(b)));
             Assert.Equal(actual == 0, ka == kb);
         });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000), prop);
+        return prop;
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Pacts.Events;
 using Pacts.Replay;
 
@@ -14,7 +15,6 @@ namespace Pacts.Tests;
 /// </summary>
 public class ReplayFastPathTests
 {
-    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(200);
 
     private static readonly PactSet Pacts = PactSet.FromCompilations([Pact.Compile("""
         pact: p
@@ -42,8 +42,8 @@ public class ReplayFastPathTests
                 severity: major
         """)]);
 
-    [Fact]
-    public void ProcessLog_agrees_with_processing_each_record_of_the_general_reader()
+    [Property(MaxTest = 200)]
+    public Property ProcessLog_agrees_with_processing_each_record_of_the_general_reader()
     {
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
         {
@@ -51,7 +51,7 @@ public class ReplayFastPathTests
             var log = string.Join(rng.Next(3) == 0 ? "\r\n" : "\n", Enumerable.Range(0, rng.Next(1, 40)).Select(_ => RandomLine(rng)));
             _ = BothWays(Encoding.UTF8.GetBytes(log));
         });
-        Check.One(Config, prop);
+        return prop;
     }
 
     [Theory]
@@ -391,8 +391,8 @@ public class ReplayFastPathTests
         Assert.Single(calls);
     }
 
-    [Fact]
-    public void Every_timestamp_both_parsers_take_is_the_same_instant()
+    [Property(MaxTest = 200)]
+    public Property Every_timestamp_both_parsers_take_is_the_same_instant()
     {
         // Iso8601 is the only timestamp grammar (SPEC §6); where .NET's general parser also takes a text, both must
         // read the same instant (to the tick when the fraction fits in ticks; .NET rounds longer ones through a double).
@@ -410,11 +410,11 @@ public class ReplayFastPathTests
                 }
             }
         });
-        Check.One(Config, prop);
+        return prop;
     }
 
-    [Fact]
-    public void Damaged_timestamps_are_refused_never_thrown_on()
+    [Property(MaxTest = 200)]
+    public Property Damaged_timestamps_are_refused_never_thrown_on()
     {
         // Every prefix of every accepted shape, and random bytes overwritten: the parser reads by index, so a short
         // or odd text must be a plain false.
@@ -434,7 +434,7 @@ public class ReplayFastPathTests
                 Refused(bytes);
             }
         });
-        Check.One(Config, prop);
+        return prop;
 
         // Either a timestamp or a plain refusal that leaves nothing behind.
         static void Refused(ReadOnlySpan<byte> text)

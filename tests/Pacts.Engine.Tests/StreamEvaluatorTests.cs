@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using FsCheck;
 using Pacts.Evaluating;
 using Pacts.Json;
@@ -14,7 +15,6 @@ namespace Pacts.Tests;
 /// </summary>
 public class StreamEvaluatorTests
 {
-    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(300);
 
     // Overlapping prefixes, wildcards beside indexes, nested wildcards, terminal containers, quoted keys.
     private static readonly string[] Paths =
@@ -43,8 +43,8 @@ public class StreamEvaluatorTests
 
     private static readonly string[] Names = ["a", "b", "items", "m", "k.q", "x", "y", "z", "sku", "tags", "w", "v", "zz"];
 
-    [Fact]
-    public void Streaming_pass_agrees_with_the_walk_on_any_pact_and_params()
+    [Property(MaxTest = 300)]
+    public Property Streaming_pass_agrees_with_the_walk_on_any_pact_and_params()
     {
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
         {
@@ -63,11 +63,11 @@ public class StreamEvaluatorTests
                 Assert.True(walked == pact.Validate(tool, (ReadOnlyMemory<byte>)bytes).ToJson(), $"{pactText}\n{json}\nwalk: {walked}\nstream: {pact.Validate(tool, (ReadOnlyMemory<byte>)bytes).ToJson()}");
             }
         });
-        Check.One(Config, prop);
+        return prop;
     }
 
-    [Fact]
-    public void Invalid_json_fails_with_the_indexed_paths_error()
+    [Property(MaxTest = 300)]
+    public Property Invalid_json_fails_with_the_indexed_paths_error()
     {
         var pact = SkuPact;
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
@@ -99,7 +99,7 @@ public class StreamEvaluatorTests
                 Assert.False(actual.StartsWith("JsonException", StringComparison.Ordinal), actual);
             }
         });
-        Check.One(Config, prop);
+        return prop;
     }
 
     [Theory]
