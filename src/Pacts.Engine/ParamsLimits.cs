@@ -45,6 +45,12 @@ public static class ParamsLimits
     /// <summary>The deepest params may nest anywhere (<see cref="Pact.MaxParamsDepth"/>).</summary>
     public const int MaxDepth = ParamsDom.MaxDepth;
 
+    /// <summary>
+    /// The deepest a whole event may nest (the event object is level 1): a deeper log line is malformed in replay, and
+    /// the service refuses a deeper event, so an event it stores is one replay reads back.
+    /// </summary>
+    public const int MaxEventDepth = 128;
+
     /// <summary>What is wrong with parsed <paramref name="parameters"/> held to <paramref name="maxDepth"/> levels, or null when nothing is.</summary>
     public static ParamsProblem? Check(JsonElement parameters, int maxDepth = MaxDepth)
     {

@@ -41,10 +41,10 @@ public sealed class Ingestor(ILedgerStore store)
         foreach (var item in events.EnumerateArray())
         {
             index++;
-            if (JsonDepth.Of(item) > RecordBatch.MaxEventDepth)
+            if (JsonDepth.Of(item) > ParamsLimits.MaxEventDepth)
             {
                 // As a log line it would be malformed, so it is not stored: the ledger exports only what replay reads.
-                rejected.Add(new(index, $"the event nests deeper than {RecordBatch.MaxEventDepth} levels"));
+                rejected.Add(new(index, $"the event nests deeper than {ParamsLimits.MaxEventDepth} levels"));
                 continue;
             }
 

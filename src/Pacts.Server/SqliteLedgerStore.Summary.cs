@@ -24,7 +24,7 @@ public sealed partial class SqliteLedgerStore
           agent_id TEXT NOT NULL, param_path TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (agent_id, param_path)) WITHOUT ROWID;
         """;
 
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = RecordBatch.MaxEventDepth };
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = ParamsLimits.MaxEventDepth };
 
     /// <summary>An agent's summary, or null when no event of that agent is recorded. Costs the same at any ledger size.</summary>
     public AgentTrust? Trust(string agentId)

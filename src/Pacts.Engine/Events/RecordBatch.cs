@@ -19,11 +19,8 @@ internal sealed class RecordBatch : IDisposable
     /// <summary>... or when its raw lines reach this many bytes.</summary>
     public const int TargetBytes = 256 * 1024;
 
-    /// <summary>
-    /// The deepest a log line may nest (the event object is level 1): deeper lines are malformed. The service holds
-    /// each ingested event to the same bound, so an event it stores is one replay reads back.
-    /// </summary>
-    internal const int MaxEventDepth = 128;
+    /// <summary>The deepest a log line may nest (<see cref="ParamsLimits.MaxEventDepth"/>).</summary>
+    internal const int MaxEventDepth = ParamsLimits.MaxEventDepth;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxEventDepth };
 

@@ -9,7 +9,7 @@ namespace Pacts.Json;
 /// error in another: the raw-bytes reader refuses deeper input, and the paths that receive a parsed document
 /// (replay's general path, <c>pacts validate-call</c>, the service) check it with this.
 /// </summary>
-internal static class JsonDepth
+public static class JsonDepth
 {
     /// <summary>The nesting of <paramref name="value"/>: 0 for a scalar, 1 for a flat object or array.</summary>
     public static int Of(JsonElement value)

@@ -9,7 +9,7 @@ namespace Pacts.Text;
 /// byte order mark says so (YAML allows them). Bytes that do not decode are an error at their line and column,
 /// never a silent U+FFFD: a Latin-1 <c>café</c> in an allow-list would otherwise become a value no call can match.
 /// </summary>
-internal static class SourceText
+public static class SourceText
 {
     private static readonly TextEncoding Utf8 = new("UTF-8", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), 0, 1, false);
 
@@ -129,4 +129,4 @@ internal static class SourceText
 }
 
 /// <summary>A text encoding as a byte order mark names it: strict (bytes that do not decode throw), with the mark's length.</summary>
-internal sealed record TextEncoding(string Name, Encoding Encoding, int MarkLength, int UnitBytes, bool BigEndian);
+public sealed record TextEncoding(string Name, Encoding Encoding, int MarkLength, int UnitBytes, bool BigEndian);
