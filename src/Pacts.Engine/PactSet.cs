@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Pacts.Diagnostics;
-using Pacts.Syntax;
 using Pacts.Text;
 
 namespace Pacts;

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text;
-using Pacts.Evaluating;
 using Pacts.Json;
 
 namespace Pacts.Server;

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text;
 using Pacts.Cli.Rendering;
-using Pacts.Evaluating;
-using Pacts.Json;
 
 namespace Pacts.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Xml;
-using Pacts.Diagnostics;
 using Pacts.Evaluating;
 using Pacts.Testing;
 

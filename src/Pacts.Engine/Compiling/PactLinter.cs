@@ -1,4 +1,3 @@
-using Pacts.Compiling;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
 using Pacts.Rules;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Pacts.Evaluating;
 using Pacts.Json;
 using Pacts.Paths;
 using Pacts.Rules;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Pacts.Compiling;
 using Pacts.Json;
 
 namespace Pacts.Evaluating;

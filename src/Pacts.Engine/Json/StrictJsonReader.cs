@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Unicode;
-using Pacts.Evaluating;
 
 namespace Pacts.Json;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Pacts.Evaluating;
 using Pacts.Json;
 using Pacts.Syntax;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Pacts.Diagnostics;
-using Pacts.Evaluating;
 using Pacts.Json;
 using Pacts.Syntax;
 

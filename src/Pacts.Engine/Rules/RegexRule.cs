@@ -1,8 +1,7 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pacts.Diagnostics;
-using Pacts.Evaluating;
 using Pacts.Json;
 using Pacts.Syntax;
 

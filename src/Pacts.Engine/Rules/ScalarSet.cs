@@ -1,7 +1,6 @@
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
-using Pacts.Evaluating;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pacts.Json;
 using Pacts.Numbers;
 using Pacts.Syntax;

@@ -1,9 +1,7 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pacts.Diagnostics;
-using Pacts.Evaluating;
 using Pacts.Json;
-using Pacts.Numbers;
 using Pacts.Syntax;
 
 namespace Pacts.Rules;

@@ -1,4 +1,3 @@
-using Pacts.Diagnostics;
 using Pacts.Text;
 
 namespace Pacts.Syntax;

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Text;
-using Pacts.Diagnostics;
 using Pacts.Text;
 
 namespace Pacts.Syntax;

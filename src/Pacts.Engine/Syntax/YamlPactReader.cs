@@ -1,8 +1,8 @@
 using Pacts.Diagnostics;
 using Pacts.Json;
 using Pacts.Text;
-using YamlDotNet.Core.Events;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace Pacts.Syntax;
 
