@@ -11,8 +11,6 @@ namespace Pacts.Compiling;
 /// </summary>
 internal static class PactLinter
 {
-    private static readonly string[] StringOnlyRules = ["regex", "minLength", "maxLength"];
-
     public static void CheckBinding(IReadOnlyList<CompiledCondition> conditions, DiagnosticBag diagnostics)
     {
         if (!MayConflict(conditions))
@@ -46,7 +44,7 @@ internal static class PactLinter
                 allow |= r is AllowListRule.Compiled;
                 denyOrRegex |= r.Definition is DenyListRule || r is RegexRule.Compiled;
                 type |= r.Definition is TypeRule;
-                stringOnly |= StringOnlyRules.Contains(r.Name);
+                stringOnly |= r.Definition.Passes == ValueKinds.String;
             }
         }
 
@@ -102,7 +100,7 @@ internal static class PactLinter
             return;
         }
 
-        foreach (var r in rules.Where(r => StringOnlyRules.Contains(r.Rule.Name)))
+        foreach (var r in rules.Where(r => r.Rule.Definition.Passes == ValueKinds.String))
         {
             diagnostics.Warning(DiagnosticCodes.UnsatisfiableRequired, r.Rule.Source.Span,
                 $"`{r.Rule.Name}` only passes strings, but `type: {type.Rule.Source.Text}` at line {type.Rule.Source.Span.Line} only passes non-strings",

@@ -10,6 +10,9 @@ internal sealed class MaxItemsRule : RuleDefinition
 {
     public override string Name => "maxItems";
 
+    /// <inheritdoc/>
+    public override ValueKinds Passes => ValueKinds.Array;
+
     public override string Description => "integer >= 0; the value must be an array of at most this many elements";
 
     public override CompiledRule? Compile(PactNode value, RuleContext context) =>

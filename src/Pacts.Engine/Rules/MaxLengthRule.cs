@@ -9,6 +9,9 @@ internal sealed class MaxLengthRule : RuleDefinition
 {
     public override string Name => "maxLength";
 
+    /// <inheritdoc/>
+    public override ValueKinds Passes => ValueKinds.String;
+
     public override string Description => "integer >= 0; the value must be a string of at most this many code points";
 
     public override CompiledRule? Compile(PactNode value, RuleContext context) =>

@@ -8,6 +8,9 @@ internal sealed class MinLengthRule : RuleDefinition
 {
     public override string Name => "minLength";
 
+    /// <inheritdoc/>
+    public override ValueKinds Passes => ValueKinds.String;
+
     public override string Description => "integer >= 0; the value must be a string of at least this many code points";
 
     public override CompiledRule? Compile(PactNode value, RuleContext context) =>

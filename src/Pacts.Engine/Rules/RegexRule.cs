@@ -20,6 +20,9 @@ internal sealed partial class RegexRule : RuleDefinition
 
     public override string Name => "regex";
 
+    /// <inheritdoc/>
+    public override ValueKinds Passes => ValueKinds.String;
+
     public override string Description => "a .NET regex (NonBacktracking dialect) that must match the whole string";
 
     public override CompiledRule? Compile(PactNode value, RuleContext context)

@@ -16,6 +16,12 @@ internal abstract class RuleDefinition
     /// <summary>One line for the schema and the docs.</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// The kinds of value that can pass this rule at all (a string rule fails every number): the linter reads it to
+    /// find rules no value can meet together (PACT104 under a non-string <c>type</c>), so no checker keeps name lists.
+    /// </summary>
+    public virtual ValueKinds Passes => ValueKinds.Any;
+
     /// <summary>Position in the catalogue; violations of one condition are ordered by it (SPEC §5).</summary>
     public int Order { get; internal set; }
 
