@@ -10,7 +10,7 @@ public static class JsonStrings
     /// Decodes the escaped content of a JSON string into <paramref name="dest"/>, which must hold at least
     /// <c>raw.Length</c> chars. Returns the number of chars written.
     /// </summary>
-    public static int Decode(ReadOnlySpan<byte> raw, Span<char> dest)
+    internal static int Decode(ReadOnlySpan<byte> raw, Span<char> dest)
     {
         var written = 0;
         while (true)
@@ -82,7 +82,7 @@ public static class JsonStrings
         return found;
     }
 
-    /// <summary>Decodes the escaped content of a JSON string into a new string.</summary>
+    /// <summary>Decodes the escaped content of a JSON string into a new string. <paramref name="raw"/> must be string content a JSON reader has already validated (as <see cref="JsonElement"/> and <c>Utf8JsonReader</c> give it): escapes are not checked again.</summary>
     public static string DecodeToString(ReadOnlySpan<byte> raw)
     {
         var chars = new char[raw.Length];
