@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pacts.Compiling;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
+using Pacts.Files;
 using Pacts.Json;
 using Pacts.Syntax;
 using Pacts.Text;
@@ -25,15 +26,15 @@ public sealed class Pact
 {
     private readonly FrozenDictionary<string, CompiledBinding> _bindings;
 
-    internal Pact(string id, int version, string? description, bool denyUnboundTools, FrozenDictionary<string, CompiledBinding> bindings, string[] tools, SourceSpan idSpan)
+    internal Pact(CompiledPact compiled)
     {
-        IdSpan = idSpan;
-        Id = id;
-        Version = version;
-        Description = description;
-        DenyUnboundTools = denyUnboundTools;
-        _bindings = bindings;
-        Tools = tools;
+        IdSpan = compiled.IdSpan;
+        Id = compiled.Id;
+        Version = compiled.Version;
+        Description = compiled.Description;
+        DenyUnboundTools = compiled.DenyUnboundTools;
+        _bindings = compiled.Bindings;
+        Tools = compiled.Tools;
     }
 
     /// <summary>Where the id is written (line and column; the file is whichever file compiled to this pact).</summary>
@@ -73,7 +74,7 @@ public sealed class Pact
     public static PactCompilation Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return SourceText.TryRead(path, out var text, out var problem)
+        return SourceFile.TryRead(path, out var text, out var problem)
             ? Compile(text, path, PactDocumentReader.FormatOf(path))
             : new PactCompilation(path, null, [problem!]);
     }
@@ -83,9 +84,13 @@ public sealed class Pact
     {
         var bag = new DiagnosticBag();
         var root = PactDocumentReader.Read(text, file, format, bag);
-        var pact = root is null ? null : PactCompiler.Compile(root, bag);
+        var pact = root is null ? null : FromDocument(root, bag);
         return new PactCompilation(file, bag.HasErrors ? null : pact, bag.Sorted());
     }
+
+    /// <summary>Checks and compiles a pact document already read (pact test files hold one inline); problems go to <paramref name="diagnostics"/>.</summary>
+    internal static Pact? FromDocument(PactNode root, DiagnosticBag diagnostics) =>
+        PactCompiler.Compile(root, diagnostics) is { } compiled ? new Pact(compiled) : null;
 
     /// <summary>The compiled binding of <paramref name="tool"/> (benchmarks and tests look inside).</summary>
     internal CompiledBinding? BindingFor(string tool) => _bindings.GetValueOrDefault(tool);

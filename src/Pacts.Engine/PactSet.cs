@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Pacts.Diagnostics;
+using Pacts.Files;
 using Pacts.Text;
 
 namespace Pacts;
@@ -58,7 +59,7 @@ public sealed class PactSet
 
     /// <summary>The pact files under <paramref name="paths"/> in a stable order, plus diagnostics for paths that do not exist.</summary>
     public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems) =>
-        Text.SourceFiles.Find(paths, IsPactFile, problems);
+        SourceFiles.Find(paths, IsPactFile, problems);
 
     /// <summary>Loads and compiles every pact under <paramref name="paths"/>, collecting every problem.</summary>
     public static PactSet Load(params IEnumerable<string> paths)

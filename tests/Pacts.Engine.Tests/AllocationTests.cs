@@ -35,7 +35,7 @@ public class AllocationTests
         var allowList = condition.Find("allowList")!.Value.Value;
         var nodes = new[] { new WeakReference(root), new WeakReference(condition), new WeakReference(allowList), new WeakReference(allowList.Scalars) };
         Assert.NotNull(allowList.Scalars); // both readers keep a list of plain scalars as columns
-        return (Compiling.PactCompiler.Compile(root, bag)!, nodes);
+        return (Pact.FromDocument(root, bag)!, nodes);
     }
 
     [Fact]

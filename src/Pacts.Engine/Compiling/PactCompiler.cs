@@ -10,25 +10,22 @@ using Pacts.Syntax;
 namespace Pacts.Compiling;
 
 /// <summary>
-/// Checks a pact document (SPEC §2–§4) and compiles it into an immutable <see cref="Pact"/>. Every problem
+/// Checks a pact document (SPEC §2–§4) and compiles it into an immutable <see cref="CompiledPact"/>. Every problem
 /// is collected; compilation continues past errors so one run reports them all.
 /// </summary>
 internal sealed partial class PactCompiler
 {
-    internal static readonly string[] TopKeys = ["pact", "version", "description", "unboundTools", "bindings", "$schema"];
-    internal static readonly string[] BindingKeys = ["tool", "additionalParams", "conditions"];
-    internal static readonly string[] ConditionMetaKeys = ["paramPath", "severity", "message"];
     private static readonly string[] AllowDeny = ["allow", "deny"];
     private static readonly string[] Severities = ["critical", "major", "minor"];
-    private static readonly string[] ConditionKeys = [.. ConditionMetaKeys, .. RuleCatalogue.All.Select(r => r.Name)];
+    private static readonly string[] ConditionKeys = [.. PactKeys.ConditionMeta, .. RuleCatalogue.All.Select(r => r.Name)];
 
     private readonly DiagnosticBag _diagnostics;
 
     private PactCompiler(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
 
-    public static Pact? Compile(PactNode root, DiagnosticBag diagnostics) => new PactCompiler(diagnostics).CompilePact(root);
+    public static CompiledPact? Compile(PactNode root, DiagnosticBag diagnostics) => new PactCompiler(diagnostics).CompilePact(root);
 
-    private Pact? CompilePact(PactNode root)
+    private CompiledPact? CompilePact(PactNode root)
     {
         if (root.Kind != PactNodeKind.Mapping)
         {
@@ -66,7 +63,7 @@ internal sealed partial class PactCompiler
                 case "$schema":
                     break; // editor hint for JSON pacts; documented as ignored
                 default:
-                    Suggest.UnknownKey(_diagnostics, key.Text, key.Span, TopKeys[..^1], "a pact");
+                    Suggest.UnknownKey(_diagnostics, key.Text, key.Span, PactKeys.Top[..^1], "a pact");
                     break;
             }
         }
@@ -119,7 +116,7 @@ internal sealed partial class PactCompiler
             }
         }
 
-        return new Pact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)], idSpan);
+        return new CompiledPact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)], idSpan);
     }
 
     private CompiledBinding? CompileBinding(PactNode node, string pactId, int version, Dictionary<string, PactNode> tools)
@@ -160,7 +157,7 @@ internal sealed partial class PactCompiler
                     conditionsNode = value;
                     break;
                 default:
-                    Suggest.UnknownKey(_diagnostics, key.Text, key.Span, BindingKeys, "a binding");
+                    Suggest.UnknownKey(_diagnostics, key.Text, key.Span, PactKeys.Binding, "a binding");
                     break;
             }
         }

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pacts.Compiling;
+using System.Text.Json;
 using Pacts.Rules;
+using Pacts.Syntax;
 
 namespace Pacts.Schema;
 
@@ -57,8 +57,8 @@ public static class PactSchema
             },
             ["additionalProperties"] = false,
         };
-        CheckKeys(binding, PactCompiler.BindingKeys);
-        CheckKeys(condition, [.. PactCompiler.ConditionMetaKeys, .. RuleCatalogue.All.Select(r => r.Name)]);
+        CheckKeys(binding, PactKeys.Binding);
+        CheckKeys(condition, [.. PactKeys.ConditionMeta, .. RuleCatalogue.All.Select(r => r.Name)]);
 
         var schema = new JsonObject
         {
@@ -81,7 +81,7 @@ public static class PactSchema
             ["additionalProperties"] = false,
             ["$defs"] = new JsonObject { ["binding"] = binding, ["condition"] = condition },
         };
-        CheckKeys(schema, PactCompiler.TopKeys);
+        CheckKeys(schema, PactKeys.Top);
         return schema;
     }
 

@@ -13,6 +13,7 @@ namespace Pacts.Syntax;
 internal sealed class JsonPactReader
 {
     private const int MaxDepth = 128;
+    private const int MaxSharedKeys = 48;
 
     private readonly string _file;
     private readonly DiagnosticBag _diagnostics;
@@ -23,6 +24,7 @@ internal sealed class JsonPactReader
     private int _lastColumn;
     private readonly ScalarItems.Builder _scalars = new();
     private byte[] _unescaped = new byte[64];
+    private readonly List<(byte[] Utf8, string Text)> _keys = [];
 
     private JsonPactReader(string file, DiagnosticBag diagnostics, ReadOnlyMemory<byte> utf8)
     {
@@ -265,31 +267,29 @@ internal sealed class JsonPactReader
     private string DecodeString(ref Utf8JsonReader json) => Encoding.UTF8.GetString(Unescaped(ref json));
 
     /// <summary>
-    /// A property name, decoded: one of the format's own keys is the one shared string for it, not a new one (a wide
-    /// pact writes <c>paramPath</c> and its rule's key in each of thousands of conditions).
+    /// A property name, decoded: a key met before in this document is the one shared string for it, not a new one (a
+    /// wide pact writes <c>paramPath</c> and its rule's key in each of thousands of conditions). The first
+    /// <see cref="MaxSharedKeys"/> distinct keys are kept, which holds the format's whole vocabulary; later ones are
+    /// decoded each time, the same text either way.
     /// </summary>
     private string DecodeKey(ref Utf8JsonReader json)
     {
         var name = Unescaped(ref json);
-        var known = KnownKeys.Utf8;
-        for (var i = 0; i < known.Length; i++)
+        foreach (var (utf8, text) in _keys)
         {
-            if (name.SequenceEqual(known[i]))
+            if (name.SequenceEqual(utf8))
             {
-                return KnownKeys.Text[i];
+                return text;
             }
         }
 
-        return Encoding.UTF8.GetString(name);
-    }
+        var decoded = Encoding.UTF8.GetString(name);
+        if (_keys.Count < MaxSharedKeys)
+        {
+            _keys.Add((name.ToArray(), decoded));
+        }
 
-    /// <summary>Every key the pact format defines, as text and as UTF-8.</summary>
-    private static class KnownKeys
-    {
-        public static readonly string[] Text =
-            [.. Compiling.PactCompiler.TopKeys, .. Compiling.PactCompiler.BindingKeys, .. Compiling.PactCompiler.ConditionMetaKeys, .. Rules.RuleCatalogue.All.Select(r => r.Name), .. Rules.ValueRangeRule.Keys];
-
-        public static readonly byte[][] Utf8 = [.. Text.Select(Encoding.UTF8.GetBytes)];
+        return decoded;
     }
 
     private sealed class BadStringException(SourceSpan span, string message) : Exception(message)

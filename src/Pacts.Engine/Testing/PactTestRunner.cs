@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Pacts.Compiling;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
+using Pacts.Files;
 using Pacts.Syntax;
 
 namespace Pacts.Testing;
@@ -58,13 +58,13 @@ public static class PactTestRunner
 
     /// <summary>The test files under <paramref name="paths"/> (a file given by name is taken as it is).</summary>
     public static IReadOnlyList<string> FindFiles(IEnumerable<string> paths, ICollection<Diagnostic> problems) =>
-        Text.SourceFiles.Find(paths, IsTestFile, problems);
+        SourceFiles.Find(paths, IsTestFile, problems);
 
     /// <summary>Runs one test file read from disk; with <paramref name="select"/>, only the cases whose name it accepts.</summary>
     public static PactTestFileResult RunFile(string path, PactSet? pacts, Func<string, bool>? select = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Text.SourceText.TryRead(path, out var text, out var problem)
+        return SourceFile.TryRead(path, out var text, out var problem)
             ? Run(text, path, pacts, select)
             : new PactTestFileResult(path, [], [problem!]);
     }
@@ -126,7 +126,7 @@ public static class PactTestRunner
                 bag.Error(DiagnosticCodes.MissingKey, root.Span, "missing key `pact`", "name a pact id from --pacts, or write the pact inline as a mapping");
                 return null;
             case { Kind: PactNodeKind.Mapping }:
-                return PactCompiler.Compile(pactNode, bag);
+                return Pact.FromDocument(pactNode, bag);
             case { Kind: PactNodeKind.String }:
                 if (pacts is null)
                 {

@@ -1,46 +1,17 @@
 using System.Buffers;
 using System.Text;
-using Pacts.Diagnostics;
 
 namespace Pacts.Text;
 
 /// <summary>
-/// Reads a pact or pact test file as text, strictly: UTF-8 (a byte order mark is skipped), or UTF-16/UTF-32 when a
-/// byte order mark says so (YAML allows them). Bytes that do not decode are an error at their line and column,
-/// never a silent U+FFFD: a Latin-1 <c>café</c> in an allow-list would otherwise become a value no call can match.
+/// The encodings source text may come in, strictly: UTF-8 by default, or UTF-16/UTF-32 when a byte order mark says
+/// so (YAML allows them), and where the first bytes that do not decode start. Reading a file with diagnostics is
+/// <c>Pacts.Files.SourceFile</c>, one layer up.
 /// </summary>
 public static class SourceText
 {
-    private static readonly TextEncoding Utf8 = new("UTF-8", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), 0, 1, false);
-
-    /// <summary>The file's text, or the one diagnostic that says why there is none.</summary>
-    public static bool TryRead(string path, out string text, out Diagnostic? problem)
-    {
-        text = "";
-        problem = null;
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            problem = new Diagnostic(DiagnosticCodes.Io, DiagnosticSeverity.Error, new SourceSpan(path, 1, 1), $"cannot read the file: {ex.Message}");
-            return false;
-        }
-
-        var encoding = ByteOrderMark(bytes) ?? Utf8;
-        try
-        {
-            text = encoding.Encoding.GetString(bytes, encoding.MarkLength, bytes.Length - encoding.MarkLength);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            problem = NotText(path, bytes.AsSpan(encoding.MarkLength), encoding);
-            return false;
-        }
-    }
+    /// <summary>Strict UTF-8, the encoding of a file without a byte order mark.</summary>
+    internal static readonly TextEncoding Utf8 = new("UTF-8", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), 0, 1, false);
 
     /// <summary>
     /// The encoding a byte order mark at the start of <paramref name="bytes"/> names, or null without one. Event logs
@@ -56,23 +27,11 @@ public static class SourceText
         _ => null,
     };
 
-    private static Diagnostic NotText(string path, ReadOnlySpan<byte> bytes, TextEncoding encoding)
-    {
-        var at = FirstInvalid(bytes, encoding);
-        var before = encoding.Encoding.GetString(bytes[..at]); // decodes: it ends before the first invalid sequence
-        var lineStart = before.LastIndexOf('\n') + 1;
-        var line = before.AsSpan(..lineStart).Count('\n') + 1;
-        var column = before.Length - lineStart + 1;
-        var shown = at < bytes.Length ? $"byte 0x{bytes[at]:X2}" : "the last bytes";
-        return new Diagnostic(DiagnosticCodes.Syntax, DiagnosticSeverity.Error, new SourceSpan(path, line, column),
-            $"the file is not valid {encoding.Name} text: {shown} does not decode", "save the file as UTF-8");
-    }
-
     /// <summary>
     /// Where the first sequence that does not decode starts, by the framework's own <see cref="Rune"/> rules (a decoder's
     /// exception does not say exactly where).
     /// </summary>
-    private static int FirstInvalid(ReadOnlySpan<byte> bytes, TextEncoding encoding)
+    internal static int FirstInvalid(ReadOnlySpan<byte> bytes, TextEncoding encoding)
     {
         var unit = encoding.UnitBytes;
         Span<char> pair = stackalloc char[2];

@@ -1,6 +1,7 @@
 using Pacts.Diagnostics;
+using Pacts.Text;
 
-namespace Pacts.Text;
+namespace Pacts.Files;
 
 /// <summary>
 /// The files under the paths a user names (pact sets, pact test files), in a stable order. Directories are searched
