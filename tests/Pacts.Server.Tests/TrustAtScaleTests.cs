@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace Pacts.Server.Tests;

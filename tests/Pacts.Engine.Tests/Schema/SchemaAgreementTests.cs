@@ -5,8 +5,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Json.Schema;
 using Pacts.Diagnostics;
-using Pacts.Syntax;
 using Pacts.Schema;
+using Pacts.Syntax;
 
 namespace Pacts.Tests;
 

@@ -1,6 +1,5 @@
-using System.Text.Json;
 using System.Text;
-using Pacts.Evaluating;
+using System.Text.Json;
 using Pacts.Json;
 
 namespace Pacts.Tests;

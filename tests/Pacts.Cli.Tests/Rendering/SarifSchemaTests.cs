@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Json.Schema;
 
 namespace Pacts.Cli.Tests;

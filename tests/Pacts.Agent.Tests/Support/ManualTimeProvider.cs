@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-
 namespace Pacts.Agent.Tests;
 
 /// <summary>A clock the test moves by hand: timers fire when <see cref="Advance"/> passes their due time.</summary>
@@ -99,52 +96,4 @@ internal sealed class ManualTimeProvider : TimeProvider
             return ValueTask.CompletedTask;
         }
     }
-}
-
-/// <summary>A sink that answers from a script and records when (in virtual time) it was called.</summary>
-internal sealed class ScriptedSink(ManualTimeProvider time, params SendOutcome[] script) : ITelemetrySink
-{
-    private int _calls;
-
-    /// <summary>Each call: when (virtual time), how many events, and how many timers existed by then.</summary>
-    public ConcurrentQueue<(DateTimeOffset At, int Count, int TimersBefore)> Calls { get; } = new();
-
-    public ConcurrentQueue<string> Delivered { get; } = new();
-
-    public Func<Task>? Gate { get; set; }
-
-    public async Task<(SendOutcome Outcome, string? Detail)> SendAsync(IReadOnlyList<string> events, CancellationToken cancellationToken)
-    {
-        if (Gate is not null)
-        {
-            await Gate();
-        }
-
-        var i = Interlocked.Increment(ref _calls) - 1;
-        Calls.Enqueue((time.GetUtcNow(), events.Count, time.TimersCreated));
-        var outcome = i < script.Length ? script[i] : script.Length > 0 ? script[^1] : SendOutcome.Delivered;
-        if (outcome == SendOutcome.Delivered)
-        {
-            foreach (var e in events)
-            {
-                Delivered.Enqueue(e);
-            }
-        }
-
-        return (outcome, outcome == SendOutcome.Delivered ? null : $"scripted {outcome}");
-    }
-}
-
-/// <summary>Collects log lines.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
-{
-    public ConcurrentQueue<string> Lines { get; } = new();
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
 }

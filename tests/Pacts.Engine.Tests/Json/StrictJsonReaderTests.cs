@@ -1,9 +1,8 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using FsCheck;
-using Pacts.Evaluating;
 using Pacts.Json;
 
 namespace Pacts.Tests;

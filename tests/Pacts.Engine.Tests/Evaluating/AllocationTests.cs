@@ -157,7 +157,6 @@ public class AllocationTests
         });
     }
 
-    /// <summary>Runs <paramref name="action"/> 100 times (after the caller warmed it up) and asserts no managed allocation.</summary>
     [Fact]
     public void A_passing_call_against_a_long_list_of_numbers_allocates_nothing()
     {
