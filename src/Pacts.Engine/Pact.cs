@@ -35,7 +35,15 @@ public sealed class Pact
         DenyUnboundTools = compiled.DenyUnboundTools;
         _bindings = compiled.Bindings;
         Tools = compiled.Tools;
+        CompiledBudgets = compiled.Budgets;
+        BudgetNames = [.. compiled.Budgets.Select(b => b.Name)];
     }
+
+    /// <summary>The budgets (SPEC §10), in pact order.</summary>
+    internal CompiledBudget[] CompiledBudgets { get; }
+
+    /// <summary>The names of the pact's budgets (SPEC §10), in pact order; empty for a pact without state.</summary>
+    public IReadOnlyList<string> BudgetNames { get; }
 
     /// <summary>Where the id is written (line and column; the file is whichever file compiled to this pact).</summary>
     internal SourceSpan IdSpan { get; }

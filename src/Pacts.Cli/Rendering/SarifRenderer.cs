@@ -32,11 +32,14 @@ internal static class SarifRenderer
         (DiagnosticCodes.DuplicatePactId, "duplicate pact id in a set"),
         (DiagnosticCodes.Io, "file or directory cannot be read"),
         (DiagnosticCodes.DocumentCount, "no document, or more than one YAML document"),
+        (DiagnosticCodes.BadBudget, "a budget's `name` malformed or repeated, or a `window` that is not 1-999 followed by s, m, h or d"),
         (DiagnosticCodes.DuplicateListValue, "a list value given twice"),
         (DiagnosticCodes.UnicodeClass, "`\\d`/`\\w` in a regex (they match any Unicode digit/letter)"),
         (DiagnosticCodes.ConflictingConditions, "a value allowed by one condition and denied by another on the same path"),
         (DiagnosticCodes.UnsatisfiableRequired, "a rule that can never be met with another on the same path: an allowed value the regex rejects, a string rule under a non-string `type`"),
         (DiagnosticCodes.NullInList, "`null` in an `allowList` or `denyList`: it never matches, since a null param is treated as absent (only `required` refuses it)"),
+        (DiagnosticCodes.BudgetToolUnbound, "a budget's `tools` names a tool the pact does not bind (a typo never fires)"),
+        (DiagnosticCodes.BudgetSumUnmentioned, "a budget's `sum` path that no binding of its tools mentions"),
     ];
 
     public static void Write(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, string version) =>

@@ -15,6 +15,7 @@ namespace Pacts.Compiling;
 /// <param name="Bindings">The compiled bindings, by tool name.</param>
 /// <param name="Tools">The bound tool names, in file order.</param>
 /// <param name="IdSpan">Where the id is written.</param>
+/// <param name="Budgets">The budgets (SPEC §10), in pact order; empty for a stateless pact.</param>
 internal sealed record CompiledPact(
     string Id,
     int Version,
@@ -22,4 +23,5 @@ internal sealed record CompiledPact(
     bool DenyUnboundTools,
     FrozenDictionary<string, CompiledBinding> Bindings,
     string[] Tools,
-    SourceSpan IdSpan);
+    SourceSpan IdSpan,
+    CompiledBudget[] Budgets);

@@ -18,6 +18,7 @@ internal sealed partial class PactCompiler
     private static readonly string[] AllowDeny = ["allow", "deny"];
     private static readonly string[] Severities = ["critical", "major", "minor"];
     private static readonly string[] ConditionKeys = [.. PactKeys.ConditionMeta, .. RuleCatalogue.All.Select(r => r.Name)];
+    private static readonly string[] GuardKeys = [.. PactKeys.GuardMeta, .. RuleCatalogue.All.Select(r => r.Name).Except(PactKeys.NotInGuard)];
 
     private readonly DiagnosticBag _diagnostics;
 
@@ -40,6 +41,7 @@ internal sealed partial class PactCompiler
         string? description = null;
         var denyUnbound = false;
         PactNode? bindingsNode = null;
+        PactNode? budgetsNode = null;
         foreach (var (key, value) in root.Entries)
         {
             switch (key.Text)
@@ -59,6 +61,9 @@ internal sealed partial class PactCompiler
                     break;
                 case "bindings":
                     bindingsNode = value;
+                    break;
+                case "budgets":
+                    budgetsNode = value;
                     break;
                 case "$schema":
                     break; // editor hint for JSON pacts; documented as ignored
@@ -99,6 +104,7 @@ internal sealed partial class PactCompiler
             }
         }
 
+        var budgets = budgetsNode is null ? [] : CompileBudgets(budgetsNode, bindings);
         if (_diagnostics.HasErrors || id is null)
         {
             return null;
@@ -109,14 +115,14 @@ internal sealed partial class PactCompiler
         {
             foreach (var condition in binding.Conditions)
             {
-                foreach (var rule in condition.Rules)
+                foreach (var rule in condition.AllRules)
                 {
                     rule.ReleaseSource();
                 }
             }
         }
 
-        return new CompiledPact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)], idSpan);
+        return new CompiledPact(id, version, description, denyUnbound, bindings.ToFrozenDictionary(b => b.Tool, StringComparer.Ordinal), [.. bindings.Select(b => b.Tool)], idSpan, budgets);
     }
 
     private CompiledBinding? CompileBinding(PactNode node, string pactId, int version, Dictionary<string, PactNode> tools)
@@ -193,7 +199,8 @@ internal sealed partial class PactCompiler
             }
         }
 
-        Compiling.PactLinter.CheckBinding(conditions, _diagnostics);
+        // Conditions behind guards may apply to different calls, so only the unguarded ones can clash.
+        Compiling.PactLinter.CheckBinding([.. conditions.Where(c => c.Guards is null)], _diagnostics);
         return tool is null ? null : new CompiledBinding(tool, denyAdditional, [.. conditions], new Verdict(pactId, version, tool, true, []));
     }
 
@@ -215,6 +222,7 @@ internal sealed partial class PactCompiler
         var compiled = new List<CompiledRule>();
         var ruleKeys = 0;
         var unknownKeys = 0;
+        CompiledGuard[]? guards = null;
         foreach (var (key, value) in node.Entries)
         {
             switch (key.Text)
@@ -222,12 +230,11 @@ internal sealed partial class PactCompiler
                 case "paramPath":
                     path = ReadPath(value);
                     break;
+                case "when":
+                    guards = CompileGuards(value);
+                    break;
                 case "severity":
-                    if (ReadEnum(value, "severity", Severities) is { } s)
-                    {
-                        _ = SeverityNames.TryParse(s, out severity);
-                    }
-
+                    severity = ReadSeverity(value, severity);
                     break;
                 case "message":
                     message = ReadString(value, "message");
@@ -295,7 +302,111 @@ internal sealed partial class PactCompiler
             }
         }
 
-        return new CompiledCondition(path, severity, message, required, rules);
+        return new CompiledCondition(path, severity, message, required, rules, guards);
+    }
+
+    /// <summary>A condition's <c>when</c>: one guard (a mapping) or a non-empty list of them (SPEC §4).</summary>
+    private CompiledGuard[]? CompileGuards(PactNode node)
+    {
+        if (node.Kind == PactNodeKind.Mapping)
+        {
+            return CompileGuard(node) is { } one ? [one] : null;
+        }
+
+        if (node.Kind != PactNodeKind.Sequence)
+        {
+            _diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"`when` must be a guard or a list of guards, not {node.Describe()}",
+                "write `when: {paramPath: currency, allowList: [DAI]}`, or remove `when` to check the condition on every call");
+            return null;
+        }
+
+        if (node.Items.Count == 0)
+        {
+            _diagnostics.Error(DiagnosticCodes.EmptyList, node.Span, "`when` cannot be an empty list",
+                "give at least one guard, or remove `when` to check the condition on every call");
+            return null;
+        }
+
+        var guards = new List<CompiledGuard>();
+        var failed = false;
+        foreach (var item in node.Items)
+        {
+            if (CompileGuard(item) is { } g)
+            {
+                guards.Add(g);
+            }
+            else
+            {
+                failed = true;
+            }
+        }
+
+        return failed ? null : [.. guards];
+    }
+
+    private CompiledGuard? CompileGuard(PactNode node)
+    {
+        if (node.Kind != PactNodeKind.Mapping)
+        {
+            _diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"a guard must be a mapping, not {node.Describe()}",
+                "write `- paramPath: currency` followed by the rules its value must pass");
+            return null;
+        }
+
+        var errorsBefore = _diagnostics.ErrorCount;
+        ParamPath? path = null;
+        var pathText = node.Find("paramPath")?.Value is { Kind: PactNodeKind.String } p ? p.Text : "?";
+        var context = new RuleContext(_diagnostics, pathText);
+        var compiled = new List<CompiledRule>();
+        foreach (var (key, value) in node.Entries)
+        {
+            if (key.Text == "paramPath")
+            {
+                path = ReadPath(value);
+                if (path is { WildcardCount: > 0 })
+                {
+                    _diagnostics.Error(DiagnosticCodes.BadParamPath, value.Span, $"a guard's paramPath cannot contain `[*]`: `{path.Text}`",
+                        "a guard reads one value; name it with a key or an index, such as `items[0].kind`");
+                    path = null;
+                }
+
+                continue;
+            }
+
+            if (PactKeys.NotInGuard.Contains(key.Text))
+            {
+                _diagnostics.Error(DiagnosticCodes.UnknownKey, key.Span, $"`{key.Text}` is not allowed in a guard",
+                    key.Text == "required"
+                        ? "a guard on an absent value does not hold; remove `required`"
+                        : $"`{key.Text}` belongs to the condition, beside `when`");
+                continue;
+            }
+
+            var rule = RuleCatalogue.Find(key.Text);
+            if (rule is null)
+            {
+                Suggest.UnknownKey(_diagnostics, key.Text, key.Span, GuardKeys, "a guard");
+                continue;
+            }
+
+            if (rule.Compile(value, context) is { } c)
+            {
+                compiled.Add(c);
+            }
+        }
+
+        if (node.Find("paramPath") is null)
+        {
+            _diagnostics.Error(DiagnosticCodes.MissingKey, node.Span, "missing key `paramPath` in a guard", "say which param it reads: `paramPath: currency`");
+        }
+
+        compiled.Sort((a, b) => a.Definition.Order.CompareTo(b.Definition.Order));
+        foreach (var c in compiled)
+        {
+            c.Definition.CheckWithSiblings(c, compiled, context);
+        }
+
+        return path is null || _diagnostics.ErrorCount > errorsBefore ? null : new CompiledGuard(path, [.. compiled]);
     }
 
     private ParamPath? ReadPath(PactNode value)
@@ -357,6 +468,10 @@ internal sealed partial class PactCompiler
             value.IsScalar ? $"quote it: `{key}: \"{value.Text}\"`" : null);
         return null;
     }
+
+    /// <summary>A <c>severity</c> value; <paramref name="fallback"/> (with an error reported) when it is none of the three.</summary>
+    private Severity ReadSeverity(PactNode value, Severity fallback) =>
+        ReadEnum(value, "severity", Severities) is { } s && SeverityNames.TryParse(s, out var severity) ? severity : fallback;
 
     private string? ReadEnum(PactNode value, string key, string[] allowed)
     {

@@ -66,6 +66,9 @@ public static class DiagnosticCodes
     /// <summary>A file holds no document, or more than one YAML document.</summary>
     public const string DocumentCount = "PACT020";
 
+    /// <summary>A budget's name is malformed or repeated, or its window is not a count and a unit (SPEC §10).</summary>
+    public const string BadBudget = "PACT021";
+
     /// <summary>Warning: an allow list that names the same value twice.</summary>
     public const string DuplicateListValue = "PACT101";
 
@@ -80,4 +83,10 @@ public static class DiagnosticCodes
 
     /// <summary>Warning: an allow or deny list that holds <c>null</c>, which no value ever equals (null is absent).</summary>
     public const string NullInList = "PACT105";
+
+    /// <summary>A budget's <c>tools</c> names a tool the pact does not bind (SPEC §10).</summary>
+    public const string BudgetToolUnbound = "PACT106";
+
+    /// <summary>A budget's <c>sum</c> path is mentioned by no binding of its tools (SPEC §10).</summary>
+    public const string BudgetSumUnmentioned = "PACT107";
 }

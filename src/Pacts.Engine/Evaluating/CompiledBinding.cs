@@ -12,7 +12,8 @@ internal sealed class CompiledBinding
     internal const int MaxDispatchKeys = 64;
 
     private readonly PathSegment[] _firstKeys; // the distinct first segments (each a key) of the conditions' paths
-    private readonly CompiledCondition[][] _byKey;
+    private readonly CompiledCondition[][] _byKey; // the unguarded conditions under each first key
+    private readonly CompiledCondition[] _guarded; // conditions with `when` guards, judged from the params root once they hold
 
     public CompiledBinding(string tool, bool denyAdditional, CompiledCondition[] conditions, Verdict validVerdict)
     {
@@ -20,13 +21,15 @@ internal sealed class CompiledBinding
         DenyAdditionalParams = denyAdditional;
         Conditions = conditions;
         ValidVerdict = validVerdict;
+        _guarded = [.. conditions.Where(c => c.Guards is not null)];
         (_firstKeys, _byKey) = GroupByFirstKey(conditions);
         for (var i = 0; i < conditions.Length; i++)
         {
             conditions[i].SetPosition(i);
         }
 
-        Stream = StreamNode.TryBuild(conditions);
+        // The one-pass plan reads each value once, in document order; a guard needs another value of the call first.
+        Stream = _guarded.Length == 0 ? StreamNode.TryBuild(conditions) : null;
     }
 
     /// <summary>The plan that judges raw UTF-8 params in one reader pass; null for the rare pact it does not cover.</summary>
@@ -94,6 +97,14 @@ internal sealed class CompiledBinding
                     }
                 }
             }
+
+            foreach (var condition in _guarded)
+            {
+                if (condition.GuardsHold<TNav, TNode, TObj, TArr>(in parameters, sink))
+                {
+                    condition.Evaluate<TNav, TNode, TObj, TArr>(parameters, sink);
+                }
+            }
         }
 
         sink.SortFrom(start);
@@ -142,7 +153,10 @@ internal sealed class CompiledBinding
     {
         foreach (var condition in Conditions)
         {
-            condition.Evaluate<TNav, TNode, TObj, TArr>(parameters, sink);
+            if (condition.GuardsHold<TNav, TNode, TObj, TArr>(in parameters, sink))
+            {
+                condition.Evaluate<TNav, TNode, TObj, TArr>(parameters, sink);
+            }
         }
 
         if (DenyAdditionalParams)
@@ -209,7 +223,23 @@ internal sealed class CompiledBinding
         var groups = new List<List<CompiledCondition>>();
         foreach (var c in conditions)
         {
-            var first = c.Segments[0];
+            var k = KeyOf(c.Segments[0]);
+            if (c.Guards is null)
+            {
+                groups[k].Add(c);
+                continue;
+            }
+
+            // A guarded condition is judged apart (see Evaluate), but its path's and its guards' first keys are
+            // named params all the same (SPEC §4 additionalParams), whether or not the guards hold.
+            foreach (var g in c.Guards)
+            {
+                _ = KeyOf(g.Path.Segments[0]);
+            }
+        }
+
+        int KeyOf(PathSegment first)
+        {
             var k = 0;
             while (k < keys.Count && !keys[k].Utf8Key.AsSpan().SequenceEqual(first.Utf8Key))
             {
@@ -222,7 +252,7 @@ internal sealed class CompiledBinding
                 groups.Add([]);
             }
 
-            groups[k].Add(c);
+            return k;
         }
 
         var byKey = new CompiledCondition[groups.Count][];

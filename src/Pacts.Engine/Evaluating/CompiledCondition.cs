@@ -21,8 +21,9 @@ internal sealed class CompiledCondition
     private readonly string? _plainPath;
     private int _orderBase;
 
-    public CompiledCondition(ParamPath path, Severity severity, string? message, CompiledRule? required, CompiledRule[] rules)
+    public CompiledCondition(ParamPath path, Severity severity, string? message, CompiledRule? required, CompiledRule[] rules, CompiledGuard[]? guards = null)
     {
+        Guards = guards is { Length: > 0 } ? guards : null;
         _orderBase = 0;
         Path = path;
         Severity = severity;
@@ -35,6 +36,32 @@ internal sealed class CompiledCondition
     }
 
     public ParamPath Path { get; }
+
+    /// <summary>The condition's <c>when</c> guards (SPEC §4); null when it has none, so it is always checked.</summary>
+    public CompiledGuard[]? Guards { get; }
+
+    /// <summary>Whether every guard holds for the call's params (true for a condition without guards).</summary>
+    public bool GuardsHold<TNav, TNode, TObj, TArr>(in TNode parameters, ViolationSink sink)
+        where TNav : struct, IJsonNav<TNode, TObj, TArr>
+        where TNode : struct
+        where TObj : struct
+        where TArr : struct
+    {
+        if (Guards is null)
+        {
+            return true;
+        }
+
+        foreach (var guard in Guards)
+        {
+            if (!guard.Holds<TNav, TNode, TObj, TArr>(in parameters, sink.Scratch))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public Severity Severity { get; }
 
@@ -100,6 +127,9 @@ internal sealed class CompiledCondition
 
     /// <summary>The rules in SPEC order, <c>required</c> first when present.</summary>
     public IEnumerable<CompiledRule> Rules => _required is null ? _rules : [_required, .. _rules];
+
+    /// <summary>The rules of the condition and of its guards: everything compiled from the document.</summary>
+    internal IEnumerable<CompiledRule> AllRules => Guards is null ? Rules : Rules.Concat(Guards.SelectMany(g => g.Rules));
 
     /// <summary>
     /// Fixes the condition's position in its binding: violations sort by <c>position × 64 + rule order</c>,

@@ -128,6 +128,17 @@ public sealed class Verdict
                 RawJsonConverter.WriteVerbatim(writer, v.Value);
             }
 
+            if (v.Budget is not null)
+            {
+                writer.WriteString("budget"u8, v.Budget);
+            }
+
+            if (v.Used is not null)
+            {
+                writer.WritePropertyName("used"u8);
+                writer.WriteRawValue(v.Used, skipInputValidation: true); // DecimalSum notation: plain JSON number text
+            }
+
             writer.WriteString("message"u8, v.Message);
             writer.WriteEndObject();
         }

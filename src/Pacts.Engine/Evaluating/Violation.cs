@@ -36,14 +36,33 @@ public sealed class Violation
     [JsonPropertyOrder(2)]
     public Severity Severity { get; }
 
-    /// <summary>The offending value as verbatim JSON text; null for <c>required</c> and <c>unboundTool</c>.</summary>
+    /// <summary>Creates a budget breach (SPEC §10): <paramref name="charge"/> and <paramref name="used"/> in §10 notation.</summary>
+    public Violation(string paramPath, Severity severity, string charge, string budget, string used, string message)
+        : this(paramPath, "budget", severity, charge, message, paramPath)
+    {
+        Budget = budget;
+        Used = used;
+    }
+
+    /// <summary>The offending value as verbatim JSON text; null for <c>required</c> and <c>unboundTool</c>; a budget breach's charge.</summary>
     [JsonPropertyOrder(3)]
     [JsonConverter(typeof(RawJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Value { get; }
 
-    /// <summary>The condition's message, or a generated one naming the rule and its bound.</summary>
+    /// <summary>The budget a <c>budget</c> violation breaches; null for every other rule.</summary>
     [JsonPropertyOrder(4)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Budget { get; init; }
+
+    /// <summary>What the budget's window already held before this call, as JSON number text (SPEC §10); null for other rules.</summary>
+    [JsonPropertyOrder(5)]
+    [JsonConverter(typeof(RawJsonConverter))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Used { get; init; }
+
+    /// <summary>The condition's message, or a generated one naming the rule and its bound.</summary>
+    [JsonPropertyOrder(6)]
     public string Message { get; }
 
     /// <summary>

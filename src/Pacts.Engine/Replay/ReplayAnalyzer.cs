@@ -63,6 +63,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     public const int RecentlyEndedCapacity = 65_536;
 
     private readonly List<InvalidCall> _invalidCalls = [];
+    private readonly Budgets.BudgetBook _budgets = new();
     private readonly SessionBinding _sessions = new(RecentlyEndedCapacity);
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
@@ -180,10 +181,18 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         var verdict = ev.ScannedVerdict is { } scanned && ReferenceEquals(ev.ScannedPact, pact) ? scanned
             : ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params)
             : pact.Validate(ev.Tool!, ev.ParamsUtf8);
+        if (pact.CompiledBudgets.Length > 0)
+        {
+            // SPEC §10: budgets see the calls in input order, after the stateless verdict.
+            var call = new Budgets.BudgetCall(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, Budgets.BudgetCall.OutcomeRecords(ev.Outcome));
+            verdict = ev.ParamsUtf8.IsEmpty ? _budgets.Apply(pact, verdict, call, ev.Params) : _budgets.Apply(pact, verdict, call, ev.ParamsUtf8);
+        }
+
         _guesses?.Expect(ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
         var stats = PactStatsFor(agent, pactId);
+        stats.Budgets ??= pact.BudgetNames;
         stats.Evaluated++;
         if (verdict.Valid)
         {
@@ -203,6 +212,13 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             stats.BySeverity[severity]++;
             foreach (var v in verdict.Violations)
             {
+                if (v.Budget is not null)
+                {
+                    stats.Breaches ??= new long[stats.Budgets.Count];
+                    stats.Breaches[IndexOf(stats.Budgets, v.Budget)]++;
+                    continue; // topParamPaths counts condition violations only (SPEC §10)
+                }
+
                 CollectionsMarshal.GetValueRefOrAddDefault(stats.Paths, v.PactParamPath, out _)++;
             }
         }
@@ -397,7 +413,34 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             agentId, pactId, p.Evaluated, p.Valid, Rate(p.Valid, p.Evaluated),
             new SeverityCounts(p.BySeverity[3], p.BySeverity[2], p.BySeverity[1]),
             new SeverityRates(Rate(p.BySeverity[3], p.Evaluated), Rate(p.BySeverity[2], p.Evaluated), Rate(p.BySeverity[1], p.Evaluated)),
-            paths);
+            paths)
+        {
+            Budgets = BudgetCounts(p),
+        };
+    }
+
+    private static List<BudgetCount> BudgetCounts(PactStats p)
+    {
+        var budgets = new List<BudgetCount>(p.Budgets?.Count ?? 0);
+        for (var i = 0; i < (p.Budgets?.Count ?? 0); i++)
+        {
+            budgets.Add(new BudgetCount(p.Budgets![i], p.Breaches?[i] ?? 0));
+        }
+
+        return budgets;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"budget `{name}` is not the pact's");
     }
 
     private static double? Rate(long part, long whole) => whole == 0 ? null : (double)part / whole;
@@ -468,6 +511,8 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         public long Valid;
         public readonly long[] BySeverity = new long[4];
         public readonly Dictionary<string, long> Paths = new(StringComparer.Ordinal);
+        public IReadOnlyList<string>? Budgets; // the pact's budget names, in pact order
+        public long[]? Breaches; // per budget, once one is breached
     }
 }
 

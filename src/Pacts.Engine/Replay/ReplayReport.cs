@@ -18,7 +18,14 @@ public sealed record PathCount(string ParamPath, long Count);
 /// <summary>Per (agent, pact) compliance.</summary>
 public sealed record PactReport(
     string AgentId, string PactId, long Evaluated, long Valid, double? ComplianceRate,
-    SeverityCounts InvalidBySeverity, SeverityRates InvalidRateBySeverity, IReadOnlyList<PathCount> TopParamPaths);
+    SeverityCounts InvalidBySeverity, SeverityRates InvalidRateBySeverity, IReadOnlyList<PathCount> TopParamPaths)
+{
+    /// <summary>Every budget of the pact in pact order with its breaches by this agent's calls, 0 included (SPEC §10).</summary>
+    public IReadOnlyList<BudgetCount> Budgets { get; init; } = [];
+}
+
+/// <summary>How many calls breached one budget (SPEC §10 report).</summary>
+public sealed record BudgetCount(string Name, long Breaches);
 
 /// <summary>Nearest-rank session duration percentiles in whole milliseconds.</summary>
 public sealed record Percentiles(long P50, long P95, long P99);
@@ -138,6 +145,11 @@ public sealed class ReplayReport
             {
                 w.WriteString("paramPath"u8, path.ParamPath);
                 w.WriteNumber("count"u8, path.Count);
+            });
+            Objects(w, "budgets"u8, p.Budgets, static (w, b) =>
+            {
+                w.WriteString("name"u8, b.Name);
+                w.WriteNumber("breaches"u8, b.Breaches);
             });
         });
         Objects(w, "agents"u8, Agents, static (w, a) =>

@@ -25,7 +25,38 @@ public static class PactSchema
             ["paramPath"] = new JsonObject { ["type"] = "string", ["pattern"] = EndOfText(Paths.ParamPath.Pattern), ["description"] = "where the value is: a, a.b, a[0], items[*].sku, ['key.with.dots']" },
             ["severity"] = new JsonObject { ["enum"] = new JsonArray("critical", "major", "minor"), ["default"] = "major" },
             ["message"] = new JsonObject { ["type"] = "string", ["description"] = "copied into every violation of this condition" },
+            ["when"] = new JsonObject
+            {
+                ["description"] = "guards: the condition is checked only when every guard holds (SPEC §4)",
+                ["oneOf"] = new JsonArray(
+                    new JsonObject { ["$ref"] = "#/$defs/guard" },
+                    new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["$ref"] = "#/$defs/guard" } }),
+            },
         };
+        var guardProps = new JsonObject
+        {
+            ["paramPath"] = new JsonObject
+            {
+                ["type"] = "string",
+                ["pattern"] = EndOfText(Paths.ParamPath.Pattern),
+                ["not"] = new JsonObject { ["pattern"] = "\\[\\*\\]" },
+                ["description"] = "the value the guard reads (no [*])",
+            },
+        };
+        foreach (var rule in RuleCatalogue.All.Where(r => !PactKeys.NotInGuard.Contains(r.Name)))
+        {
+            guardProps[rule.Name] = rule.Schema();
+        }
+
+        var guard = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("paramPath"),
+            ["properties"] = guardProps,
+            ["additionalProperties"] = false,
+            ["description"] = "holds when the value at paramPath is present, not null, and passes every rule given",
+        };
+        CheckKeys(guard, [.. PactKeys.GuardMeta, .. RuleCatalogue.All.Select(r => r.Name).Except(PactKeys.NotInGuard)]);
         foreach (var rule in RuleCatalogue.All)
         {
             conditionProps[rule.Name] = rule.Schema();
@@ -60,6 +91,26 @@ public static class PactSchema
         CheckKeys(binding, PactKeys.Binding);
         CheckKeys(condition, [.. PactKeys.ConditionMeta, .. RuleCatalogue.All.Select(r => r.Name)]);
 
+        var budget = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("name", "max", "window"),
+            ["properties"] = new JsonObject
+            {
+                ["name"] = new JsonObject { ["type"] = "string", ["pattern"] = EndOfText("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"), ["description"] = "unique in the pact" },
+                ["tools"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 }, ["description"] = "default: every tool evaluated against the pact" },
+                ["sum"] = new JsonObject { ["type"] = "string", ["pattern"] = EndOfText(Paths.ParamPath.Pattern), ["description"] = "the amounts charged; without it every call counts 1" },
+                ["max"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 },
+                ["window"] = new JsonObject { ["type"] = "string", ["pattern"] = EndOfText("^[1-9][0-9]{0,2}[smhd]$"), ["description"] = "a sliding window of event time: 90s, 15m, 24h, 7d" },
+                ["per"] = new JsonObject { ["enum"] = new JsonArray("agent", "session", "pact"), ["default"] = "agent" },
+                ["severity"] = new JsonObject { ["enum"] = new JsonArray("critical", "major", "minor"), ["default"] = "major" },
+                ["message"] = new JsonObject { ["type"] = "string", ["description"] = "copied into every breach of this budget" },
+            },
+            ["additionalProperties"] = false,
+            ["description"] = "a limit over many calls inside a sliding window (SPEC §10)",
+        };
+        CheckKeys(budget, PactKeys.Budget);
+
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
@@ -77,9 +128,10 @@ public static class PactSchema
                 ["description"] = new JsonObject { ["type"] = "string" },
                 ["unboundTools"] = new JsonObject { ["enum"] = new JsonArray("allow", "deny"), ["default"] = "allow" },
                 ["bindings"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/binding" } },
+                ["budgets"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/budget" } },
             },
             ["additionalProperties"] = false,
-            ["$defs"] = new JsonObject { ["binding"] = binding, ["condition"] = condition },
+            ["$defs"] = new JsonObject { ["binding"] = binding, ["condition"] = condition, ["guard"] = guard, ["budget"] = budget },
         };
         CheckKeys(schema, PactKeys.Top);
         return schema;

@@ -24,6 +24,7 @@ public class LayeringTests
         ["Pacts.Evaluating"],
         ["Pacts.Compiling"],
         ["Pacts"],
+        ["Pacts.Budgets"],
         ["Pacts.Events", "Pacts.Schema", "Pacts.Testing"],
         ["Pacts.Replay"],
     ];

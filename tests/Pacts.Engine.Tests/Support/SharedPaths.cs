@@ -9,6 +9,9 @@ internal static class SharedPaths
 
     public static string Conformance => Path.Combine(Shared, "conformance");
 
+    /// <summary>The floor for guards and budgets (SPEC §4 <c>when</c>, §10).</summary>
+    public static string ConformanceNext => Path.Combine(Shared, "conformance-next");
+
     public static string Bench => Path.Combine(Shared, "bench", "treasury-v1");
 
     public static string Examples => Path.Combine(RepoRoot, "examples");

@@ -13,6 +13,14 @@ internal static class TestPacts
         return result.Pact!;
     }
 
+    /// <summary>Compiles a pact written in its JSON form.</summary>
+    public static Pact CompileJson(string json)
+    {
+        var result = Pact.Compile(json, "<inline>.json", Pacts.Syntax.PactFormat.Json);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return result.Pact!;
+    }
+
     /// <summary>A one-condition pact on tool <c>t</c>.</summary>
     public static Pact Condition(string path, string rules, string extra = "") => Compile($"""
         pact: p
