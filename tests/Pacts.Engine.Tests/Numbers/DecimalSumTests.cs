@@ -1,0 +1,75 @@
+using System.Text;
+using FsCheck.Xunit;
+using Pacts.Numbers;
+
+namespace Pacts.Tests;
+
+/// <summary>Exact budget totals and SPEC §10's notation for <c>value</c> and <c>used</c>.</summary>
+public class DecimalSumTests
+{
+    private static DecimalSum N(string text) =>
+        DecimalSum.TryParseAmount(Encoding.ASCII.GetBytes(text), isString: false, out var v) ? v : throw new ArgumentException(text);
+
+    [Theory]
+    [InlineData("7500", "7500")]
+    [InlineData("0.50", "0.5")]
+    [InlineData("-0", "0")]
+    [InlineData("0e999999999", "0")]
+    [InlineData("1e400", "1E+400")]
+    [InlineData("2.5e-200", "2.5E-200")]
+    [InlineData("1e99", "1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("1e100", "1E+100")]
+    [InlineData("1e-99", "0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001")]
+    [InlineData("1e-100", "1E-100")]
+    [InlineData("12.3400e1", "123.4")]
+    [InlineData("0.001", "0.001")]
+    public void Notation_is_plain_up_to_100_digits_then_scientific(string amount, string expected) =>
+        Assert.Equal(expected, N(amount).ToString());
+
+    [Theory]
+    [InlineData("250.00", true, "250")]
+    [InlineData("007", true, "7")]
+    [InlineData("1e3", true, null)]
+    [InlineData("-1", true, null)]
+    [InlineData("-1", false, null)]
+    [InlineData(" 1", true, null)]
+    [InlineData("1.", false, null)]
+    [InlineData("", true, null)]
+    public void Amounts_are_numbers_or_decimal_strings_and_never_negative(string text, bool isString, string? expected)
+    {
+        var ok = DecimalSum.TryParseAmount(Encoding.ASCII.GetBytes(text), isString, out var v);
+        Assert.Equal(expected is not null, ok);
+        if (ok)
+        {
+            Assert.Equal(expected, v.ToString());
+        }
+    }
+
+    [Fact]
+    public void Sums_are_exact_at_any_size()
+    {
+        Assert.Equal("0.3", (N("0.1") + N("0.2")).ToString());
+        Assert.Equal("10000.5", (N("4000") + N("4000") + N("2000.5")).ToString());
+        Assert.Equal("1E+400", (N("1e400") + N("1e-300") - N("1e-300")).ToString());
+        Assert.True(N("1e400") > N("9e399"));
+        Assert.True(N("5000.0000000000000001") > N("5000"));
+        Assert.True(N("1e-400") < N("1e-399"));
+    }
+
+    [Property]
+    public bool Adding_then_subtracting_gives_back_the_sum(ulong a, ulong b, byte scaleA, byte scaleB)
+    {
+        var x = N($"{a}e-{scaleA % 40}");
+        var y = N($"{b}e-{scaleB % 40}");
+        return (x + y - y) == x && (x + y) >= x && (x + y).CompareTo(y + x) == 0;
+    }
+
+    [Property]
+    public bool Order_agrees_with_decimal_where_decimal_is_exact(uint a, uint b, byte scale)
+    {
+        var s = scale % 10;
+        var x = N($"{a}e-{s}");
+        var y = N($"{b}e-{s}");
+        return Math.Sign(x.CompareTo(y)) == Math.Sign(a.CompareTo(b));
+    }
+}
