@@ -16,6 +16,15 @@ internal static class ValidateCallCommand
         var format = new Option<string>("--format") { Description = "json (default) or text", DefaultValueFactory = _ => "json" }
             .AcceptOnlyFromAmong("json", "text");
         var failOn = Options.FailOn();
+        var history = new Option<string[]>("--history")
+        {
+            Description = "event logs of the calls before this one (read as replay reads them), for the pact's budgets",
+            HelpName = "LOG",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var agentId = new Option<string>("--agent-id") { Description = "the calling agent's id (needed by per-agent budgets)", HelpName = "ID" };
+        var sessionId = new Option<string>("--session-id") { Description = "the call's session id (needed by per-session budgets)", HelpName = "ID" };
+        var at = new Option<string>("--at") { Description = "the call's attemptedAt, ISO 8601 (default: now)", HelpName = "TIME" };
         var command = new Command("validate-call", """
             Validate one tool call against a pact and print the verdict.
             Exit codes: 0 valid, 1 a violation at or above --fail-on (default minor), 2 error.
@@ -24,16 +33,22 @@ internal static class ValidateCallCommand
               pacts validate-call --pacts pacts/ --pact treasury-pact --tool transfer_funds \
                 --params '{"destination":"0xEVIL","amount":250,"currency":"USDC"}'
               echo '{"amount": 10}' | pacts validate-call --pacts treasury.pact.yaml --tool transfer_funds --params - --format text
+              pacts validate-call --pacts pacts/ --tool transfer_funds --params '{"amount": 900}' \
+                --history today.jsonl --agent-id atlas --session-id s-42 --at 2026-03-01T17:00:00Z
             """)
         {
-            pacts, pact, tool, parameters, format, failOn,
+            pacts, pact, tool, parameters, format, failOn, history, agentId, sessionId, at,
         };
         command.SetAction(parse => (int)Run(
-            context, parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(tool)!, parse.GetValue(parameters)!, parse.GetValue(format)!, parse.GetValue(failOn)!));
+            context, parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(tool)!, parse.GetValue(parameters)!, parse.GetValue(format)!, parse.GetValue(failOn)!,
+            new Preflight(parse.GetValue(history) ?? [], parse.GetValue(agentId), parse.GetValue(sessionId), parse.GetValue(at))));
         return command;
     }
 
-    private static ExitCode Run(CliContext context, string[] pactPaths, string? pactId, string tool, string paramsArg, string format, string failOn)
+    /// <summary>The SPEC §10 pre-flight options: the history before the call and the call's scope ids and time.</summary>
+    private sealed record Preflight(string[] History, string? AgentId, string? SessionId, string? At);
+
+    private static ExitCode Run(CliContext context, string[] pactPaths, string? pactId, string tool, string paramsArg, string format, string failOn, Preflight preflight)
     {
         var set = PactLoading.Load(context, pactPaths);
         if (set is null)
@@ -77,6 +92,16 @@ internal static class ValidateCallCommand
         }
 
         var verdict = pact.Validate(tool, doc.RootElement);
+        if (pact.BudgetNames.Count > 0 || preflight.History.Length > 0)
+        {
+            if (Budgeted(context, set, pact, verdict, tool, doc.RootElement, preflight) is not { } judged)
+            {
+                return ExitCode.Error;
+            }
+
+            verdict = judged;
+        }
+
         if (format == "text")
         {
             VerdictRenderer.Text(context.Out, verdict, context.Color);
@@ -87,6 +112,52 @@ internal static class ValidateCallCommand
         }
 
         return Options.Fails(verdict.HighestSeverity, failOn) ? ExitCode.Findings : ExitCode.Ok;
+    }
+
+    /// <summary>
+    /// The verdict with the pact's budgets judged as if the call came next after <c>--history</c> (SPEC §10); null,
+    /// with the error written, when a log cannot be read, <c>--at</c> is not a time, or a budget lacks its scope id.
+    /// </summary>
+    private static Evaluating.Verdict? Budgeted(CliContext context, PactSet set, Pact pact, Evaluating.Verdict verdict, string tool, System.Text.Json.JsonElement parameters, Preflight preflight)
+    {
+        var at = DateTimeOffset.UtcNow;
+        if (preflight.At is { } text && !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out at))
+        {
+            context.Fail($"--at `{text}` is not an ISO 8601 date-time; write e.g. 2026-03-01T17:00:00Z");
+            return null;
+        }
+
+        var analyzer = new Replay.ReplayAnalyzer(set);
+        foreach (var log in preflight.History)
+        {
+            try
+            {
+                using var stream = Events.EventLogReader.Open(log, context.OpenStdin);
+                analyzer.ProcessLog(stream, log);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                context.Fail($"--history log {log} cannot be read ({ex.Message}); no verdict without the whole history");
+                return null;
+            }
+        }
+
+        var report = analyzer.Report();
+        foreach (var m in report.MalformedLines)
+        {
+            context.Err.WriteLine($"pacts: warning: --history {TerminalText.Safe(m.File)}:{m.Line}: malformed line skipped: {TerminalText.Safe(m.Reason)}");
+        }
+
+        try
+        {
+            return analyzer.Budgets.Apply(pact, verdict, new Budgets.BudgetCall(tool, preflight.AgentId, preflight.SessionId, at, Records: false), parameters);
+        }
+        catch (Budgets.BudgetScopeException ex)
+        {
+            context.Fail($"{ex.Message} with {(ex.Per == Evaluating.BudgetScope.Agent ? "--agent-id" : "--session-id")}");
+            return null;
+        }
     }
 
     private static bool TryReadParams(CliContext context, string arg, out byte[] bytes, out string source)

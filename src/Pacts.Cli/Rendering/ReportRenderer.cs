@@ -21,6 +21,12 @@ internal static class ReportRenderer
             Table(w, "  ", PactHeader, PactRows(r, AsIs));
         }
 
+        if (r.Pacts.Any(p => p.Budgets.Count > 0))
+        {
+            w.WriteLine();
+            Table(w, "  ", BudgetHeader, BudgetRows(r, AsIs));
+        }
+
         if (r.Agents.Count > 0)
         {
             w.WriteLine();
@@ -87,6 +93,14 @@ internal static class ReportRenderer
             MarkdownTable(w, PactHeader, PactRows(r, MarkdownText.Code));
         }
 
+        if (r.Pacts.Any(p => p.Budgets.Count > 0))
+        {
+            w.WriteLine();
+            w.WriteLine("### Budgets");
+            w.WriteLine();
+            MarkdownTable(w, BudgetHeader, BudgetRows(r, MarkdownText.Code));
+        }
+
         if (r.Agents.Count > 0)
         {
             w.WriteLine();
@@ -135,6 +149,12 @@ internal static class ReportRenderer
     }
 
     private static readonly string[] PactHeader = ["agent", "pact", "evaluated", "valid %", "critical %", "major %", "minor %", "top violating paths"];
+    private static readonly string[] BudgetHeader = ["agent", "pact", "budget", "breaches"];
+
+    /// <summary>A line per budget of each (agent, pact): its breaches, 0 included (SPEC §10).</summary>
+    private static IEnumerable<string[]> BudgetRows(ReplayReport r, Func<string, string> id) =>
+        r.Pacts.SelectMany(p => p.Budgets.Select(b => new[] { id(p.AgentId), id(p.PactId), id(b.Name), N(b.Breaches) }));
+
     private static readonly string[] AgentHeader = ["agent", "sessions", "ended success %", "p50 ms", "p95 ms", "p99 ms", "tool errors %", "invalid %"];
 
     /// <summary>The rows of the per-pact table; <paramref name="id"/> renders an id or a path taken from the log.</summary>

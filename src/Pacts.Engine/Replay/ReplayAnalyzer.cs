@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Pacts.Budgets;
 using Pacts.Evaluating;
 using Pacts.Events;
 
@@ -63,7 +64,13 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     public const int RecentlyEndedCapacity = 65_536;
 
     private readonly List<InvalidCall> _invalidCalls = [];
-    private readonly Budgets.BudgetBook _budgets = new();
+    private readonly BudgetBook _budgets = new();
+
+    /// <summary>
+    /// The budget state the calls so far left (SPEC §10): a pre-flight after a history (<c>validate-call --history</c>)
+    /// judges the next call against it without recording.
+    /// </summary>
+    public BudgetBook Budgets => _budgets;
     private readonly SessionBinding _sessions = new(RecentlyEndedCapacity);
 
     private readonly Dictionary<string, OpenSession> _open = new(StringComparer.Ordinal);
@@ -184,7 +191,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         if (pact.CompiledBudgets.Length > 0)
         {
             // SPEC §10: budgets see the calls in input order, after the stateless verdict.
-            var call = new Budgets.BudgetCall(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, Budgets.BudgetCall.OutcomeRecords(ev.Outcome));
+            var call = new BudgetCall(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, BudgetCall.OutcomeRecords(ev.Outcome));
             verdict = ev.ParamsUtf8.IsEmpty ? _budgets.Apply(pact, verdict, call, ev.Params) : _budgets.Apply(pact, verdict, call, ev.ParamsUtf8);
         }
 
