@@ -53,6 +53,12 @@ public sealed class PactViolationException : Exception
 /// <summary>Thrown when validation could not be done and the guard fails closed.</summary>
 public sealed class PactUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>Who makes a guarded call and when: what a pact's budgets (SPEC §10) need beyond the params.</summary>
+/// <param name="AgentId">The agent making the call.</param>
+/// <param name="SessionId">The session it belongs to.</param>
+/// <param name="AttemptedAt">When it is attempted.</param>
+public readonly record struct GuardedCall(string AgentId, string SessionId, DateTimeOffset AttemptedAt);
+
 /// <summary>Decides calls: the embedded engine, or the service's <c>validate-call</c>.</summary>
 public interface ICallValidator
 {
@@ -61,17 +67,48 @@ public interface ICallValidator
 
     /// <summary>The verdict, or an exception when no verdict can be had.</summary>
     Task<Verdict> ValidateAsync(string tool, JsonElement parameters, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The verdict of the <paramref name="guarded"/> call as a pre-flight of the next call (SPEC §10: budgets judged, nothing
+    /// recorded). By default the stateless verdict; validators that know budget state override it.
+    /// </summary>
+    Task<Verdict> ValidateAsync(string tool, JsonElement parameters, GuardedCall guarded, CancellationToken cancellationToken) =>
+        ValidateAsync(tool, parameters, cancellationToken);
+
+    /// <summary>Told what a guarded call came to (<c>success</c>, <c>error</c>, <c>denied</c>), so budget state can record it. By default nothing.</summary>
+    void Recorded(string tool, JsonElement parameters, GuardedCall guarded, string outcome)
+    {
+    }
 }
 
-/// <summary>Validation with the embedded engine: sub-microsecond, no I/O.</summary>
+/// <summary>
+/// Validation with the embedded engine: sub-microsecond, no I/O. It keeps its own budget state (SPEC §10) for the calls
+/// it guards: each call is judged as the next after those this validator saw run, and only a call that ran with
+/// outcome <c>success</c> is charged.
+/// </summary>
 public sealed class LocalValidator(Pact pact) : ICallValidator
 {
+    private readonly Budgets.BudgetBook _budgets = new();
+
     /// <inheritdoc/>
     public string PactId => pact.Id;
 
     /// <inheritdoc/>
     public Task<Verdict> ValidateAsync(string tool, JsonElement parameters, CancellationToken cancellationToken) =>
         Task.FromResult(pact.Validate(tool, parameters));
+
+    /// <inheritdoc/>
+    public Task<Verdict> ValidateAsync(string tool, JsonElement parameters, GuardedCall guarded, CancellationToken cancellationToken) =>
+        Task.FromResult(_budgets.Apply(pact, pact.Validate(tool, parameters), new Budgets.BudgetCall(tool, guarded.AgentId, guarded.SessionId, guarded.AttemptedAt, Records: false), parameters));
+
+    /// <inheritdoc/>
+    public void Recorded(string tool, JsonElement parameters, GuardedCall guarded, string outcome)
+    {
+        if (pact.BudgetNames.Count > 0 && Budgets.BudgetCall.OutcomeRecords(outcome))
+        {
+            _ = _budgets.Apply(pact, pact.Validate(tool, parameters), new Budgets.BudgetCall(tool, guarded.AgentId, guarded.SessionId, guarded.AttemptedAt, Records: true), parameters);
+        }
+    }
 }
 
 /// <summary>Validation by <c>POST /api/v1/pacts/{id}/validate-call</c> on a <c>pacts serve</c>, with a timeout.</summary>
@@ -81,18 +118,26 @@ public sealed class RemoteValidator(HttpClient http, string apiKey, string pactI
     public string PactId => pactId;
 
     /// <inheritdoc/>
-    public async Task<Verdict> ValidateAsync(string tool, JsonElement parameters, CancellationToken cancellationToken)
+    public Task<Verdict> ValidateAsync(string tool, JsonElement parameters, CancellationToken cancellationToken) =>
+        SendAsync(new { tool, @params = parameters }, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>The service judges the budgets against its ledger (SPEC §10), so the agent and session ids go with the call.</remarks>
+    public Task<Verdict> ValidateAsync(string tool, JsonElement parameters, GuardedCall guarded, CancellationToken cancellationToken) =>
+        SendAsync(new { tool, @params = parameters, agentId = guarded.AgentId, sessionId = guarded.SessionId, attemptedAt = guarded.AttemptedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken);
+
+    private async Task<Verdict> SendAsync<TBody>(TBody request, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/pacts/{Uri.EscapeDataString(pactId)}/validate-call")
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"api/v1/pacts/{Uri.EscapeDataString(pactId)}/validate-call")
         {
-            Content = JsonContent.Create(new { tool, @params = parameters }),
+            Content = JsonContent.Create(request),
         };
-        request.Headers.Add("X-Pact-Key", apiKey);
+        message.Headers.Add("X-Pact-Key", apiKey);
         try
         {
-            using var response = await http.SendAsync(request, cts.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(message, cts.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode
                 ? Verdict.FromJson(body) ?? throw new PactUnavailableException("the service answered an empty verdict")
@@ -130,10 +175,11 @@ public sealed class PactGuard(ICallValidator validator, TelemetryClient? telemet
         ArgumentNullException.ThrowIfNull(options);
         var started = _time.GetTimestamp();
         var json = JsonSerializer.SerializeToElement(parameters, options.SerializerOptions);
+        var call = new GuardedCall(options.AgentId, options.SessionId, _time.GetUtcNow());
         Verdict? verdict = null;
         try
         {
-            verdict = await validator.ValidateAsync(toolName, json, cancellationToken).ConfigureAwait(false);
+            verdict = await validator.ValidateAsync(toolName, json, call, cancellationToken).ConfigureAwait(false);
         }
         catch (PactUnavailableException) when (options.FailOpen)
         {
@@ -141,31 +187,34 @@ public sealed class PactGuard(ICallValidator validator, TelemetryClient? telemet
         }
         catch (PactUnavailableException ex)
         {
-            Record(toolName, json, "denied", started, "pact check unavailable (fail-closed): " + ex.Message, null);
+            Record(toolName, json, call, "denied", started, "pact check unavailable (fail-closed): " + ex.Message, null);
             throw;
         }
 
         if (verdict is not null && options.Mode == GuardMode.Enforce && verdict.HighestSeverity is { } severity && severity >= options.Threshold)
         {
             var refusal = new PactViolationException(verdict);
-            Record(toolName, json, "denied", started, refusal.Message, verdict);
+            Record(toolName, json, call, "denied", started, refusal.Message, verdict);
             throw refusal;
         }
 
         try
         {
             var result = await tool(parameters, cancellationToken).ConfigureAwait(false);
-            Record(toolName, json, "success", started, null, verdict);
+            Record(toolName, json, call, "success", started, null, verdict);
             return result;
         }
         catch (Exception ex)
         {
-            Record(toolName, json, "error", started, ex.Message, verdict);
+            Record(toolName, json, call, "error", started, ex.Message, verdict);
             throw;
         }
     }
 
-    private void Record(string toolName, JsonElement json, string outcome, long started, string? error, Verdict? verdict) =>
+    private void Record(string toolName, JsonElement json, GuardedCall call, string outcome, long started, string? error, Verdict? verdict)
+    {
+        validator.Recorded(toolName, json, call, outcome);
         telemetry?.ToolCall(options.SessionId, options.AgentId, toolName, json, outcome,
             _time.GetElapsedTime(started).TotalMilliseconds, error, validator.PactId, verdict);
+    }
 }

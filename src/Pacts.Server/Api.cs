@@ -55,7 +55,7 @@ public static class Api
         return header.Length > 0 ? header : bearer;
     }
 
-    private static async Task<IResult> ValidateCall(string pactId, HttpRequest request, PactRegistry pacts, ServerOptions options)
+    private static async Task<IResult> ValidateCall(string pactId, HttpRequest request, PactRegistry pacts, Ingestor ingestor, ServerOptions options, CancellationToken ct)
     {
         var pact = pacts.Current.Find(pactId);
         if (pact is null)
@@ -72,7 +72,7 @@ public static class Api
         using (doc)
         {
             var root = doc.RootElement;
-            if (Duplicate(root, "tool", "params") is { } twice)
+            if (Duplicate(root, "tool", "params", "agentId", "sessionId", "attemptedAt") is { } twice)
             {
                 return BadRequest($"the body gives `{twice}` twice", "send each key once");
             }
@@ -101,7 +101,37 @@ public static class Api
                 return BadRequest($"params nest deeper than {paramsProblem.MaxDepth} levels", null);
             }
 
-            return Results.Text(pact.Validate(toolName, parameters).ToJson(), "application/json", Encoding.UTF8);
+            // SPEC §10 pre-flight: the call as if it came next, against the ledger's budget state, recording nothing.
+            string? agentId = null, sessionId = null;
+            DateTimeOffset? attemptedAt = null;
+            foreach (var (name, set) in new (string, Action<string>)[] { ("agentId", v => agentId = v), ("sessionId", v => sessionId = v), ("attemptedAt", v => attemptedAt = ParseTime(v)) })
+            {
+                if (!JsonStrings.TryGetProperty(root, System.Text.Encoding.UTF8.GetBytes(name), out var field) || field.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
+                if (field.ValueKind != JsonValueKind.String || !JsonStrings.TryGetText(field, out var text))
+                {
+                    return BadRequest($"`{name}` must be a string", null);
+                }
+
+                set(text);
+                if (name == "attemptedAt" && attemptedAt is null)
+                {
+                    return BadRequest($"`attemptedAt` `{text}` is not an ISO 8601 date-time", "send e.g. \"attemptedAt\": \"2026-03-01T17:00:00Z\"");
+                }
+            }
+
+            try
+            {
+                var verdict = await ingestor.PreflightAsync(pact, pacts.Current, toolName, parameters, agentId, sessionId, attemptedAt, ct).ConfigureAwait(false);
+                return Results.Text(verdict.ToJson(), "application/json", Encoding.UTF8);
+            }
+            catch (Budgets.BudgetScopeException ex)
+            {
+                return BadRequest(ex.Message, $"add `{(ex.Per == Evaluating.BudgetScope.Agent ? "agentId" : "sessionId")}` to the body");
+            }
         }
     }
 
@@ -130,7 +160,7 @@ public static class Api
                 return Results.Problem(statusCode: 413, title: $"{events.GetArrayLength()} events in one batch; the limit is {options.MaxEventsPerBatch}", detail: "send smaller batches");
             }
 
-            var result = await ingestor.IngestAsync(events, pacts.Current, options.MaxParamDepth, ct).ConfigureAwait(false);
+            var result = await ingestor.IngestAsync(events, pacts.Current, options.MaxParamDepth, options.MaxClockSkew, ct).ConfigureAwait(false);
             request.HttpContext.Items[PactsServer.IngestItem] = new IngestSummary(result.Accepted.Count, result.Rejected.Count, result.Worst?.ToName());
 
             return IngestAnswer(result);
@@ -329,6 +359,10 @@ public static class Api
 
         return null;
     }
+
+    /// <summary>An ISO 8601 date-time as event logs write one (SPEC §6; no offset means UTC), or null.</summary>
+    private static DateTimeOffset? ParseTime(string text) =>
+        Events.EventParser.TryParseTimestamp(text, out var t) ? t : null;
 
     private static IResult BadRequest(string title, string? detail) => Results.Problem(statusCode: 400, title: title, detail: detail);
 }

@@ -27,6 +27,9 @@ public interface ILedgerStore
     /// </summary>
     Task<string?> SessionPactAsync(string sessionId, CancellationToken ct = default);
 
+    /// <summary>Whether the ledger already holds the event <paramref name="body"/> (the same event, whatever its key order or spacing).</summary>
+    Task<bool> ContainsAsync(string body, CancellationToken ct = default);
+
     /// <summary>An agent's trust summary, or null when no event of that agent is stored.</summary>
     Task<AgentTrust?> TrustAsync(string agentId, CancellationToken ct = default);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pacts.Budgets;
 using Pacts.Evaluating;
 using Pacts.Events;
 using Pacts.Json;
@@ -26,12 +27,108 @@ public sealed record IngestResult(
 /// reads, bound to its pact (SPEC §6, earlier batches' sessions from the store), judged, and the accepted ones appended
 /// to the <see cref="ILedgerStore"/> in one step. The endpoint keeps the body's shape and size checks and the answer.
 /// </summary>
-public sealed class Ingestor(ILedgerStore store)
+/// <remarks>
+/// Budgets (SPEC §10) are judged with one <see cref="BudgetBook"/> for the service, fed the calls in the order the
+/// ledger stores them: batches are judged and appended one at a time, and an event the ledger already holds (a
+/// client's retry) is not charged again. The book is not stored beside the ledger: it is rebuilt from the ledger on the
+/// first request after a start, so a restart, or a kill -9 between any two statements, changes no verdict, and a
+/// <c>ledger export</c> replayed gives the verdicts the service gave.
+/// </remarks>
+public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : IDisposable
 {
+    private readonly SemaphoreSlim _order = new(1, 1);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private BudgetBook? _budgets;
+
+    /// <inheritdoc/>
+    public void Dispose() => _order.Dispose();
+
     /// <summary>Judges and stores <paramref name="events"/> (a JSON array) against <paramref name="pacts"/>; params deeper than <paramref name="maxParamDepth"/> are rejected.</summary>
-    public async Task<IngestResult> IngestAsync(JsonElement events, PactSet pacts, int maxParamDepth, CancellationToken ct = default)
+    public Task<IngestResult> IngestAsync(JsonElement events, PactSet pacts, int maxParamDepth, CancellationToken ct = default) =>
+        IngestAsync(events, pacts, maxParamDepth, TimeSpan.FromMinutes(5), ct);
+
+    /// <summary>
+    /// As <see cref="IngestAsync(JsonElement, PactSet, int, CancellationToken)"/>, rejecting tool calls whose
+    /// <c>attemptedAt</c> lies more than <paramref name="maxClockSkew"/> after now (SPEC §10, the service's clock).
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(pacts);
+        await _order.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
+            return await IngestInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, budgets, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
+    /// <summary>
+    /// A pre-flight (SPEC §10): the call judged as if it came next, against the budget state of the ledger, recording nothing.
+    /// </summary>
+    /// <exception cref="BudgetScopeException">A budget that sees the call needs an id the request did not give.</exception>
+    public async Task<Verdict> PreflightAsync(Pact pact, PactSet pacts, string tool, JsonElement parameters, string? agentId, string? sessionId, DateTimeOffset? attemptedAt, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(pact);
+        var verdict = pact.Validate(tool, parameters);
+        if (pact.BudgetNames.Count == 0)
+        {
+            return verdict;
+        }
+
+        await _order.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
+            return budgets.Apply(pact, verdict, new BudgetCall(tool, agentId, sessionId, attemptedAt ?? _time.GetUtcNow(), Records: false), parameters);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
+    /// <summary>The service's budget state: rebuilt once from the ledger, in its order, then kept up by every batch.</summary>
+    private async Task<BudgetBook> BudgetsAsync(PactSet pacts, CancellationToken ct)
+    {
+        if (_budgets is not null)
+        {
+            return _budgets;
+        }
+
+        var book = new BudgetBook();
+        var sessions = new SessionBinding();
+        await foreach (var record in store.RecordsAsync(ct).ConfigureAwait(false))
+        {
+            using var doc = JsonDocument.Parse(record.Body);
+            if (EventParser.Parse(doc.RootElement, out var ev, out _) != LogRecordKind.Event)
+            {
+                continue;
+            }
+
+            if (ev!.Type == EventType.SessionStart)
+            {
+                sessions.Start(ev.SessionId, ev.PactId);
+            }
+            else if (ev.Type == EventType.ToolCall && sessions.TryBind(ev.PactId, ev.SessionId, out var pactId) && pactId is not null
+                && pacts.Find(pactId) is { BudgetNames.Count: > 0 } pact)
+            {
+                _ = book.Apply(pact, pact.Validate(ev.Tool!, ev.Params), CallOf(ev), ev.Params);
+            }
+        }
+
+        return _budgets = book;
+    }
+
+    private static BudgetCall CallOf(AgentEvent ev) => new(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, BudgetCall.OutcomeRecords(ev.Outcome));
+
+    private async Task<IngestResult> IngestInOrderAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, BudgetBook budgets, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var bodies = new HashSet<string>(StringComparer.Ordinal); // this batch's, so a repeat within it is charged once
         var entries = new List<LedgerEntry>();
         var rejected = new List<IngestRejection>();
         var verdicts = new List<IngestVerdict>();
@@ -62,6 +159,13 @@ public sealed class Ingestor(ILedgerStore store)
                 continue;
             }
 
+            if (ev.Type == EventType.ToolCall && ev.Timestamp > now + maxClockSkew)
+            {
+                rejected.Add(new(index, $"attemptedAt {ev.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.FFFFFFZ} lies more than {maxClockSkew.TotalSeconds:0} s after the service's clock ({now.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); check the client's clock"));
+                continue;
+            }
+
+            var body = CanonicalJson.WriteInOrder(item);
             string? verdictJson = null;
             string? pactId = ev.PactId;
             if (ev.Type == EventType.SessionStart)
@@ -78,13 +182,20 @@ public sealed class Ingestor(ILedgerStore store)
                 if (pactId is not null && pacts.Find(pactId) is { } pact)
                 {
                     var verdict = pact.Validate(ev.Tool!, ev.Params);
+                    if (pact.BudgetNames.Count > 0)
+                    {
+                        // A retry of a stored event keeps the verdict it was given and is not charged twice.
+                        var repeat = !bodies.Add(CanonicalJson.Write(item)) || await store.ContainsAsync(body, ct).ConfigureAwait(false);
+                        verdict = repeat ? verdict : budgets.Apply(pact, verdict, CallOf(ev), ev.Params);
+                    }
+
                     verdictJson = verdict.ToJson();
                     worst = verdict.HighestSeverity > worst || worst is null ? verdict.HighestSeverity : worst;
                     verdicts.Add(new(index, pactId, verdictJson));
                 }
             }
 
-            entries.Add(new LedgerEntry(CanonicalJson.WriteInOrder(item), verdictJson, pactId));
+            entries.Add(new LedgerEntry(body, verdictJson, pactId));
         }
 
         var (stored, head) = await store.AppendAsync(entries, ct).ConfigureAwait(false);

@@ -3,10 +3,31 @@ namespace Pacts.Server;
 /// <summary>
 /// Service settings. Each comes from the command line (<c>--pacts</c>, <c>--data</c>, <c>--urls</c>) or the
 /// environment (<c>PACTS_PACTS</c>, <c>PACTS_DATA</c>, <c>PACTS_URLS</c>, <c>PACTS_MAX_EVENTS</c>,
-/// <c>PACTS_MAX_BODY_BYTES</c>, <c>PACTS_MAX_PARAM_DEPTH</c>); the command line wins.
+/// <c>PACTS_MAX_BODY_BYTES</c>, <c>PACTS_MAX_PARAM_DEPTH</c>, <c>PACTS_MAX_CLOCK_SKEW</c>); the command line wins.
 /// </summary>
 public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEventsPerBatch = 1000, long MaxBodyBytes = 4 * 1024 * 1024, int MaxParamDepth = Pact.MaxParamsDepth)
 {
+    /// <summary>SPEC §10: a tool call whose <c>attemptedAt</c> lies further than this after its arrival is rejected (default 5 minutes).</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Reads a duration written as a budget window is (<c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>); null for anything else.</summary>
+    public static TimeSpan? ParseDuration(string? text)
+    {
+        if (text is not { Length: >= 2 } || !long.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => null,
+        };
+    }
+
     public static ServerOptions From(IConfiguration config)
     {
         var pacts = config["pacts"] ?? Environment.GetEnvironmentVariable("PACTS_PACTS")
@@ -18,7 +39,12 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
             Int(config, "max-body-bytes", "PACTS_MAX_BODY_BYTES", 4 * 1024 * 1024),
             // By default as deep as the engine reads everywhere else, so a call the CLI and replay judge is judged here;
             // lower is a policy choice, deeper would judge what replay and the CLI refuse.
-            Math.Min(Int(config, "max-param-depth", "PACTS_MAX_PARAM_DEPTH", Pact.MaxParamsDepth), Pact.MaxParamsDepth));
+            Math.Min(Int(config, "max-param-depth", "PACTS_MAX_PARAM_DEPTH", Pact.MaxParamsDepth), Pact.MaxParamsDepth))
+        {
+            MaxClockSkew = (config["max-clock-skew"] ?? Environment.GetEnvironmentVariable("PACTS_MAX_CLOCK_SKEW")) is { } skew
+                ? ParseDuration(skew) ?? throw new InvalidOperationException($"--max-clock-skew `{skew}` is not a duration such as 30s, 5m or 1h")
+                : TimeSpan.FromMinutes(5),
+        };
     }
 
     private static int Int(IConfiguration config, string key, string env, int fallback) =>

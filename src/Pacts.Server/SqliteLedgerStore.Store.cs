@@ -37,6 +37,16 @@ public sealed partial class SqliteLedgerStore
     }
 
     /// <inheritdoc/>
+    public Task<bool> ContainsAsync(string body, CancellationToken ct = default)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT 1 FROM events WHERE event_hash = $h";
+        cmd.Parameters.AddWithValue("$h", EventHash(body));
+        return Task.FromResult(cmd.ExecuteScalar() is not null);
+    }
+
+    /// <inheritdoc/>
     public Task AddKeyAsync(ApiKeyInfo key, byte[] keyHash, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -68,7 +68,7 @@ public sealed partial class SqliteLedgerStore
             throw new FormatException($"not an event: {reason}");
         }
 
-        var eventHash = Hex(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Write(doc.RootElement))));
+        var eventHash = EventHash(doc.RootElement);
         var judged = verdict is null ? null : Verdict.FromJson(verdict) ?? throw new FormatException("the verdict is null");
         IReadOnlyList<string> paths = judged is null || judged.Valid ? [] : [.. judged.Violations.Select(v => v.ParamPath)];
         var columns = new Columns(
@@ -77,6 +77,15 @@ public sealed partial class SqliteLedgerStore
             judged?.Valid, judged?.HighestSeverity?.ToName(),
             ev.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         return new Derived(columns, paths);
+    }
+
+    /// <summary>An event's identity in the ledger: the SHA-256 of its canonical JSON (so key order and spacing do not count).</summary>
+    private static string EventHash(JsonElement ev) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Write(ev))));
+
+    private static string EventHash(string body)
+    {
+        using var doc = JsonDocument.Parse(body, BodyOptions);
+        return EventHash(doc.RootElement);
     }
 
     private static Derived Derive(string body, string? verdict, string? toolCallPact) => Derive(body, verdict, (_, _) => toolCallPact);

@@ -85,7 +85,9 @@ public class PactGuardTests
         var never = new TaskCompletionSource();
         var sink = new ScriptedSink(time) { Gate = () => never.Task };
         var telemetry = new TelemetryClient(sink, new TelemetryOptions { BatchSize = 1 }, timeProvider: time);
-        var guard = new PactGuard(new LocalValidator(Treasury), telemetry, new GuardOptions { SessionId = "s", AgentId = "a" }, time);
+        // A pact without budgets: 2000 transfers would pass the treasury pact's daily outflow.
+        var stateless = Pact.Compile("pact: p\nbindings:\n  - tool: transfer_funds\n    conditions: []\n").Pact!;
+        var guard = new PactGuard(new LocalValidator(stateless), telemetry, new GuardOptions { SessionId = "s", AgentId = "a" }, time);
         var results = new List<Task<int>>();
         for (var i = 0; i < 2000; i++)
         {
@@ -99,6 +101,29 @@ public class PactGuardTests
         Assert.True(telemetry.Dropped >= 999);
         never.SetResult();
         await telemetry.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_local_guard_refuses_the_call_that_would_breach_a_critical_budget_and_charges_only_what_ran()
+    {
+        var time = new ManualTimeProvider();
+        var guard = new PactGuard(new LocalValidator(Treasury), null, new GuardOptions { SessionId = "s", AgentId = "atlas" }, time);
+        var transfer = new { destination = "0xA11A000000000000000000000000000000000001", amount = 5000, currency = "USDC" };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => guard.InvokeAsync<object, int>("transfer_funds", transfer, (_, _) => throw new InvalidOperationException("rail down")));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(i, await guard.InvokeAsync("transfer_funds", transfer, (_, _) => Task.FromResult(i))); // the failed one was not charged
+        }
+
+        var ran = false;
+        var refused = await Assert.ThrowsAsync<PactViolationException>(() => guard.InvokeAsync("transfer_funds", transfer, (_, _) => { ran = true; return Task.FromResult(0); }));
+        Assert.False(ran);
+        var breach = Assert.Single(refused.Verdict.Violations);
+        Assert.Equal(("budget", "daily-outflow", "5000", "50000"), (breach.Rule, breach.Budget, breach.Value, breach.Used));
+
+        // A refused call moved nothing: a day later the window is empty again.
+        time.Advance(TimeSpan.FromHours(24));
+        Assert.Equal(7, await guard.InvokeAsync("transfer_funds", transfer, (_, _) => Task.FromResult(7)));
     }
 
     [Theory]

@@ -326,7 +326,7 @@ public class BadInputTests
 
         // Each row keeps its eight cells: no `|` from the log splits one.
         Assert.Equal(9, invalid.Replace("\\|", "", StringComparison.Ordinal).Count(c => c == '|'));
-        var agentRow = lines.Single(l => l.StartsWith("| ``", StringComparison.Ordinal) && l.Contains("treasury-pact", StringComparison.Ordinal));
+        var agentRow = lines.First(l => l.StartsWith("| ``", StringComparison.Ordinal) && l.Contains("treasury-pact", StringComparison.Ordinal));
         Assert.StartsWith("| `` a`![i](https://e.example/t.png)` `` | `treasury-pact` |", agentRow, StringComparison.Ordinal);
         Assert.Contains("- `` p`*x*` ``: 1 call(s) not evaluated", lines);
     }

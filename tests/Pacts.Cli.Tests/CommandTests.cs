@@ -31,7 +31,7 @@ public class CommandTests
     [InlineData("{\"destination\":\"0xA11A000000000000000000000000000000000001\",\"amount\":10,\"currency\":\"USDC\"}", "minor", 0)]
     public void Validate_call_fail_on(string parameters, string failOn, int expected)
     {
-        var (exit, stdout, _) = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", parameters, "--fail-on", failOn);
+        var (exit, stdout, _) = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--agent-id", "atlas", "--tool", "transfer_funds", "--params", parameters, "--fail-on", failOn);
         Assert.Equal(expected, exit);
         using var verdict = JsonDocument.Parse(stdout);
         Assert.Equal(verdict.RootElement.GetProperty("violations").GetArrayLength() == 0, verdict.RootElement.GetProperty("valid").GetBoolean());
@@ -41,12 +41,12 @@ public class CommandTests
     public void Validate_call_reads_params_from_stdin_and_files()
     {
         var json = """{"destination":"0xA11A000000000000000000000000000000000001","amount":10,"currency":"USDC"}""";
-        Assert.Equal(0, CliRunner.RunWithStdin(json, "validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", "-").Exit);
+        Assert.Equal(0, CliRunner.RunWithStdin(json, "validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--agent-id", "atlas", "--tool", "transfer_funds", "--params", "-").Exit);
         var file = Path.GetTempFileName();
         try
         {
             File.WriteAllText(file, json);
-            Assert.Equal(0, CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds", "--params", "@" + file).Exit);
+            Assert.Equal(0, CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--agent-id", "atlas", "--tool", "transfer_funds", "--params", "@" + file).Exit);
         }
         finally
         {

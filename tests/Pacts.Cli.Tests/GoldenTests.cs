@@ -29,7 +29,7 @@ public class GoldenTests
     [InlineData("text")]
     public void Validate_call(string format)
     {
-        var (exit, stdout, stderr) = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--tool", "transfer_funds",
+        var (exit, stdout, stderr) = CliRunner.Run("validate-call", "--pacts", "examples/pacts", "--pact", "treasury-pact", "--agent-id", "atlas", "--tool", "transfer_funds",
             "--params", """{"destination":"0xEVIL","amount":7500,"currency":"USDC","memo":"x"}""", "--format", format);
         Assert.Equal(1, exit);
         Assert.Empty(stderr);

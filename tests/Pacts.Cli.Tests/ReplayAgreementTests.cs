@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pacts.Cli.Tests;
 
-/// <summary>Replay and direct engine calls agree, on a generated 100k-event log.</summary>
+/// <summary>Replay and direct engine calls (with the treasury pact's daily budget) agree, on a generated 100k-event log.</summary>
 public class ReplayAgreementTests
 {
     [Fact]
@@ -15,6 +15,7 @@ public class ReplayAgreementTests
         var log = Path.Combine(Path.GetTempPath(), $"pacts-100k-{Guid.NewGuid():N}.jsonl");
         var verdicts = Path.ChangeExtension(log, ".verdicts.jsonl");
         var expected = new Dictionary<long, string>();
+        var budgets = new Budgets.BudgetBook(); // one verdict everywhere: the same budget code replay runs
         try
         {
             using (var w = new StreamWriter(log, false, new UTF8Encoding(false)))
@@ -32,7 +33,8 @@ public class ReplayAgreementTests
                         var p = call.RootElement.GetProperty("params");
                         w.WriteLine($$"""{"type":"tool_call","sessionId":"{{sid}}","agentId":"agent-{{s % 7}}","tool":"transfer_funds","params":{{p.GetRawText()}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""");
                         line++;
-                        expected[line] = treasury.Validate("transfer_funds", p).ToJson();
+                        var budgetCall = new Budgets.BudgetCall("transfer_funds", $"agent-{s % 7}", sid, new DateTimeOffset(2026, 11, 21, 8, 0, 1, TimeSpan.Zero), Records: true);
+                        expected[line] = budgets.Apply(treasury, treasury.Validate("transfer_funds", p), budgetCall, p).ToJson();
                     }
 
                     w.WriteLine($$"""{"type":"session_end","sessionId":"{{sid}}","agentId":"agent-{{s % 7}}","endedAt":"2026-11-21T08:00:0{{s % 10}}Z","outcome":"success"}""");

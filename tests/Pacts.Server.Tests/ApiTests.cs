@@ -17,7 +17,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     {
         var r = await service.Client(withKey: false).GetFromJsonAsync<JsonElement>("/api/v1/health");
         Assert.Equal("ok", r.GetProperty("status").GetString());
-        Assert.Contains(r.GetProperty("pacts").EnumerateArray(), p => p.GetProperty("id").GetString() == "treasury-pact" && p.GetProperty("version").GetInt32() == 3);
+        Assert.Contains(r.GetProperty("pacts").EnumerateArray(), p => p.GetProperty("id").GetString() == "treasury-pact" && p.GetProperty("version").GetInt32() == 4);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     [Fact]
     public async Task Validate_call_gives_the_engine_verdict_byte_for_byte()
     {
-        var response = await service.Client().PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"transfer_funds","params":{{Transfer}}}"""));
+        var response = await service.Client().PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"transfer_funds","agentId":"probe-without-history","params":{{Transfer}}}"""));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         var expected = PactSet.Load(service.PactsDir).Find("treasury-pact")!.Validate("transfer_funds", Transfer).ToJson();
@@ -63,7 +63,7 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         Assert.Contains("`tool` is not valid UTF-8 text", await badTool.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         const string Params = """{"destination":"0xA11A000000000000000000000000000000000001","amount":5,"currency":"USDC","memo":"\ud800","q\udc00":1}""";
-        var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"x\ud800":0,"tool":"transfer_funds","params":{{Params}}}"""));
+        var call = await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"x\ud800":0,"tool":"transfer_funds","agentId":"probe-without-history","params":{{Params}}}"""));
         Assert.Equal(HttpStatusCode.OK, call.StatusCode);
         Assert.Equal(PactSet.Load(service.PactsDir).Find("treasury-pact")!.Validate("transfer_funds", Params).ToJson(), await call.Content.ReadAsStringAsync());
 

@@ -29,13 +29,14 @@ public class LedgerReplayPropertyTests(ServiceFixture service) : IClassFixture<S
         {
             var rng = new Random(seed);
             var session = $"prop-{seed}-{Guid.NewGuid():N}";
+            var agent = "agent-" + session; // its own agent, so the session's records are the whole of its budget history
             var calls = Enumerable.Range(0, rng.Next(1, 6)).Select(i =>
             {
                 var fields = Enumerable.Range(0, rng.Next(0, 7)).Select(_ => $"\"{Keys[rng.Next(Keys.Length)]}\":{Values[rng.Next(Values.Length)]}");
                 var tool = rng.Next(5) == 0 ? "get_balance" : "transfer_funds";
-                return $$"""{"type":"tool_call","sessionId":"{{session}}","agentId":"prop-agent","tool":"{{tool}}","params":{{{string.Join(",", fields)}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:0{{i}}Z"}""";
+                return $$"""{"type":"tool_call","sessionId":"{{session}}","agentId":"{{agent}}","tool":"{{tool}}","params":{{{string.Join(",", fields)}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:0{{i}}Z"}""";
             });
-            var batch = $$"""{"events":[{"type":"session_start","sessionId":"{{session}}","agentId":"prop-agent","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{{string.Join(",", calls)}}]}""";
+            var batch = $$"""{"events":[{"type":"session_start","sessionId":"{{session}}","agentId":"{{agent}}","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},{{string.Join(",", calls)}}]}""";
             var answer = service.Client().PostAsync("/api/v1/telemetry/events", new StringContent(batch, Encoding.UTF8, "application/json")).GetAwaiter().GetResult()
                 .Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult();
             var returned = answer.GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("verdict").GetRawText()).ToList();

@@ -14,6 +14,11 @@ internal static class ServeCommand
         var logLevel = new Option<string>("--log-level") { Description = "trace, debug, information (default), warning, error, critical or none (env PACTS_LOG_LEVEL)", HelpName = "LEVEL" };
         var logFormat = new Option<string>("--log-format") { Description = "json (default: one JSON object a line) or text (env PACTS_LOG_FORMAT)", HelpName = "FORMAT" };
         logFormat.AcceptOnlyFromAmong("json", "text");
+        var maxClockSkew = new Option<string>("--max-clock-skew")
+        {
+            Description = "how far after its arrival a tool call's attemptedAt may lie (default 5m; env PACTS_MAX_CLOCK_SKEW): later ones are rejected, so no client moves a budget's clock into the future",
+            HelpName = "DURATION",
+        };
         var command = new Command("serve", $"""
             Run the ingest and pre-flight HTTP service (SPEC §9) with a hash-chained ledger.
             Listens on {PactsServer.DefaultUrl} unless --urls or PACTS_URLS says otherwise. The ledger file is
@@ -26,13 +31,14 @@ internal static class ServeCommand
               PACTS_MAX_EVENTS                      events per ingest batch (default 1000; more is 413)
               PACTS_MAX_BODY_BYTES                  request body size (default 4194304; more is 413)
               PACTS_MAX_PARAM_DEPTH                 how deep params may nest (default and most 64)
+              PACTS_MAX_CLOCK_SKEW                  as --max-clock-skew
 
             Example:
               pacts keys add --data ./data --description "atlas agent"
               pacts serve --pacts ./pacts --data ./data --urls http://127.0.0.1:8080
             """)
         {
-            pacts, data, urls, logLevel, logFormat,
+            pacts, data, urls, logLevel, logFormat, maxClockSkew,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +48,7 @@ internal static class ServeCommand
             Add(args, "--urls", parse.GetValue(urls));
             Add(args, "--log-level", parse.GetValue(logLevel));
             Add(args, "--log-format", parse.GetValue(logFormat));
+            Add(args, "--max-clock-skew", parse.GetValue(maxClockSkew));
             return PactsServer.Run([.. args]);
         });
         return command;

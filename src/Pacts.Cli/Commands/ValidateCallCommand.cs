@@ -121,8 +121,7 @@ internal static class ValidateCallCommand
     private static Evaluating.Verdict? Budgeted(CliContext context, PactSet set, Pact pact, Evaluating.Verdict verdict, string tool, System.Text.Json.JsonElement parameters, Preflight preflight)
     {
         var at = DateTimeOffset.UtcNow;
-        if (preflight.At is { } text && !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out at))
+        if (preflight.At is { } text && !Events.EventParser.TryParseTimestamp(text, out at))
         {
             context.Fail($"--at `{text}` is not an ISO 8601 date-time; write e.g. 2026-03-01T17:00:00Z");
             return null;

@@ -13,6 +13,17 @@ namespace Pacts.Events;
 /// </remarks>
 public static class EventParser
 {
+    /// <summary>
+    /// Reads an ISO 8601 date-time as every event log reader does (SPEC §6: no offset means UTC; instants are
+    /// compared in whole microseconds), for times given beside a log: <c>validate-call --at</c>, HTTP
+    /// <c>attemptedAt</c>, pact test <c>attemptedAt</c>.
+    /// </summary>
+    public static bool TryParseTimestamp(string text, out DateTimeOffset value)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Iso8601.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out value);
+    }
+
     internal static readonly string[] ToolOutcomes = ["success", "error", "denied", "refused"];
     internal static readonly string[] ResponseOutcomes = ["success", "refusal", "partial", "error"];
     internal static readonly string[] SessionOutcomes = ["success", "failure", "aborted", "timeout"];

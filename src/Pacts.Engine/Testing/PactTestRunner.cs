@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pacts.Budgets;
 using Pacts.Diagnostics;
 using Pacts.Evaluating;
 using Pacts.Files;
@@ -48,9 +49,14 @@ public sealed record PactTestFileResult(string File, IReadOnlyList<PactTestCaseR
 public static class PactTestRunner
 {
     private static readonly string[] FileKeys = ["pact", "cases"];
-    private static readonly string[] CaseKeys = ["name", "tool", "params", "expect"];
+    private static readonly string[] CaseKeys = ["name", "tool", "params", "expect", "history", "agentId", "sessionId", "attemptedAt"];
+    private static readonly string[] HistoryKeys = ["tool", "params", "outcome", "attemptedAt", "agentId", "sessionId"];
+    private static readonly string[] Outcomes = ["success", "error", "denied", "refused"];
+
+    /// <summary>SPEC §7: the first history entry's default time; each later default is one second after the one before.</summary>
+    private static readonly DateTimeOffset FirstDefaultTime = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly string[] ExpectKeys = ["valid", "violations"];
-    private static readonly string[] ViolationKeys = ["paramPath", "rule", "severity", "value", "message"];
+    private static readonly string[] ViolationKeys = ["paramPath", "rule", "severity", "value", "message", "budget", "used"];
 
     /// <summary>True for <c>*.test.yaml</c> / <c>*.test.yml</c>.</summary>
     public static bool IsTestFile(string path) =>
@@ -221,6 +227,25 @@ public static class PactTestRunner
         var paramsJson = paramsNode is null ? "{}" : PactNodeJson.ToJson(paramsNode);
         using var doc = JsonDocument.Parse(paramsJson);
         var verdict = pact.Validate(toolNode.Text, doc.RootElement);
+        if (pact.BudgetNames.Count > 0 || c.Find("history") is not null)
+        {
+            // SPEC §7: each case starts from empty budget state, its history evaluated in order as a replay would, the
+            // case itself judged as a pre-flight of the next call (it records nothing).
+            var book = new BudgetBook();
+            var time = FirstDefaultTime.AddSeconds(-1);
+            if (RunHistory(c.Find("history")?.Value, pact, book, ref time, bag) is { } broken)
+            {
+                return Broken(file, line, name, broken);
+            }
+
+            if (!TryTime(c, ref time, out var timeError))
+            {
+                return Broken(file, line, name, timeError!);
+            }
+
+            verdict = book.Apply(pact, verdict, new BudgetCall(toolNode.Text, Text(c, "agentId") ?? "test-agent", Text(c, "sessionId") ?? "test-session", time, Records: false), doc.RootElement);
+        }
+
         var wantValid = expectValid.Text == "true";
         var expectation = new PactTestExpectation(wantValid, expectedViolations?.Items.Select(Fields).ToList());
         if (verdict.Valid != wantValid)
@@ -243,6 +268,86 @@ public static class PactTestRunner
 
         return new PactTestCaseResult(file, line, name, true, expectation, verdict, null, []);
     }
+
+    /// <summary>Runs a case's <c>history:</c> into <paramref name="book"/>; the reason it cannot, or null.</summary>
+    private static string? RunHistory(PactNode? history, Pact pact, BudgetBook book, ref DateTimeOffset time, DiagnosticBag bag)
+    {
+        if (history is null)
+        {
+            return null;
+        }
+
+        if (history.Kind != PactNodeKind.Sequence)
+        {
+            return "`history` must be a list of calls (`tool`, `params`, and optionally `outcome`, `attemptedAt`, `agentId`, `sessionId`)";
+        }
+
+        foreach (var entry in history.Items)
+        {
+            var at = $"history entry at line {entry.Span.Line}";
+            if (entry.Kind != PactNodeKind.Mapping)
+            {
+                return $"{at} must be a mapping with `tool` and `params`";
+            }
+
+            foreach (var (key, _) in entry.Entries)
+            {
+                if (!HistoryKeys.Contains(key.Text))
+                {
+                    Suggest.UnknownKey(bag, key.Text, key.Span, HistoryKeys, "a history entry");
+                }
+            }
+
+            if (entry.Find("tool")?.Value is not { Kind: PactNodeKind.String } tool)
+            {
+                return $"{at} needs `tool` (a string)";
+            }
+
+            if (entry.Find("params")?.Value is not { Kind: PactNodeKind.Mapping } parameters)
+            {
+                return $"{at} needs `params` (a mapping)";
+            }
+
+            var outcome = Text(entry, "outcome") ?? "success";
+            if (!Outcomes.Contains(outcome))
+            {
+                return $"{at}: `outcome` must be one of {string.Join(", ", Outcomes)}, not `{outcome}`";
+            }
+
+            if (!TryTime(entry, ref time, out var timeError))
+            {
+                return $"{at}: {timeError}";
+            }
+
+            using var doc = JsonDocument.Parse(PactNodeJson.ToJson(parameters));
+            var call = new BudgetCall(tool.Text, Text(entry, "agentId") ?? "test-agent", Text(entry, "sessionId") ?? "test-session", time, BudgetCall.OutcomeRecords(outcome));
+            _ = book.Apply(pact, pact.Validate(tool.Text, doc.RootElement), call, doc.RootElement);
+        }
+
+        return null;
+    }
+
+    /// <summary>The entry's <c>attemptedAt</c>, or one second after <paramref name="time"/> (SPEC §7), into <paramref name="time"/>.</summary>
+    private static bool TryTime(PactNode entry, ref DateTimeOffset time, out string? error)
+    {
+        error = null;
+        if (entry.Find("attemptedAt")?.Value is not { } node)
+        {
+            time = time.AddSeconds(1);
+            return true;
+        }
+
+        if (node.IsScalar && Events.EventParser.TryParseTimestamp(node.Text, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        error = $"`attemptedAt` must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z, not `{node.Text}`";
+        return false;
+    }
+
+    private static string? Text(PactNode mapping, string key) => mapping.Find(key)?.Value is { IsScalar: true } v && v.Kind != PactNodeKind.Null ? v.Text : null;
 
     private static PactTestCaseResult Broken(string file, int line, string name, string why) =>
         new(file, line, name, false, null, null, why, []);
@@ -389,6 +494,8 @@ public static class PactTestRunner
         "severity" => value.Text == actual.Severity.ToName(),
         "message" => value.Text == actual.Message,
         "value" => actual.Value is not null && JsonValueEquals(value, actual.Value),
+        "budget" => value.Text == actual.Budget,
+        "used" => actual.Used is not null && JsonValueEquals(value, actual.Used),
         _ => false,
     };
 

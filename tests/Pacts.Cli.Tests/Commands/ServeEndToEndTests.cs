@@ -26,7 +26,7 @@ public class ServeEndToEndTests
             try
             {
                 await WaitHealthy(http);
-                var call = """{"tool":"transfer_funds","params":{"destination":"0xEVIL","amount":1,"currency":"USDC"}}""";
+                var call = """{"tool":"transfer_funds","agentId":"atlas","params":{"destination":"0xEVIL","amount":1,"currency":"USDC"}}""";
                 var verdict = await http.PostAsync("/api/v1/pacts/treasury-pact/validate-call", new StringContent(call, Encoding.UTF8, "application/json"));
                 Assert.Equal(HttpStatusCode.OK, verdict.StatusCode);
 
