@@ -48,6 +48,19 @@ public class GoldenTests
         CliRunner.Golden($"replay-atlas.{format}.txt", stdout);
     }
 
+    /// <summary>The budget breach row names the budget, the charge and the window total (SPEC §10) in every format.</summary>
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("markdown")]
+    public void Replay_outflow_breach(string format)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("replay", "examples/events/outflow-breach.jsonl", "--pacts", "examples/pacts", "--format", format);
+        Assert.Equal(1, exit);
+        Assert.Empty(stderr);
+        CliRunner.Golden($"replay-outflow-breach.{format}.txt", stdout);
+    }
+
     [Theory]
     [InlineData("text", "test-failures.txt")]
     [InlineData("json", "test-failures.json.txt")]

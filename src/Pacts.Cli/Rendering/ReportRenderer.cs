@@ -40,12 +40,7 @@ internal static class ReportRenderer
             foreach (var c in r.InvalidCalls)
             {
                 w.WriteLine($"  {TerminalText.Safe(c.File)}:{c.Line}  {TerminalText.Safe(c.Tool)}  session {TerminalText.Safe(c.SessionId)}  agent {TerminalText.Safe(c.AgentId)}  pact {TerminalText.Safe(c.PactId)}");
-                var rows = c.Violations.Select(v => new[] { v.Severity.ToName(), v.ParamPath.Length == 0 ? "(call)" : TerminalText.Safe(v.ParamPath), v.Rule, TerminalText.Safe(VerdictRenderer.Shorten(v.Value ?? "-")), TerminalText.Safe(v.Message) }).ToList();
-                var widths = Enumerable.Range(0, 4).Select(i => rows.Max(x => x[i].Length)).ToArray();
-                foreach (var row in rows)
-                {
-                    w.WriteLine($"    {row[0].PadRight(widths[0])}  {row[1].PadRight(widths[1])}  {row[2].PadRight(widths[2])}  {row[3].PadRight(widths[3])}  {row[4]}");
-                }
+                VerdictRenderer.Rows(w, "    ", c.Violations);
             }
         }
 
@@ -120,7 +115,7 @@ internal static class ReportRenderer
             {
                 foreach (var v in c.Violations)
                 {
-                    w.WriteLine($"| {MarkdownText.Code($"{c.File}:{c.Line}")} | {MarkdownText.Code(c.Tool)} | {MarkdownText.Code(c.SessionId)} | {v.Severity.ToName()} | {MarkdownText.Code(v.ParamPath)} | {v.Rule} | {(v.Value is null ? "" : MarkdownText.Code(VerdictRenderer.Shorten(v.Value)))} | {MarkdownText.Message(v.Message)} |");
+                    w.WriteLine($"| {MarkdownText.Code($"{c.File}:{c.Line}")} | {MarkdownText.Code(c.Tool)} | {MarkdownText.Code(c.SessionId)} | {v.Severity.ToName()} | {MarkdownText.Code(v.ParamPath)} | {(v.Budget is null ? v.Rule : $"{v.Rule} {MarkdownText.Code(v.Budget)}")} | {(v.Value is null ? "" : MarkdownText.Code(VerdictRenderer.Shorten(v.Value)))}{(v.Used is null ? "" : $" (used {MarkdownText.Code(VerdictRenderer.Shorten(v.Used))})")} | {MarkdownText.Message(v.Message)} |");
                 }
             }
         }
