@@ -175,7 +175,8 @@ public sealed class PactGuard(ICallValidator validator, TelemetryClient? telemet
         ArgumentNullException.ThrowIfNull(options);
         var started = _time.GetTimestamp();
         var json = JsonSerializer.SerializeToElement(parameters, options.SerializerOptions);
-        var call = new GuardedCall(options.AgentId, options.SessionId, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var call = new GuardedCall(options.AgentId, options.SessionId, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond))); // the telemetry's precision: the guard charges the time a replay reads
         Verdict? verdict = null;
         try
         {
@@ -214,7 +215,7 @@ public sealed class PactGuard(ICallValidator validator, TelemetryClient? telemet
     private void Record(string toolName, JsonElement json, GuardedCall call, string outcome, long started, string? error, Verdict? verdict)
     {
         validator.Recorded(toolName, json, call, outcome);
-        telemetry?.ToolCall(options.SessionId, options.AgentId, toolName, json, outcome,
+        telemetry?.ToolCallAt(options.SessionId, options.AgentId, toolName, json, outcome, call.AttemptedAt,
             _time.GetElapsedTime(started).TotalMilliseconds, error, validator.PactId, verdict);
     }
 }

@@ -93,14 +93,22 @@ public sealed partial class TelemetryClient : IAsyncDisposable
 
     /// <summary>Records a <c>tool_call</c>; the verdict, when given, goes into <c>metadata.verdict</c>.</summary>
     public void ToolCall(string sessionId, string agentId, string tool, JsonElement parameters, string outcome,
-        double? latencyMs = null, string? errorMessage = null, string? pactId = null, Verdict? verdict = null) => Record(w =>
+        double? latencyMs = null, string? errorMessage = null, string? pactId = null, Verdict? verdict = null) =>
+        ToolCallAt(sessionId, agentId, tool, parameters, outcome, _time.GetUtcNow(), latencyMs, errorMessage, pactId, verdict);
+
+    /// <summary>
+    /// Records a <c>tool_call</c> attempted at <paramref name="attemptedAt"/> (written to the millisecond), so a guard
+    /// that judged the call's budgets at that time logs the very time a replay will charge it at.
+    /// </summary>
+    public void ToolCallAt(string sessionId, string agentId, string tool, JsonElement parameters, string outcome, DateTimeOffset attemptedAt,
+        double? latencyMs, string? errorMessage, string? pactId, Verdict? verdict) => Record(w =>
     {
         Head(w, "tool_call", sessionId, agentId);
         w.WriteString("tool", tool);
         w.WritePropertyName("params");
         parameters.WriteTo(w);
         w.WriteString("outcome", outcome);
-        w.WriteString("attemptedAt", Now());
+        w.WriteString("attemptedAt", Timestamp(attemptedAt));
         if (latencyMs is { } l)
         {
             w.WriteNumber("latencyMs", Math.Round(l, 3));
@@ -326,7 +334,9 @@ public sealed partial class TelemetryClient : IAsyncDisposable
         }
     }
 
-    private string Now() => _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private string Now() => Timestamp(_time.GetUtcNow());
+
+    private static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static void Head(Utf8JsonWriter w, string type, string sessionId, string agentId)
     {

@@ -31,7 +31,7 @@ internal static class ValidateCallCommand
 
             Examples:
               pacts validate-call --pacts pacts/ --pact treasury-pact --tool transfer_funds \
-                --params '{"destination":"0xEVIL","amount":250,"currency":"USDC"}'
+                --params '{"destination":"0xEVIL","amount":250,"currency":"USDC"}' --agent-id atlas
               echo '{"amount": 10}' | pacts validate-call --pacts treasury.pact.yaml --tool transfer_funds --params - --format text
               pacts validate-call --pacts pacts/ --tool transfer_funds --params '{"amount": 900}' \
                 --history today.jsonl --agent-id atlas --session-id s-42 --at 2026-03-01T17:00:00Z

@@ -168,4 +168,19 @@ public sealed class TestCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Equal(blocks[2], stdout.Replace(file, "tests/treasury.test.yaml", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_readme_history_example_passes()
+    {
+        // README's "Pact test files", the history paragraph: its file runs as written against the bundled pacts.
+        var readme = File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "README.md"));
+        var section = readme[readme.IndexOf("For budgets, a case may give the calls before it", StringComparison.Ordinal)..];
+        var block = System.Text.RegularExpressions.Regex.Match(section, "```yaml\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var file = Path.Combine(_dir, "history.test.yaml");
+        File.WriteAllText(file, block);
+        var (exit, stdout, stderr) = CliRunner.Run("test", file, "--pacts", "examples/pacts");
+        Assert.Equal("", stderr);
+        Assert.Equal("2 passed, 0 failed\n", stdout);
+        Assert.Equal(0, exit);
+    }
 }
