@@ -184,7 +184,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
                     var verdict = pact.Validate(ev.Tool!, ev.Params);
                     if (pact.BudgetNames.Count > 0)
                     {
-                        // A retry of a stored event keeps the verdict it was given and is not charged twice.
+                        // A retry of a stored event is not charged twice: it is not stored again, and its answer carries the stateless verdict.
                         var repeat = !bodies.Add(CanonicalJson.Write(item)) || await store.ContainsAsync(body, ct).ConfigureAwait(false);
                         verdict = repeat ? verdict : budgets.Apply(pact, verdict, CallOf(ev), ev.Params);
                     }
