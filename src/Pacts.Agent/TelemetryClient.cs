@@ -55,11 +55,26 @@ public sealed partial class TelemetryClient : IAsyncDisposable
     private long _dropped;
     private long _sent;
 
+    /// <summary>The longest <see cref="TelemetryOptions.FlushInterval"/> a timer can wait (about 49 days).</summary>
+    public static readonly TimeSpan MaxFlushInterval = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>Creates a client and starts its background pump.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A flush interval not above zero or above <see cref="MaxFlushInterval"/>, or a batch size or buffer below 1.</exception>
     public TelemetryClient(ITelemetrySink sink, TelemetryOptions? options = null, ILogger<TelemetryClient>? logger = null, TimeProvider? timeProvider = null)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _options = options ?? new TelemetryOptions();
+        // The pump waits FlushInterval on a timer: an interval no timer can hold would stop it, losing every later event.
+        if (_options.FlushInterval <= TimeSpan.Zero || _options.FlushInterval > MaxFlushInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.FlushInterval, $"FlushInterval must lie in (0, {MaxFlushInterval.TotalDays:0} days]");
+        }
+
+        if (_options.BatchSize < 1 || _options.MaxBuffered < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BatchSize and MaxBuffered must be at least 1");
+        }
+
         _log = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _pump = Task.Run(PumpAsync);
@@ -343,6 +358,9 @@ public sealed partial class TelemetryClient : IAsyncDisposable
         w.WriteString("type", type);
         w.WriteString("sessionId", sessionId);
         w.WriteString("agentId", agentId);
+        // Unique per event (SPEC §6 keeps unknown fields): the service takes an event identical to a stored one for a
+        // retry, so two calls alike to the millisecond must not be written alike, or the second would go uncharged.
+        w.WriteString("eventId", Guid.CreateVersion7().ToString("N", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static void Optional(Utf8JsonWriter w, string name, string? value)

@@ -22,6 +22,32 @@ public class TelemetryClientTests
         await work;
     }
 
+    [Theory]
+    [InlineData(0, 25, 1000)]
+    [InlineData(-1, 25, 1000)]
+    [InlineData(50 * 24 * 3600, 25, 1000)]
+    [InlineData(5, 0, 1000)]
+    [InlineData(5, 25, 0)]
+    public void Settings_no_pump_can_keep_are_refused_when_the_client_is_made(int flushSeconds, int batchSize, int maxBuffered)
+    {
+        var time = new ManualTimeProvider();
+        var options = new TelemetryOptions { FlushInterval = TimeSpan.FromSeconds(flushSeconds), BatchSize = batchSize, MaxBuffered = maxBuffered };
+        _ = Assert.Throws<ArgumentOutOfRangeException>(() => new TelemetryClient(new ScriptedSink(time), options, timeProvider: time));
+    }
+
+    [Fact]
+    public async Task The_longest_flush_interval_still_flushes_on_dispose()
+    {
+        var time = new ManualTimeProvider();
+        var sink = new ScriptedSink(time);
+        await using (var client = new TelemetryClient(sink, new TelemetryOptions { FlushInterval = TelemetryClient.MaxFlushInterval }, timeProvider: time))
+        {
+            client.SessionEnd("s", "a", "success");
+        }
+
+        _ = Assert.Single(sink.Delivered);
+    }
+
     [Fact]
     public async Task Transient_failures_retry_with_doubling_backoff_then_deliver()
     {
