@@ -43,6 +43,18 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Theory]
+    [InlineData("""{"tool":"transfer_funds","params":{"amount":10}}""", "daily-outflow")]
+    [InlineData("""{"tool":"transfer_funds","agentId":"a","attemptedAt":"yesterday","params":{"amount":10}}""", "attemptedAt")]
+    [InlineData("""{"tool":"transfer_funds","agentId":"a","attemptedAt":17,"params":{"amount":10}}""", "attemptedAt")]
+    public async Task A_pre_flight_without_the_budgets_scope_id_or_with_a_bad_time_is_a_400_naming_it(string body, string named)
+    {
+        var response = await service.Client().PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(named, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("not json", HttpStatusCode.BadRequest)]
     [InlineData("""{"params":{}}""", HttpStatusCode.BadRequest)]
     [InlineData("""{"tool":"t","params":[1]}""", HttpStatusCode.BadRequest)]

@@ -67,4 +67,51 @@ public class IngestorTests
         Assert.Equal(1, retry.Duplicates);
         Assert.Equal(first.Head, retry.Head);
     }
+
+    private const string Sweep = """{"destination":"0xA11A000000000000000000000000000000000001","amount":30000,"currency":"USDC"}""";
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static string Budgets(IngestResult r) =>
+        string.Join(";", r.Verdicts.Select(v => string.Join(",", Verdict.FromJson(v.VerdictJson)!.Violations.Where(x => x.Rule == "budget").Select(x => $"{x.Budget}:{x.Value}/{x.Used}"))));
+
+    [Fact]
+    public async Task A_budget_survives_a_restart_and_a_retry_after_it_is_not_charged_again()
+    {
+        using var t = new TempLedger();
+        var first = new Ingestor(t.Ledger);
+        var sent = new[] { Start("r", "treasury-pact"), Call("r", parameters: Sweep, second: 1) };
+        Assert.Equal("", Budgets(await Ingest(first, Pact.MaxParamsDepth, sent)));
+        first.Dispose();
+
+        // A new process over the same ledger: the first sweep is still in the window, and a retry of it charges nothing.
+        using var store = new SqliteLedgerStore(t.Dir);
+        using var restarted = new Ingestor(store);
+        using (var doc = JsonDocument.Parse("[" + string.Join(",", sent) + "]"))
+        {
+            var retry = await restarted.IngestAsync(doc.RootElement, Loaded, Pact.MaxParamsDepth);
+            Assert.Equal(2, retry.Duplicates);
+        }
+
+        var second = await Ingest(restarted, Pact.MaxParamsDepth, Call("r", parameters: Sweep, second: 2));
+        Assert.Equal("daily-outflow:30000/30000", Budgets(second));
+    }
+
+    [Fact]
+    public async Task A_call_timed_beyond_the_clock_skew_is_rejected_with_the_reason_and_never_sets_a_budget_clock()
+    {
+        using var t = new TempLedger();
+        var now = DateTimeOffset.Parse("2026-11-21T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        using var ingestor = new Ingestor(t.Ledger, new FixedTime(now));
+        using var doc = JsonDocument.Parse("[" + string.Join(",", Start("k", "treasury-pact"), Call("k", parameters: Sweep, second: 30), Call("k", parameters: Sweep, second: 31)) + "]");
+        var result = await ingestor.IngestAsync(doc.RootElement, Loaded, Pact.MaxParamsDepth, TimeSpan.FromSeconds(30));
+        var rejection = Assert.Single(result.Rejected);
+        Assert.Equal(2, rejection.Index);
+        Assert.Equal("attemptedAt 2026-11-21T08:00:31Z lies more than 30 s after the service's clock (2026-11-21T08:00:00Z); check the client's clock", rejection.Reason);
+        Assert.Equal(2, result.Accepted.Count);
+        Assert.Equal("", Budgets(result));
+    }
 }
