@@ -18,8 +18,21 @@ namespace Pacts.Budgets;
 /// </remarks>
 public sealed class BudgetBook
 {
-    private readonly Dictionary<WindowKey, Window> _windows = [];
+    private readonly IBudgetStore _store;
     private readonly Lock _lock = new();
+
+    /// <summary>A book over a fresh <see cref="MemoryBudgetStore"/>.</summary>
+    public BudgetBook()
+        : this(new MemoryBudgetStore())
+    {
+    }
+
+    /// <summary>A book over <paramref name="store"/>, which it reads and adds to under its own lock (one book per store).</summary>
+    public BudgetBook(IBudgetStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
 
     /// <summary>
     /// Judges a call's budgets after its stateless <paramref name="verdict"/> and, when <paramref name="call"/> records,
@@ -30,8 +43,7 @@ public sealed class BudgetBook
     {
         ArgumentNullException.ThrowIfNull(pact);
         ArgumentNullException.ThrowIfNull(verdict);
-        return pact.CompiledBudgets.Length == 0 ? verdict
-            : Apply(pact, verdict, call, (b) => b.Charge<ElementNav, JsonElement, JsonElement.ObjectEnumerator, JsonElement.ArrayEnumerator>(parameters));
+        return pact.CompiledBudgets.Length == 0 ? verdict : Apply(pact, verdict, call, new ElementCharger(parameters));
     }
 
     /// <summary>As <see cref="Apply(Pact, Verdict, BudgetCall, JsonElement)"/>, for params as raw UTF-8 JSON (an object).</summary>
@@ -39,13 +51,8 @@ public sealed class BudgetBook
     {
         ArgumentNullException.ThrowIfNull(pact);
         ArgumentNullException.ThrowIfNull(verdict);
-        if (pact.CompiledBudgets.Length == 0)
-        {
-            return verdict;
-        }
-
-        var dom = ParamsDom.Rent().Load(utf8Parameters);
-        return Apply(pact, verdict, call, (b) => b.Charge<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(dom));
+        return pact.CompiledBudgets.Length == 0 ? verdict
+            : Apply(pact, verdict, call, new DomCharger(ParamsDom.Rent().Load(utf8Parameters)));
     }
 
     /// <summary>How many (pact, budget, scope key) windows the book holds (for tests and metrics).</summary>
@@ -55,15 +62,32 @@ public sealed class BudgetBook
         {
             lock (_lock)
             {
-                return _windows.Count;
+                return _store.Count;
             }
         }
     }
 
-    private Verdict Apply(Pact pact, Verdict verdict, BudgetCall call, Func<CompiledBudget, DecimalSum> charge)
+    /// <summary>
+    /// Writes every window to <paramref name="utf8Json"/> as one JSON document (format <c>pacts-budgets/1</c>), with
+    /// <paramref name="position"/> (where in its log the book stands, in the host's own terms: a line count, a ledger
+    /// sequence) so a host can restore with <see cref="BudgetCheckpoint.Read"/> and feed only the calls after it.
+    /// Calls wait while it writes, so the checkpoint is one consistent state.
+    /// </summary>
+    public void WriteCheckpoint(Stream utf8Json, string? position)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        lock (_lock)
+        {
+            BudgetCheckpoint.Write(utf8Json, position, _store.Windows);
+        }
+    }
+
+    private Verdict Apply<TCharger>(Pact pact, Verdict verdict, BudgetCall call, in TCharger charger)
+        where TCharger : struct, ICharger
     {
         List<Violation>? breaches = null;
         var at = call.AttemptedAt.UtcTicks / TimeSpan.TicksPerMicrosecond; // SPEC §6: whole microseconds
+        at -= BudgetCheckpoint.UnixEpochMicros;
         lock (_lock)
         {
             foreach (var budget in pact.CompiledBudgets)
@@ -84,10 +108,10 @@ public sealed class BudgetBook
                     throw new BudgetScopeException(budget.Name, budget.Per);
                 }
 
-                var amount = charge(budget);
-                var key = new WindowKey(pact.Id, budget.Name, scope);
-                _windows.TryGetValue(key, out var window);
-                var t = window is { Clock: { } clock } && clock > at ? clock : at; // time never runs backwards
+                var amount = charger.Charge(budget);
+                var key = new BudgetKey(pact.Id, budget.Name, scope);
+                var window = _store.Find(key);
+                var t = window is { ClockMicros: { } clock } && clock > at ? clock : at; // time never runs backwards
                 var used = window?.UsedAt(t, budget.WindowMicros, prune: call.Records) ?? DecimalSum.Zero;
                 if (!amount.IsZero && used + amount > budget.Max)
                 {
@@ -98,8 +122,8 @@ public sealed class BudgetBook
                 {
                     if (window is null)
                     {
-                        window = new Window();
-                        _windows[key] = window;
+                        window = new BudgetWindow();
+                        _store.Add(key, window);
                     }
 
                     window.Record(t, amount);
@@ -111,53 +135,21 @@ public sealed class BudgetBook
             : new Verdict(verdict.PactId, verdict.PactVersion, verdict.Tool, verdict.Bound, [.. verdict.Violations, .. breaches]);
     }
 
-    private readonly record struct WindowKey(string PactId, string Budget, string Scope);
-
-    /// <summary>One scope key's clock and the positive charges recorded inside the window, oldest first, with their sum.</summary>
-    private sealed class Window
+    /// <summary>A call's params, charged per budget without a closure (a passing call allocates nothing).</summary>
+    private interface ICharger
     {
-        private readonly Queue<(long At, DecimalSum Charge)> _charges = new();
-        private DecimalSum _total;
+        DecimalSum Charge(CompiledBudget budget);
+    }
 
-        public long? Clock { get; private set; }
+    private readonly struct ElementCharger(JsonElement parameters) : ICharger
+    {
+        public DecimalSum Charge(CompiledBudget budget) =>
+            budget.Charge<ElementNav, JsonElement, JsonElement.ObjectEnumerator, JsonElement.ArrayEnumerator>(parameters);
+    }
 
-        /// <summary>The charges at budget times <c>u</c> with <c>t - window &lt; u &lt;= t</c>; pruning drops the older ones for good.</summary>
-        public DecimalSum UsedAt(long t, long window, bool prune)
-        {
-            var floor = t - window;
-            if (prune)
-            {
-                while (_charges.TryPeek(out var oldest) && oldest.At <= floor)
-                {
-                    _total -= oldest.Charge;
-                    _ = _charges.Dequeue();
-                }
-
-                return _total;
-            }
-
-            var used = _total;
-            foreach (var (at, c) in _charges)
-            {
-                if (at > floor)
-                {
-                    break;
-                }
-
-                used -= c;
-            }
-
-            return used;
-        }
-
-        public void Record(long t, DecimalSum charge)
-        {
-            Clock = t;
-            if (!charge.IsZero)
-            {
-                _charges.Enqueue((t, charge));
-                _total += charge;
-            }
-        }
+    private readonly struct DomCharger(DomNode parameters) : ICharger
+    {
+        public DecimalSum Charge(CompiledBudget budget) =>
+            budget.Charge<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(parameters);
     }
 }
