@@ -323,6 +323,63 @@ internal static class Probe
             return;
         }
 
+        if (what.StartsWith("budget", StringComparison.Ordinal))
+        {
+            // budget | budget-hand: BudgetBenchmarks' timed loop, for `perf record`.
+            if (what == "budget-charge")
+            {
+                var budget = BudgetBenchmarks.BudgetedPact("1").CompiledBudgets[0];
+                var elements = Workload.Elements;
+                var chargeClock = Stopwatch.StartNew();
+                long charged = 0;
+                var sink = 0;
+                while (chargeClock.ElapsedMilliseconds < 5_000)
+                {
+                    foreach (var e in elements)
+                    {
+                        sink += budget.Charge<Json.ElementNav, System.Text.Json.JsonElement, System.Text.Json.JsonElement.ObjectEnumerator, System.Text.Json.JsonElement.ArrayEnumerator>(e).IsZero ? 1 : 0;
+                    }
+
+                    charged += elements.Length;
+                }
+
+                Console.WriteLine($"charge alone: {chargeClock.Elapsed.TotalNanoseconds / charged:F0} ns per call ({sink})");
+                var findClock = Stopwatch.StartNew();
+                charged = 0;
+                while (findClock.ElapsedMilliseconds < 5_000)
+                {
+                    foreach (var e in elements)
+                    {
+                        foreach (var p in e.EnumerateObject())
+                        {
+                            if (p.NameEquals("amount"u8))
+                            {
+                                sink += System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(p.Value).Length;
+                            }
+                        }
+                    }
+
+                    charged += elements.Length;
+                }
+
+                Console.WriteLine($"find alone: {findClock.Elapsed.TotalNanoseconds / charged:F0} ns per call ({sink})");
+                return;
+            }
+
+            var bench = new BudgetBenchmarks();
+            bench.Setup();
+            var budgetClock = Stopwatch.StartNew();
+            long calls = 0;
+            while (budgetClock.ElapsedMilliseconds < 10_000)
+            {
+                _ = what == "budget" ? bench.Engine_BudgetBook() : bench.HandWritten_DequeExactSum();
+                calls += 10_000;
+            }
+
+            Console.WriteLine($"{what}: {budgetClock.Elapsed.TotalNanoseconds / calls:F0} ns per call");
+            return;
+        }
+
         var pact = Workload.Pact;
         var els = Workload.Elements;
         var raw = Workload.RawParams;

@@ -60,6 +60,7 @@ internal static class Program
         if (args is ["--verify"])
         {
             TreasuryBenchmarks.VerifyAll();
+            BudgetBenchmarks.Verify();
             Console.WriteLine("all benchmark answers verified");
             return;
         }

@@ -28,7 +28,7 @@ public interface IBudgetStore
 /// <summary>The default <see cref="IBudgetStore"/>: every window in one dictionary, for the life of the book.</summary>
 public sealed class MemoryBudgetStore : IBudgetStore
 {
-    private readonly Dictionary<BudgetKey, BudgetWindow> _windows = [];
+    private readonly Dictionary<BudgetKey, BudgetWindow> _windows = new(KeyComparer.Instance);
 
     /// <inheritdoc/>
     public int Count => _windows.Count;
@@ -47,5 +47,24 @@ public sealed class MemoryBudgetStore : IBudgetStore
         {
             throw new InvalidOperationException($"the store already holds a window for {key}");
         }
+    }
+
+    /// <summary>
+    /// Hashes the scope key (randomised string hashing: agents choose it) and only the lengths and last characters of
+    /// the pact id and budget name, which pact authors choose and few keys share a scope with: one string hash a
+    /// lookup instead of three. Equality is still all three, ordinal.
+    /// </summary>
+    private sealed class KeyComparer : IEqualityComparer<BudgetKey>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(BudgetKey x, BudgetKey y) =>
+            string.Equals(x.Scope, y.Scope, StringComparison.Ordinal) && string.Equals(x.Budget, y.Budget, StringComparison.Ordinal)
+            && string.Equals(x.PactId, y.PactId, StringComparison.Ordinal);
+
+        public int GetHashCode(BudgetKey key) =>
+            key.Scope.GetHashCode(StringComparison.Ordinal) ^ ((Tail(key.PactId) * 31) + Tail(key.Budget)) * 16777619;
+
+        private static int Tail(string s) => s.Length == 0 ? 0 : (s.Length << 16) | s[^1];
     }
 }

@@ -6,39 +6,50 @@ namespace Pacts.Numbers;
 
 /// <summary>
 /// An exact, non-negative decimal of any size, for budget charges and window totals (SPEC §10): a coefficient
-/// times a power of ten, kept with no trailing zeros in the coefficient. Sums and differences are exact; there is no
-/// rounding and no binary floating point anywhere.
+/// times a power of ten. Sums and differences are exact; there is no rounding and no binary floating point anywhere.
 /// </summary>
 /// <remarks>
-/// Values up to 18 significant digits at scales down to 10^-18 (every realistic amount) add without touching
-/// <see cref="BigInteger"/>'s heap when both operands share an exponent; anything else is still exact. An addition
-/// aligns exponents, so a sum of <c>1e300</c> and <c>1e-300</c> holds 601 digits: the cost of exactness, paid only by
-/// such inputs.
+/// A coefficient that fits a <see cref="long"/> is held as one, and sums, differences and comparisons of such
+/// values are integer arithmetic with an overflow check (every realistic amount and window total: no heap, no
+/// <see cref="BigInteger"/>). Past that, or when aligning exponents would overflow, the same operation is done in
+/// <see cref="BigInteger"/> and still exact. A result's exponent is the smaller of its operands', so trailing zeros
+/// are not stripped on the hot path; <see cref="ToString"/>, <see cref="Equals(DecimalSum)"/> and
+/// <see cref="GetHashCode"/> look at the value, not the representation. An addition aligns exponents, so a sum of
+/// <c>1e300</c> and <c>1e-300</c> holds 601 digits: the cost of exactness, paid only by such inputs.
 /// </remarks>
 internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<DecimalSum>
 {
     /// <summary>Past this many digit characters the plain notation gives way to <c>d.dddE±n</c> (SPEC §10).</summary>
     private const int MaxPlainDigits = 100;
 
-    private readonly BigInteger _coefficient;
+    private static readonly long[] Pow10 = [.. Enumerable.Range(0, 19).Select(k => (long)BigInteger.Pow(10, k))];
+
+    private readonly long _small; // the coefficient when _big is null
+    private readonly object? _big; // a boxed BigInteger past long.MaxValue: keeps the struct at 24 bytes on the hot path
     private readonly long _exponent;
+
+    private DecimalSum(long coefficient, long exponent)
+    {
+        _small = coefficient;
+        _exponent = coefficient == 0 ? 0 : exponent;
+    }
 
     private DecimalSum(BigInteger coefficient, long exponent)
     {
         if (coefficient.IsZero)
         {
-            _coefficient = BigInteger.Zero;
-            _exponent = 0;
             return;
         }
 
-        while (coefficient % 10 == 0)
+        if (coefficient <= long.MaxValue)
         {
-            coefficient /= 10;
-            exponent++;
+            _small = (long)coefficient;
+        }
+        else
+        {
+            _big = coefficient;
         }
 
-        _coefficient = coefficient;
         _exponent = exponent;
     }
 
@@ -46,9 +57,11 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
     public static DecimalSum Zero => default;
 
     /// <summary>One (the charge of a call to a budget without <c>sum</c>).</summary>
-    public static DecimalSum One { get; } = new(BigInteger.One, 0);
+    public static DecimalSum One { get; } = new(1L, 0);
 
-    public bool IsZero => _coefficient.IsZero;
+    public bool IsZero => _big is null && _small == 0;
+
+    private BigInteger Coefficient => _big is null ? _small : (BigInteger)_big;
 
     /// <summary>
     /// Reads an amount (SPEC §4 <c>maxAmount</c>): JSON number text, or the content of a decimal string
@@ -57,6 +70,11 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
     /// </summary>
     public static bool TryParseAmount(ReadOnlySpan<byte> text, bool isString, out DecimalSum value)
     {
+        if (TryParsePlain(text, out value))
+        {
+            return true; // digits with at most one point inside and at most 18 significant digits: every amount in practice
+        }
+
         value = Zero;
         if (!ExactDecimal.TryParse(text, out var parts) || (isString && !parts.ExpDigits.IsEmpty))
         {
@@ -71,6 +89,26 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
         if (parts.Negative)
         {
             return false;
+        }
+
+        var significant = parts.End - parts.First;
+        if (!parts.Huge && significant <= 18)
+        {
+            // The common case: the significant digits as a long, the exponent from the parsed adjusted exponent.
+            long c = 0;
+            for (var k = parts.First; k < parts.End; k++)
+            {
+                c = (c * 10) + (parts.Digit(k) - '0');
+            }
+
+            var e = parts.AdjExp - significant;
+            if (e > long.MaxValue / 4 || e < long.MinValue / 4)
+            {
+                return false;
+            }
+
+            value = new DecimalSum(c, e);
+            return true;
         }
 
         var exp = parts.ExpDigits.IsEmpty ? BigInteger.Zero : BigInteger.Parse(Encoding.ASCII.GetString(parts.ExpDigits), CultureInfo.InvariantCulture);
@@ -89,6 +127,48 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
     public static DecimalSum ParseNumber(string text) =>
         TryParseAmount(Encoding.ASCII.GetBytes(text), isString: false, out var v) ? v : throw new FormatException($"not a non-negative number: {text}");
 
+    /// <summary>
+    /// One pass over <c>[0-9]+(\.[0-9]+)?</c> with at most 18 significant digits (both grammars take it, as the same
+    /// value); false for anything else, which the general path then reads or refuses.
+    /// </summary>
+    private static bool TryParsePlain(ReadOnlySpan<byte> text, out DecimalSum value)
+    {
+        value = default;
+        long c = 0;
+        int significant = 0, frac = 0;
+        var dot = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var d = (uint)(text[i] - '0');
+            if (d <= 9)
+            {
+                if ((c != 0 || d != 0) && ++significant > 18)
+                {
+                    return false;
+                }
+
+                c = (c * 10) + d;
+                frac += dot >= 0 ? 1 : 0;
+            }
+            else if (text[i] == (byte)'.' && dot < 0 && i > 0)
+            {
+                dot = i;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (text.IsEmpty || dot == text.Length - 1)
+        {
+            return false;
+        }
+
+        value = new DecimalSum(c, -frac);
+        return true;
+    }
+
     public static DecimalSum operator +(DecimalSum a, DecimalSum b)
     {
         if (a.IsZero)
@@ -102,6 +182,11 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
         }
 
         var e = Math.Min(a._exponent, b._exponent);
+        if (TryAlign(a, e, out var x) && TryAlign(b, e, out var y) && x <= long.MaxValue - y)
+        {
+            return new DecimalSum(x + y, e);
+        }
+
         return new DecimalSum(Scale(a, e) + Scale(b, e), e);
     }
 
@@ -113,6 +198,11 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
         }
 
         var e = Math.Min(a._exponent, b._exponent);
+        if (TryAlign(a, e, out var x) && TryAlign(b, e, out var y))
+        {
+            return x < y ? throw new InvalidOperationException("a window total cannot go below zero") : new DecimalSum(x - y, e);
+        }
+
         var d = Scale(a, e) - Scale(b, e);
         return d.Sign < 0 ? throw new InvalidOperationException("a window total cannot go below zero") : new DecimalSum(d, e);
     }
@@ -136,6 +226,12 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
             return (IsZero ? 0 : 1) - (other.IsZero ? 0 : 1);
         }
 
+        var e = Math.Min(_exponent, other._exponent);
+        if (TryAlign(this, e, out var x) && TryAlign(other, e, out var y))
+        {
+            return x.CompareTo(y);
+        }
+
         // Far-apart exponents: compare magnitudes (digit count + exponent) first, so no alignment builds a huge number.
         if (Math.Abs(_exponent - other._exponent) > 36)
         {
@@ -147,15 +243,18 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
             }
         }
 
-        var e = Math.Min(_exponent, other._exponent);
         return Scale(this, e).CompareTo(Scale(other, e));
     }
 
-    public bool Equals(DecimalSum other) => _exponent == other._exponent && _coefficient.Equals(other._coefficient);
+    public bool Equals(DecimalSum other) => CompareTo(other) == 0;
 
     public override bool Equals(object? obj) => obj is DecimalSum d && Equals(d);
 
-    public override int GetHashCode() => HashCode.Combine(_coefficient, _exponent);
+    public override int GetHashCode()
+    {
+        var (coefficient, exponent) = Normalized(this);
+        return HashCode.Combine(coefficient, exponent);
+    }
 
     /// <summary>
     /// The SPEC §10 notation: plain decimal (<c>7500</c>, <c>0.5</c>, <c>0</c>), or <c>d[.ddd]E±n</c> when the plain
@@ -168,26 +267,78 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
             return "0";
         }
 
-        var digits = _coefficient.ToString(CultureInfo.InvariantCulture);
-        long plainDigits = _exponent >= 0 ? digits.Length + _exponent : (-_exponent >= digits.Length ? 1 - _exponent : digits.Length);
+        var (coefficient, exponent) = Normalized(this);
+        var digits = coefficient.ToString(CultureInfo.InvariantCulture);
+        long plainDigits = exponent >= 0 ? digits.Length + exponent : (-exponent >= digits.Length ? 1 - exponent : digits.Length);
         if (plainDigits <= MaxPlainDigits)
         {
-            if (_exponent >= 0)
+            if (exponent >= 0)
             {
-                return digits + new string('0', (int)_exponent);
+                return digits + new string('0', (int)exponent);
             }
 
-            var point = digits.Length + (int)_exponent;
+            var point = digits.Length + (int)exponent;
             return point > 0 ? digits[..point] + "." + digits[point..] : "0." + new string('0', -point) + digits;
         }
 
-        var n = digits.Length - 1 + _exponent;
+        var n = digits.Length - 1 + exponent;
         var mantissa = digits.Length == 1 ? digits : digits[..1] + "." + digits[1..];
         return mantissa + "E" + (n >= 0 ? "+" : "-") + Math.Abs(n).ToString(CultureInfo.InvariantCulture);
     }
 
-    private static long Magnitude(DecimalSum d) => d._coefficient.ToString(CultureInfo.InvariantCulture).Length + d._exponent;
+    /// <summary>Digit count plus exponent: where the leading digit sits, whatever trailing zeros the coefficient has.</summary>
+    private static long Magnitude(DecimalSum d) => d.Coefficient.ToString(CultureInfo.InvariantCulture).Length + d._exponent;
+
+    /// <summary>The value with no trailing zeros in its coefficient (zero is 0 × 10^0).</summary>
+    private static (BigInteger Coefficient, long Exponent) Normalized(DecimalSum d)
+    {
+        if (d.IsZero)
+        {
+            return (BigInteger.Zero, 0);
+        }
+
+        var c = d.Coefficient;
+        var e = d._exponent;
+        while (c % 10 == 0)
+        {
+            c /= 10;
+            e++;
+        }
+
+        return (c, e);
+    }
+
+    /// <summary>The coefficient of <paramref name="d"/> at exponent <paramref name="exponent"/> (not above its own) as a long, if it fits.</summary>
+    private static bool TryAlign(DecimalSum d, long exponent, out long coefficient)
+    {
+        coefficient = 0;
+        if (d._big is not null)
+        {
+            return false;
+        }
+
+        var k = d._exponent - exponent;
+        if (k == 0 || d._small == 0)
+        {
+            coefficient = d._small;
+            return true;
+        }
+
+        if (k >= Pow10.Length)
+        {
+            return false;
+        }
+
+        var high = Math.BigMul((ulong)d._small, (ulong)Pow10[k], out var low);
+        if (high != 0 || low > long.MaxValue)
+        {
+            return false;
+        }
+
+        coefficient = (long)low;
+        return true;
+    }
 
     private static BigInteger Scale(DecimalSum d, long exponent) =>
-        d._exponent == exponent ? d._coefficient : d._coefficient * BigInteger.Pow(10, checked((int)(d._exponent - exponent)));
+        d._exponent == exponent ? d.Coefficient : d.Coefficient * BigInteger.Pow(10, checked((int)(d._exponent - exponent)));
 }

@@ -35,6 +35,14 @@ public class DecimalSumTests
     [InlineData(" 1", true, null)]
     [InlineData("1.", false, null)]
     [InlineData("", true, null)]
+    [InlineData("000.50", true, "0.5")]
+    [InlineData(".5", true, null)]
+    [InlineData("5.", true, null)]
+    [InlineData("1.2.3", true, null)]
+    [InlineData("1234567890.12345678", false, "1234567890.12345678")]
+    [InlineData("1234567890.123456789", false, "1234567890.123456789")]
+    [InlineData("0000000000000000000000000001.5", true, "1.5")]
+    [InlineData("-0.00", true, "0")]
     public void Amounts_are_numbers_or_decimal_strings_and_never_negative(string text, bool isString, string? expected)
     {
         var ok = DecimalSum.TryParseAmount(Encoding.ASCII.GetBytes(text), isString, out var v);
@@ -71,5 +79,49 @@ public class DecimalSumTests
         var x = N($"{a}e-{s}");
         var y = N($"{b}e-{s}");
         return Math.Sign(x.CompareTo(y)) == Math.Sign(a.CompareTo(b));
+    }
+
+    [Property]
+    public bool Sums_and_differences_agree_with_decimal_where_decimal_is_exact(uint[] values, byte[] scales)
+    {
+        // Long coefficients (the fast path) and their overflow into BigInteger, against decimal's exact 96-bit sums.
+        var sum = DecimalSum.Zero;
+        var reference = 0m;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var scale = scales.Length == 0 ? 0 : scales[i % scales.Length] % 9;
+            var text = $"{values[i]}e-{scale}";
+            sum += N(text);
+            reference += decimal.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+            if (i % 3 == 2)
+            {
+                sum -= N(text);
+                reference -= decimal.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        var asDecimal = decimal.Parse(sum.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        return asDecimal == reference && !sum.ToString().EndsWith(".0", StringComparison.Ordinal) && (sum.IsZero == (reference == 0));
+    }
+
+    [Theory]
+    [InlineData("1.50", "1.5")]
+    [InlineData("9223372036854775807", "9223372036854775807.000")]
+    [InlineData("92233720368547758070", "9223372036854775807e1")]
+    public void Equal_values_are_equal_whatever_their_representation(string a, string b)
+    {
+        var x = N(a) + N("0.001") - N("0.001");
+        var y = N(b);
+        Assert.Equal(x, y);
+        Assert.Equal(x.GetHashCode(), y.GetHashCode());
+        Assert.Equal(x.ToString(), y.ToString());
+    }
+
+    [Fact]
+    public void A_sum_past_a_long_carries_on_exactly()
+    {
+        var big = N("9223372036854775807") + N("9223372036854775807") + N("0.5");
+        Assert.Equal("18446744073709551614.5", big.ToString());
+        Assert.Equal("0.5", (big - N("9223372036854775807") - N("9223372036854775807")).ToString());
     }
 }
