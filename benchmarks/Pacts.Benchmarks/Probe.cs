@@ -363,6 +363,23 @@ internal static class Probe
                 }
 
                 Console.WriteLine($"find alone: {findClock.Elapsed.TotalNanoseconds / charged:F0} ns per call ({sink})");
+                var rawParams = Workload.RawParams;
+                foreach (var validated in new[] { false, true })
+                {
+                    var rawClock = Stopwatch.StartNew();
+                    charged = 0;
+                    while (rawClock.ElapsedMilliseconds < 3_000)
+                    {
+                        foreach (var b in rawParams)
+                        {
+                            sink += (validated ? budget.ChargeValidated(b) : budget.ChargeUtf8(b)).IsZero ? 1 : 0;
+                        }
+
+                        charged += rawParams.Length;
+                    }
+
+                    Console.WriteLine($"{(validated ? "validated bytes" : "raw bytes")}: {rawClock.Elapsed.TotalNanoseconds / charged:F0} ns per call ({sink})");
+                }
                 return;
             }
 

@@ -37,7 +37,20 @@ public sealed class Pact
         Tools = compiled.Tools;
         CompiledBudgets = compiled.Budgets;
         BudgetNames = [.. compiled.Budgets.Select(b => b.Name)];
+        for (var i = 0; i < CompiledBudgets.Length && i < Evaluating.ScannedCharges.Max; i++)
+        {
+            foreach (var binding in _bindings.Values)
+            {
+                if (CompiledBudgets[i].Sum is { } sum && CompiledBudgets[i].Sees(binding.Tool))
+                {
+                    binding.TryTap(i, sum.Segments);
+                }
+            }
+        }
     }
+
+    /// <summary>Which budgets' charges the plan of <paramref name="tool"/>'s binding reads in its pass (bit per budget index).</summary>
+    internal int TappedBudgets(string tool) => _bindings.TryGetValue(tool, out var binding) ? binding.TappedBudgets : 0;
 
     /// <summary>The budgets (SPEC §10), in pact order.</summary>
     internal CompiledBudget[] CompiledBudgets { get; }

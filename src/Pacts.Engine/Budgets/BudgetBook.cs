@@ -52,8 +52,15 @@ public sealed class BudgetBook
         ArgumentNullException.ThrowIfNull(pact);
         ArgumentNullException.ThrowIfNull(verdict);
         return pact.CompiledBudgets.Length == 0 ? verdict
-            : Apply(pact, verdict, call, new DomCharger(ParamsDom.Rent().Load(utf8Parameters)));
+            : Apply(pact, verdict, call, new Utf8Charger(utf8Parameters));
     }
+
+    /// <summary>
+    /// As <see cref="Apply(Pact, Verdict, BudgetCall, ReadOnlyMemory{byte})"/>, with the charges already read from the
+    /// params (replay's scanning thread reads them beside the verdict); <paramref name="charges"/> holds one per budget.
+    /// </summary>
+    internal Verdict Apply(Pact pact, Verdict verdict, BudgetCall call, in Evaluating.ScannedCharges charges) =>
+        pact.CompiledBudgets.Length == 0 ? verdict : Apply(pact, verdict, call, new ReadCharger(charges));
 
     /// <summary>How many (pact, budget, scope key) windows the book holds (for tests and metrics).</summary>
     public int WindowCount
@@ -86,12 +93,14 @@ public sealed class BudgetBook
         where TCharger : struct, ICharger
     {
         List<Violation>? breaches = null;
+        var index = -1;
         var at = call.AttemptedAt.UtcTicks / TimeSpan.TicksPerMicrosecond; // SPEC §6: whole microseconds
         at -= BudgetCheckpoint.UnixEpochMicros;
         lock (_lock)
         {
             foreach (var budget in pact.CompiledBudgets)
             {
+                index++;
                 if (!budget.Sees(call.Tool))
                 {
                     continue;
@@ -108,7 +117,7 @@ public sealed class BudgetBook
                     throw new BudgetScopeException(budget.Name, budget.Per);
                 }
 
-                var amount = charger.Charge(budget);
+                var amount = charger.Charge(budget, index);
                 var key = new BudgetKey(pact.Id, budget.Name, scope);
                 var window = _store.Find(key);
                 var t = window is { ClockMicros: { } clock } && clock > at ? clock : at; // time never runs backwards
@@ -138,18 +147,22 @@ public sealed class BudgetBook
     /// <summary>A call's params, charged per budget without a closure (a passing call allocates nothing).</summary>
     private interface ICharger
     {
-        DecimalSum Charge(CompiledBudget budget);
+        DecimalSum Charge(CompiledBudget budget, int index);
     }
 
     private readonly struct ElementCharger(JsonElement parameters) : ICharger
     {
-        public DecimalSum Charge(CompiledBudget budget) =>
+        public DecimalSum Charge(CompiledBudget budget, int index) =>
             budget.Charge<ElementNav, JsonElement, JsonElement.ObjectEnumerator, JsonElement.ArrayEnumerator>(parameters);
     }
 
-    private readonly struct DomCharger(DomNode parameters) : ICharger
+    private readonly struct Utf8Charger(ReadOnlyMemory<byte> parameters) : ICharger
     {
-        public DecimalSum Charge(CompiledBudget budget) =>
-            budget.Charge<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(parameters);
+        public DecimalSum Charge(CompiledBudget budget, int index) => budget.ChargeUtf8(parameters);
+    }
+
+    private readonly struct ReadCharger(Evaluating.ScannedCharges charges) : ICharger
+    {
+        public DecimalSum Charge(CompiledBudget budget, int index) => charges[index];
     }
 }

@@ -35,6 +35,18 @@ internal sealed class CompiledBinding
     /// <summary>The plan that judges raw UTF-8 params in one reader pass; null for the rare pact it does not cover.</summary>
     public StreamNode? Stream { get; }
 
+    /// <summary>Bit <c>i</c> set when budget <c>i</c>'s charge is read by the plan's pass (see <see cref="StreamNode.Taps"/>).</summary>
+    public int TappedBudgets { get; private set; }
+
+    /// <summary>Taps budget <paramref name="index"/>'s <c>sum</c> path into the plan, if the plan visits all of it (while the pact is built).</summary>
+    internal void TryTap(int index, IReadOnlyList<PathSegment> sum)
+    {
+        if (Stream is not null && StreamNode.TryTap(Stream, sum, index))
+        {
+            TappedBudgets |= 1 << index;
+        }
+    }
+
     public string Tool { get; }
 
     public bool DenyAdditionalParams { get; }

@@ -85,6 +85,233 @@ internal sealed class CompiledBudget
         return total;
     }
 
+    /// <summary>
+    /// As <see cref="Charge{TNav, TNode, TObj, TArr}"/>, for raw params (a JSON object): one pass of the engine's strict
+    /// tokenizer that descends only into what the path names and skips the rest, so no document is built. Input the
+    /// tokenizer leaves to the general reader is indexed and walked as the document path does.
+    /// </summary>
+    public DecimalSum ChargeUtf8(ReadOnlyMemory<byte> utf8)
+    {
+        if (_sum is null)
+        {
+            return DecimalSum.One;
+        }
+
+        try
+        {
+            var reader = new StrictJsonReader(utf8.Span);
+            var total = DecimalSum.Zero;
+            if (reader.Read())
+            {
+                Walk(ref reader, 0, ref total);
+            }
+
+            while (reader.Read())
+            {
+                // the rest must be whitespace, or the general reader gives the error the document path gives
+            }
+
+            return total;
+        }
+        catch (StrictJsonReader.RefusedException)
+        {
+            return Charge<DomNav, DomNode, DomObjectCursor, DomArrayCursor>(ParamsDom.Rent().Load(utf8));
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="ChargeUtf8"/>, for bytes already read as valid JSON by the strict tokenizer (replay's scanning
+    /// thread, which judged them in the same pass): no token is checked again, values the path does not name are
+    /// skipped by a vector search for quotes and brackets. Never call it on bytes that were not validated.
+    /// </summary>
+    public DecimalSum ChargeValidated(ReadOnlySpan<byte> json)
+    {
+        if (_sum is null)
+        {
+            return DecimalSum.One;
+        }
+
+        var pos = 0;
+        var total = DecimalSum.Zero;
+        WalkValidated(json, ref pos, 0, ref total);
+        return total;
+    }
+
+    private void WalkValidated(ReadOnlySpan<byte> json, ref int pos, int seg, ref DecimalSum total)
+    {
+        pos = ValidatedJson.SkipWhitespace(json, pos);
+        var segments = _sum!;
+        var first = json[pos];
+        if (seg == segments.Length)
+        {
+            if (first == (byte)'"')
+            {
+                var end = ValidatedJson.StringEnd(json, pos, out var escaped);
+                var content = json[(pos + 1)..end];
+                total += Amount(JsonValueKind.String, content, escaped);
+
+                pos = end + 1;
+            }
+            else if (first == (byte)'-' || (uint)(first - '0') <= 9)
+            {
+                var end = ValidatedJson.ScalarEnd(json, pos);
+                total += Amount(JsonValueKind.Number, json[pos..end], escaped: false);
+
+                pos = end;
+            }
+            else
+            {
+                pos = ValidatedJson.SkipValue(json, pos);
+            }
+
+            return;
+        }
+
+        var segment = segments[seg];
+        if (first == (byte)'{' && segment.Kind == SegmentKind.Key)
+        {
+            pos++;
+            while (true)
+            {
+                pos = ValidatedJson.SkipWhitespace(json, pos);
+                if (json[pos] == (byte)'}')
+                {
+                    pos++;
+                    return;
+                }
+
+                if (json[pos] == (byte)',')
+                {
+                    pos = ValidatedJson.SkipWhitespace(json, pos + 1);
+                }
+
+                var nameEnd = ValidatedJson.StringEnd(json, pos, out var escaped);
+                var name = json[(pos + 1)..nameEnd];
+                var match = escaped ? NameMatch.Matches(name, segment.Utf8Key) : name.SequenceEqual(segment.Utf8Key);
+                pos = ValidatedJson.SkipWhitespace(json, nameEnd + 1) + 1; // past the ':'
+                if (match)
+                {
+                    WalkValidated(json, ref pos, seg + 1, ref total);
+                }
+                else
+                {
+                    pos = ValidatedJson.SkipValue(json, pos);
+                }
+            }
+        }
+
+        if (first == (byte)'[' && segment.Kind is SegmentKind.Index or SegmentKind.Wildcard)
+        {
+            pos++;
+            var i = 0;
+            while (true)
+            {
+                pos = ValidatedJson.SkipWhitespace(json, pos);
+                if (json[pos] == (byte)']')
+                {
+                    pos++;
+                    return;
+                }
+
+                if (json[pos] == (byte)',')
+                {
+                    pos++;
+                }
+
+                if (segment.Kind == SegmentKind.Wildcard || i == segment.Index)
+                {
+                    WalkValidated(json, ref pos, seg + 1, ref total);
+                }
+                else
+                {
+                    pos = ValidatedJson.SkipValue(json, pos);
+                }
+
+                i++;
+            }
+        }
+
+        pos = ValidatedJson.SkipValue(json, pos);
+    }
+
+    /// <summary>The reader is on a value's first token; leaves it on the value's last.</summary>
+    private void Walk(ref StrictJsonReader reader, int seg, ref DecimalSum total)
+    {
+        var segments = _sum!;
+        if (seg == segments.Length)
+        {
+            var kind = reader.TokenType switch
+            {
+                JsonTokenType.Number => JsonValueKind.Number,
+                JsonTokenType.String => JsonValueKind.String,
+                _ => JsonValueKind.Undefined,
+            };
+            total += Amount(kind, reader.ValueSpan, reader.ValueIsEscaped);
+
+            reader.Skip();
+            return;
+        }
+
+        var segment = segments[seg];
+        if (segment.Kind == SegmentKind.Key && reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var match = reader.ValueIsEscaped ? NameMatch.Matches(reader.ValueSpan, segment.Utf8Key) : reader.ValueSpan.SequenceEqual(segment.Utf8Key);
+                reader.Read();
+                if (match)
+                {
+                    Walk(ref reader, seg + 1, ref total);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return;
+        }
+
+        if (segment.Kind is SegmentKind.Index or SegmentKind.Wildcard && reader.TokenType == JsonTokenType.StartArray)
+        {
+            var i = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (segment.Kind == SegmentKind.Wildcard || i == segment.Index)
+                {
+                    Walk(ref reader, seg + 1, ref total);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                i++;
+            }
+
+            return;
+        }
+
+        reader.Skip();
+    }
+
+    /// <summary>
+    /// What one location adds to a sum (SPEC §10): a number's value, or a decimal string's (<paramref name="text"/> is
+    /// its content, escapes decoded first when <paramref name="escaped"/>: <c>"\u0032\u0035"</c> is 25); 0 for anything
+    /// else and for a negative amount. Every way of reading params (document, tokenizer, validated bytes, the judging
+    /// pass's taps) charges through it.
+    /// </summary>
+    internal static DecimalSum Amount(JsonValueKind kind, ReadOnlySpan<byte> text, bool escaped)
+    {
+        if (kind == JsonValueKind.String)
+        {
+            var content = escaped ? System.Text.Encoding.UTF8.GetBytes(JsonStrings.DecodeToString(text)) : text;
+            return DecimalSum.TryParseAmount(content, isString: true, out var s) ? s : DecimalSum.Zero;
+        }
+
+        return kind == JsonValueKind.Number && DecimalSum.TryParseAmount(text, isString: false, out var n) ? n : DecimalSum.Zero;
+    }
+
     private void Walk<TNav, TNode, TObj, TArr>(in TNode current, int seg, ref DecimalSum total)
         where TNav : struct, IJsonNav<TNode, TObj, TArr>
         where TNode : struct
@@ -95,14 +322,7 @@ internal sealed class CompiledBudget
         if (seg == segments.Length)
         {
             var raw = TNav.Leaf(current, out var kind);
-            if (kind == JsonValueKind.Number && DecimalSum.TryParseAmount(raw, isString: false, out var n))
-            {
-                total += n;
-            }
-            else if (kind == JsonValueKind.String && DecimalSum.TryParseAmount(StringContent(raw), isString: true, out var s))
-            {
-                total += s;
-            }
+            total += kind == JsonValueKind.String ? Amount(kind, raw[1..^1], raw.IndexOf((byte)'\\') >= 0) : Amount(kind, raw, escaped: false);
 
             return;
         }
@@ -145,13 +365,6 @@ internal sealed class CompiledBudget
             default:
                 return;
         }
-    }
-
-    /// <summary>A JSON string's content, escapes decoded (<c>"\u0032\u0035"</c> is the amount 25).</summary>
-    private static ReadOnlySpan<byte> StringContent(ReadOnlySpan<byte> quoted)
-    {
-        var inner = quoted[1..^1];
-        return inner.IndexOf((byte)'\\') < 0 ? inner : System.Text.Encoding.UTF8.GetBytes(JsonStrings.DecodeToString(inner));
     }
 
     private static string Window(long micros)

@@ -217,6 +217,11 @@ internal static class StreamEvaluator
         {
             condition.Present(kind, verbatim, arrayLength, sink.Trail, sink, escapes);
         }
+
+        if (node.Taps.Length != 0)
+        {
+            sink.Tap(node.Taps, kind, verbatim, escapes == 2);
+        }
     }
 
     /// <summary>Reports absences; the empty list (the common case) costs one length check, inlined.</summary>

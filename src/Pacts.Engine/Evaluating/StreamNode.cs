@@ -61,6 +61,75 @@ internal sealed class StreamNode
     /// <summary>The required conditions through <c>Indexes[j]</c> alone: absent when the array is shorter.</summary>
     public CompiledCondition[][] IndexRequired { get; private set; } = [];
 
+    /// <summary>
+    /// The budgets (by index in the pact) whose <c>sum</c> path ends at this state: the evaluator adds each amount it
+    /// meets here to the sink's <see cref="ViolationSink.Charges"/>, so replay reads a call's charges in the pass that
+    /// judges it. Set while the pact is built (<see cref="TryTap"/>), never after.
+    /// </summary>
+    public int[] Taps { get; private set; } = [];
+
+    /// <summary>
+    /// Puts budget <paramref name="budget"/>'s tap on every state that a location of <paramref name="segments"/>
+    /// reaches, when the plan visits every such location (each segment is a key, a named index or a wildcard the
+    /// plan goes through); otherwise changes nothing and returns false, and the budget's charge is read separately.
+    /// </summary>
+    public static bool TryTap(StreamNode root, IReadOnlyList<PathSegment> segments, int budget)
+    {
+        List<StreamNode> current = [root];
+        foreach (var segment in segments)
+        {
+            List<StreamNode> next = [];
+            foreach (var node in current)
+            {
+                switch (segment.Kind)
+                {
+                    case SegmentKind.Key:
+                        {
+                            var k = node.KeyIndex(segment.Utf8Key);
+                            if (k < 0)
+                            {
+                                return false;
+                            }
+
+                            next.Add(node.KeyNodes[k]);
+                            break;
+                        }
+
+                    case SegmentKind.Index:
+                        {
+                            var j = System.Array.BinarySearch(node.Indexes, segment.Index);
+                            if (j < 0)
+                            {
+                                return false; // the element would be judged by [*]'s state, which other elements share
+                            }
+
+                            next.Add(node.IndexNodes[j]);
+                            break;
+                        }
+
+                    default:
+                        if (node.AnyElement is null)
+                        {
+                            return false; // elements no index names are skipped
+                        }
+
+                        next.Add(node.AnyElement);
+                        next.AddRange(node.IndexNodes);
+                        break;
+                }
+            }
+
+            current = next;
+        }
+
+        foreach (var node in current)
+        {
+            node.Taps = [.. node.Taps, budget];
+        }
+
+        return true;
+    }
+
     /// <summary>True when some condition goes on into the elements of an array value.</summary>
     public bool HasItems => AnyElement is not null || Indexes.Length > 0;
 

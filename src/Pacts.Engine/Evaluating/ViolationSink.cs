@@ -31,12 +31,38 @@ internal sealed class ViolationSink
     /// </summary>
     public int[] Trail { get; } = new int[Paths.ParamPath.MaxSegments];
 
+    /// <summary>This thread's sink as the last pass left it (its <see cref="Charges"/>).</summary>
+    public static ViolationSink Current => s_current ??= new ViolationSink();
+
     public static ViolationSink Rent()
     {
         var sink = s_current ??= new ViolationSink();
         sink._items.Clear();
         sink._orders.Clear();
+        sink.Charges[0] = default;
+        sink.Charges[1] = default;
         return sink;
+    }
+
+    /// <summary>
+    /// The amounts the last pass met at tapped budget paths (<see cref="StreamNode.Taps"/>), by budget index, summed as
+    /// a budget sums them (numbers and decimal strings; anything else adds 0). Read right after the pass, on its thread.
+    /// </summary>
+    public Numbers.DecimalSum[] Charges { get; } = new Numbers.DecimalSum[ScannedCharges.Max];
+
+    /// <summary>Adds the value the pass is at to each tapped budget's charge.</summary>
+    public void Tap(int[] budgets, System.Text.Json.JsonValueKind kind, ReadOnlySpan<byte> verbatim, bool escaped)
+    {
+        var amount = CompiledBudget.Amount(kind, kind == System.Text.Json.JsonValueKind.String ? verbatim[1..^1] : verbatim, escaped);
+        if (amount.IsZero)
+        {
+            return;
+        }
+
+        foreach (var b in budgets)
+        {
+            Charges[b] += amount;
+        }
     }
 
     /// <summary>Drops the entries from <paramref name="count"/> on (a pass abandoned part-way, to be judged again).</summary>

@@ -112,6 +112,13 @@ internal struct EventFields
     /// <summary>The pact <see cref="ScannedVerdict"/> was reached against.</summary>
     public Pact? ScannedPact;
 
+    /// <summary>
+    /// The charges of <see cref="ScannedPact"/>'s budgets (at most <see cref="Evaluating.ScannedCharges.Max"/>, in pact order),
+    /// read from the params by the scanning thread beside the verdict, so the binding thread does not read them
+    /// again; valid when <see cref="ScannedVerdict"/> is.
+    /// </summary>
+    public Evaluating.ScannedCharges Charges;
+
     /// <summary>The fields of an event read the general way.</summary>
     public static EventFields Of(AgentEvent ev) => new()
     {

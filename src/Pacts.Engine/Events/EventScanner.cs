@@ -128,6 +128,7 @@ internal sealed class EventScanner
             ev.ParamsUtf8 = line[f.Params];
             ev.ScannedVerdict = f.Scanned;
             ev.ScannedPact = f.JudgedAgainst;
+            ev.Charges = f.Scanned is null ? default : f.Charges;
         }
 
         return true;
@@ -228,6 +229,7 @@ internal sealed class EventScanner
                 f.JudgedAgainst = guess.Pact;
                 f.JudgedTool = f.Tool;
                 f.Params = new Range(start, (int)reader.BytesConsumed);
+                f.Charges = Charges(guess, line[f.Params]);
                 return true;
             }
         }
@@ -235,6 +237,38 @@ internal sealed class EventScanner
         reader.Skip(); // checked, not judged: the binding thread validates the bytes once it knows the pact
         f.Params = new Range(start, (int)reader.BytesConsumed);
         return true;
+    }
+
+    /// <summary>
+    /// The guessed pact's budget charges (SPEC §10), read here on the scanning thread so the binding thread, which
+    /// judges budgets in log order, does not read the params a second time; none for a pact with more budgets than
+    /// an event's slot holds. A charge whose path the binding's plan visits was summed in the very pass that judged the
+    /// params (<see cref="StreamNode.Taps"/>); any other is read from the bytes, which the strict reader has just
+    /// accepted, without checking them again (<see cref="CompiledBudget.ChargeValidated"/>).
+    /// </summary>
+    private static ScannedCharges Charges(CallGuesses.Guess guess, ReadOnlyMemory<byte> parameters)
+    {
+        var budgets = guess.Pact.CompiledBudgets;
+        if (budgets.Length is 0 or > ScannedCharges.Max)
+        {
+            return default;
+        }
+
+        var tapped = guess.Pact.TappedBudgets(guess.ToolName);
+        var read = ViolationSink.Current.Charges; // what the pass that judged the params met at tapped paths
+        var charges = new ScannedCharges { Count = budgets.Length };
+        charges.First = Charge(budgets[0], 0);
+        if (budgets.Length > 1)
+        {
+            charges.Second = Charge(budgets[1], 1);
+        }
+
+        return charges;
+
+        Numbers.DecimalSum Charge(CompiledBudget budget, int index) =>
+            !budget.Sees(guess.ToolName) ? default
+            : (tapped & (1 << index)) != 0 ? read[index]
+            : budget.ChargeValidated(parameters.Span);
     }
 
     private static string? Among(ReadOnlySpan<byte> value, string[] candidates)
@@ -258,6 +292,7 @@ internal sealed class EventScanner
         public Verdict? Scanned; // the params' verdict, when they were judged in the pass
         public Pact? JudgedAgainst; // the pact they were judged against
         public Range JudgedTool; // the `tool` field they were judged for
+        public ScannedCharges Charges; // the judged pact's budget charges
 
         public static bool Missing(Range r) => r.End.Value == 0;
     }

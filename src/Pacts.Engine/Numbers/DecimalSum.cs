@@ -267,8 +267,27 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
             return "0";
         }
 
-        var (coefficient, exponent) = Normalized(this);
-        var digits = coefficient.ToString(CultureInfo.InvariantCulture);
+        string digits;
+        long exponent;
+        if (_big is null)
+        {
+            // The common case, in long arithmetic: BigInteger's division and formatting cost a breach microseconds.
+            var c = _small;
+            exponent = _exponent;
+            while (c % 10 == 0)
+            {
+                c /= 10;
+                exponent++;
+            }
+
+            digits = c.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            (var coefficient, exponent) = Normalized(this);
+            digits = coefficient.ToString(CultureInfo.InvariantCulture);
+        }
+
         long plainDigits = exponent >= 0 ? digits.Length + exponent : (-exponent >= digits.Length ? 1 - exponent : digits.Length);
         if (plainDigits <= MaxPlainDigits)
         {

@@ -185,14 +185,18 @@ public sealed class ReplayAnalyzer(PactSet pacts)
 
         // Replay's fast path hands over a verdict reached while the line was read, if the scanner guessed this
         // very pact, else the params' raw bytes, which the scanner checked are a JSON object (see EventScanner).
-        var verdict = ev.ScannedVerdict is { } scanned && ReferenceEquals(ev.ScannedPact, pact) ? scanned
+        var scannedHere = ev.ScannedVerdict is not null && ReferenceEquals(ev.ScannedPact, pact);
+        var verdict = scannedHere ? ev.ScannedVerdict!
             : ev.ParamsUtf8.IsEmpty ? pact.Validate(ev.Tool!, ev.Params)
             : pact.Validate(ev.Tool!, ev.ParamsUtf8);
         if (pact.CompiledBudgets.Length > 0)
         {
-            // SPEC §10: budgets see the calls in input order, after the stateless verdict.
+            // SPEC §10: budgets see the calls in input order, after the stateless verdict. The scanning thread read
+            // the charges beside the verdict when it could (same code, same bytes); only the windows are judged here.
             var call = new BudgetCall(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, BudgetCall.OutcomeRecords(ev.Outcome));
-            verdict = ev.ParamsUtf8.IsEmpty ? _budgets.Apply(pact, verdict, call, ev.Params) : _budgets.Apply(pact, verdict, call, ev.ParamsUtf8);
+            verdict = scannedHere && ev.Charges.Count == pact.CompiledBudgets.Length ? _budgets.Apply(pact, verdict, call, ev.Charges)
+                : ev.ParamsUtf8.IsEmpty ? _budgets.Apply(pact, verdict, call, ev.Params)
+                : _budgets.Apply(pact, verdict, call, ev.ParamsUtf8);
         }
 
         _guesses?.Expect(ev.Tool!, pact);
