@@ -106,7 +106,7 @@ public sealed class LocalValidator(Pact pact) : ICallValidator
     {
         if (pact.BudgetNames.Count > 0 && Budgets.BudgetCall.OutcomeRecords(outcome))
         {
-            _ = _budgets.Apply(pact, pact.Validate(tool, parameters), new Budgets.BudgetCall(tool, guarded.AgentId, guarded.SessionId, guarded.AttemptedAt, Records: true), parameters);
+            _budgets.Record(pact, new Budgets.BudgetCall(tool, guarded.AgentId, guarded.SessionId, guarded.AttemptedAt, Records: true), parameters);
         }
     }
 }

@@ -102,25 +102,25 @@ public static class Api
             }
 
             // SPEC §10 pre-flight: the call as if it came next, against the ledger's budget state, recording nothing.
-            string? agentId = null, sessionId = null;
-            DateTimeOffset? attemptedAt = null;
-            foreach (var (name, set) in new (string, Action<string>)[] { ("agentId", v => agentId = v), ("sessionId", v => sessionId = v), ("attemptedAt", v => attemptedAt = ParseTime(v)) })
+            if (OptionalText(root, "agentId", out var agentId) is { } badAgent)
             {
-                if (!JsonStrings.TryGetProperty(root, System.Text.Encoding.UTF8.GetBytes(name), out var field) || field.ValueKind == JsonValueKind.Null)
-                {
-                    continue;
-                }
+                return badAgent;
+            }
 
-                if (field.ValueKind != JsonValueKind.String || !JsonStrings.TryGetText(field, out var text))
-                {
-                    return BadRequest($"`{name}` must be a string", null);
-                }
+            if (OptionalText(root, "sessionId", out var sessionId) is { } badSession)
+            {
+                return badSession;
+            }
 
-                set(text);
-                if (name == "attemptedAt" && attemptedAt is null)
-                {
-                    return BadRequest($"`attemptedAt` `{text}` is not an ISO 8601 date-time", "send e.g. \"attemptedAt\": \"2026-03-01T17:00:00Z\"");
-                }
+            if (OptionalText(root, "attemptedAt", out var timeText) is { } badTime)
+            {
+                return badTime;
+            }
+
+            var attemptedAt = timeText is null ? (DateTimeOffset?)null : ParseTime(timeText);
+            if (timeText is not null && attemptedAt is null)
+            {
+                return BadRequest($"`attemptedAt` `{timeText}` is not an ISO 8601 date-time", "send e.g. \"attemptedAt\": \"2026-03-01T17:00:00Z\"");
             }
 
             try
@@ -133,6 +133,18 @@ public static class Api
                 return BadRequest(ex.Message, $"add `{(ex.Per == Evaluating.BudgetScope.Agent ? "agentId" : "sessionId")}` to the body");
             }
         }
+    }
+
+    /// <summary>An optional string member of a pre-flight body: its text, null when absent or null, or the 400 when it is not text.</summary>
+    private static IResult? OptionalText(JsonElement root, string name, out string? text)
+    {
+        text = null;
+        if (!JsonStrings.TryGetProperty(root, Encoding.UTF8.GetBytes(name), out var field) || field.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return field.ValueKind == JsonValueKind.String && JsonStrings.TryGetText(field, out text) ? null : BadRequest($"`{name}` must be a string", null);
     }
 
     private static async Task<IResult> Ingest(HttpRequest request, PactRegistry pacts, Ingestor ingestor, ServerOptions options, CancellationToken ct)

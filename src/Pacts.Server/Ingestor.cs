@@ -185,6 +185,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
                     if (pact.BudgetNames.Count > 0)
                     {
                         // A retry of a stored event is not charged twice: it is not stored again, and its answer carries the stateless verdict.
+                        // Both checks use the event's identity (CanonicalJson.Write, keys sorted), which the store hashes too.
                         var repeat = !bodies.Add(CanonicalJson.Write(item)) || await store.ContainsAsync(body, ct).ConfigureAwait(false);
                         verdict = repeat ? verdict : budgets.Apply(pact, verdict, CallOf(ev), ev.Params);
                     }

@@ -43,7 +43,27 @@ public sealed class BudgetBook
     {
         ArgumentNullException.ThrowIfNull(pact);
         ArgumentNullException.ThrowIfNull(verdict);
-        return pact.CompiledBudgets.Length == 0 ? verdict : Apply(pact, verdict, call, new ElementCharger(parameters));
+        return pact.CompiledBudgets.Length == 0 ? verdict : Apply(pact, verdict, call, new ElementCharger(parameters))!;
+    }
+
+    /// <summary>
+    /// Charges a call that ran with outcome <c>success</c> (a guard telling the book what it ran), without judging it
+    /// again: the verdict it ran under was the pre-flight's. Nothing happens for a pact without budgets.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="call"/> does not record (its outcome was not <c>success</c>).</exception>
+    /// <exception cref="BudgetScopeException">A budget that sees the call is per agent or per session and the call has no such id.</exception>
+    public void Record(Pact pact, BudgetCall call, JsonElement parameters)
+    {
+        ArgumentNullException.ThrowIfNull(pact);
+        if (!call.Records)
+        {
+            throw new ArgumentException("only a call that records (outcome success) is charged", nameof(call));
+        }
+
+        if (pact.CompiledBudgets.Length > 0)
+        {
+            _ = Apply(pact, null, call, new ElementCharger(parameters));
+        }
     }
 
     /// <summary>As <see cref="Apply(Pact, Verdict, BudgetCall, JsonElement)"/>, for params as raw UTF-8 JSON (an object).</summary>
@@ -52,7 +72,7 @@ public sealed class BudgetBook
         ArgumentNullException.ThrowIfNull(pact);
         ArgumentNullException.ThrowIfNull(verdict);
         return pact.CompiledBudgets.Length == 0 ? verdict
-            : Apply(pact, verdict, call, new Utf8Charger(utf8Parameters));
+            : Apply(pact, verdict, call, new Utf8Charger(utf8Parameters))!;
     }
 
     /// <summary>
@@ -60,7 +80,7 @@ public sealed class BudgetBook
     /// params (replay's scanning thread reads them beside the verdict); <paramref name="charges"/> holds one per budget.
     /// </summary>
     internal Verdict Apply(Pact pact, Verdict verdict, BudgetCall call, in Evaluating.ScannedCharges charges) =>
-        pact.CompiledBudgets.Length == 0 ? verdict : Apply(pact, verdict, call, new ReadCharger(charges));
+        pact.CompiledBudgets.Length == 0 ? verdict : Apply(pact, verdict, call, new ReadCharger(charges))!;
 
     /// <summary>How many (pact, budget, scope key) windows the book holds (for tests and metrics).</summary>
     public int WindowCount
@@ -89,7 +109,8 @@ public sealed class BudgetBook
         }
     }
 
-    private Verdict Apply<TCharger>(Pact pact, Verdict verdict, BudgetCall call, in TCharger charger)
+    /// <summary>Judges and charges; with no <paramref name="verdict"/> (a record alone) only charges, and returns null.</summary>
+    private Verdict? Apply<TCharger>(Pact pact, Verdict? verdict, BudgetCall call, in TCharger charger)
         where TCharger : struct, ICharger
     {
         List<Violation>? breaches = null;
@@ -122,7 +143,7 @@ public sealed class BudgetBook
                 var window = _store.Find(key);
                 var t = window is { ClockMicros: { } clock } && clock > at ? clock : at; // time never runs backwards
                 var used = window?.UsedAt(t, budget.WindowMicros, prune: call.Records) ?? DecimalSum.Zero;
-                if (!amount.IsZero && used + amount > budget.Max)
+                if (verdict is not null && !amount.IsZero && used + amount > budget.Max)
                 {
                     (breaches ??= []).Add(new Violation(budget.Sum?.Text ?? "", budget.Severity, amount.ToString(), budget.Name, used.ToString(), budget.Message));
                 }
@@ -140,7 +161,7 @@ public sealed class BudgetBook
             }
         }
 
-        return breaches is null ? verdict
+        return breaches is null || verdict is null ? verdict
             : new Verdict(verdict.PactId, verdict.PactVersion, verdict.Tool, verdict.Bound, [.. verdict.Violations, .. breaches]);
     }
 

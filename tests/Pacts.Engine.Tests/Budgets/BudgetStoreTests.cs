@@ -62,6 +62,18 @@ public class BudgetStoreTests
     }
 
     [Fact]
+    public void Record_charges_a_call_that_ran_without_judging_it_again()
+    {
+        var book = new BudgetBook();
+        using var doc = JsonDocument.Parse("""{"amount": 100.5}""");
+        book.Record(Pact, new BudgetCall("pay", "a", "s", T0, Records: true), doc.RootElement);
+        var v = Apply(book, new Call("a", "s", T0.AddSeconds(1), 0.01m, Records: false));
+        var breach = Assert.Single(v.Violations, x => x.Budget == "outflow");
+        Assert.Equal(("100.5", "0.01"), (breach.Used, breach.Value));
+        Assert.Throws<ArgumentException>(() => book.Record(Pact, new BudgetCall("pay", "a", "s", T0, Records: false), doc.RootElement));
+    }
+
+    [Fact]
     public void A_checkpoint_round_trips_clock_charges_and_position()
     {
         var book = new BudgetBook();
