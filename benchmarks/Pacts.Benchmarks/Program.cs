@@ -32,6 +32,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--ab", "budget"])
+        {
+            Probe.ABBudget();
+            return;
+        }
+
         if (args is ["--ab", "wide"])
         {
             Probe.ABWide();
