@@ -88,6 +88,73 @@ internal static class Probe
     }
 
     /// <summary>
+    /// One fresh process's steady speed (issue #20): <paramref name="variant"/> <c>pre</c> (params parsed as their own
+    /// document), <c>sub</c> (params a sub-element of the whole call's document) or <c>raw</c> (UTF-8 bytes), with the
+    /// matching hand-written baseline in alternating rounds: 3 s of warm-up passes, then 31 rounds of one pass of each.
+    /// Prints one <c>SPREAD {json}</c> line with each side's median ns per call; <c>benchmarks/spread/run.sh</c> starts
+    /// N such processes and reports the spread between them.
+    /// </summary>
+    public static void ProcessMedian(string variant)
+    {
+        var pact = Workload.Pact;
+        var elements = variant switch
+        {
+            "sub" => Workload.SubElements,
+            "sub-bytes" => Workload.SubElementsFromBytes,
+            "own-string" => Workload.ElementsFromStrings,
+            _ => Workload.Elements,
+        };
+        var raw = Workload.RawParams;
+        Func<int, bool> engine = variant == "raw"
+            ? i => pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)raw[i]).Valid
+            : i => pact.Validate("transfer_funds", elements[i]).Valid;
+        Func<int, bool> hand = variant == "raw" ? i => HandWritten.Reader(raw[i]).Item1 : i => HandWritten.OnePass(elements[i]).Item1;
+        Workload.Verify("engine " + variant, i => variant == "raw"
+            ? Count(pact.Validate("transfer_funds", (ReadOnlyMemory<byte>)raw[i])) : Count(pact.Validate("transfer_funds", elements[i])));
+        Workload.Verify("hand-written " + variant, i => variant == "raw" ? HandWritten.Reader(raw[i]) : HandWritten.OnePass(elements[i]));
+
+        double Pass(Func<int, bool> check)
+        {
+            var sw = Stopwatch.StartNew();
+            var n = 0;
+            for (var i = 0; i < elements.Length; i++)
+            {
+                n += check(i) ? 1 : 0;
+            }
+
+            GC.KeepAlive(n);
+            return sw.Elapsed.TotalNanoseconds / elements.Length;
+        }
+
+        if (Environment.GetEnvironmentVariable("PACTS_SPREAD_COMPACT") == "1")
+        {
+            // Moves the documents together in allocation order before anything is timed (see benchmarks/README.md).
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 3_000)
+        {
+            _ = Pass(engine);
+            _ = Pass(hand);
+        }
+
+        var e = new List<double>();
+        var h = new List<double>();
+        for (var round = 0; round < 31; round++)
+        {
+            e.Add(Pass(engine));
+            h.Add(Pass(hand));
+        }
+
+        double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+        Console.WriteLine(FormattableString.Invariant($"SPREAD {{\"variant\":\"{variant}\",\"engineNs\":{Median(e):F1},\"handNs\":{Median(h):F1},\"ratio\":{Median(e) / Median(h):F3}}}"));
+    }
+
+    private static (bool, int) Count(Evaluating.Verdict v) => (v.Valid, v.Violations.Count);
+
+    /// <summary>
     /// BudgetBenchmarks' pair in alternating rounds in one process (each round 10,000 budget checks of each), the
     /// fastest round of each after five warm-up rounds.
     /// </summary>

@@ -32,6 +32,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--process-median", var variant])
+        {
+            Probe.ProcessMedian(variant);
+            return;
+        }
+
         if (args is ["--ab", "budget"])
         {
             Probe.ABBudget();

@@ -20,6 +20,18 @@ internal static class Workload
     /// <summary>Each call's params pre-parsed (the documents stay alive for the process).</summary>
     public static JsonElement[] Elements { get; } = [.. RawParams.Select(b => JsonDocument.Parse(b).RootElement)];
 
+    /// <summary>
+    /// Each call's params as a sub-element of its whole line's document (<c>{"tool":…,"params":{…}}</c> parsed once),
+    /// the way a host hands over the params of a <c>tool_call</c> event or an MCP request it parsed whole.
+    /// </summary>
+    public static JsonElement[] SubElements { get; } = [.. File.ReadLines(Path.Combine(Dir, "calls.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("params"))];
+
+    /// <summary>As <see cref="SubElements"/>, each line parsed from UTF-8 bytes (the document reads them in place) instead of a string.</summary>
+    public static JsonElement[] SubElementsFromBytes { get; } = [.. File.ReadLines(Path.Combine(Dir, "calls.jsonl")).Select(l => JsonDocument.Parse(Encoding.UTF8.GetBytes(l)).RootElement.GetProperty("params"))];
+
+    /// <summary>As <see cref="Elements"/>, each params object parsed from a string (transcoded into a pooled buffer).</summary>
+    public static JsonElement[] ElementsFromStrings { get; } = [.. RawParams.Select(b => JsonDocument.Parse(Encoding.UTF8.GetString(b)).RootElement)];
+
     /// <summary>Runs <paramref name="check"/> over the workload and fails loudly unless it finds exactly the expected verdicts.</summary>
     public static void Verify(string name, Func<int, (bool Valid, int Violations)> check)
     {
