@@ -24,6 +24,7 @@ internal static class Cli
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(ValidateCallCommand.Create(context));
         root.Subcommands.Add(ReplayCommand.Create(context));
+        root.Subcommands.Add(DiffCommand.Create(context));
         root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(SchemaCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));

@@ -115,7 +115,7 @@ public class CommandTests
         var (exit, stdout, _) = CliRunner.Run("--version");
         Assert.Equal(0, exit);
         Assert.Matches(@"^\d+\.\d+\.\d+", stdout);
-        foreach (var command in new[] { "validate", "validate-call", "replay", "test", "schema" })
+        foreach (var command in new[] { "validate", "validate-call", "replay", "diff", "test", "schema" })
         {
             var help = CliRunner.Run(command, "--help");
             Assert.Equal(0, help.Exit);
@@ -208,7 +208,7 @@ public class CommandTests
         var (exit, stdout, _) = CliRunner.Run("--help");
         Assert.Equal(0, exit);
         var commands = stdout[(stdout.IndexOf("Commands:\n", StringComparison.Ordinal) + "Commands:\n".Length)..].TrimEnd('\n').Split('\n');
-        Assert.Equal(["validate", "validate-call", "replay", "test", "schema", "serve", "keys", "ledger"], commands.Select(l => l.Trim().Split(' ')[0]));
+        Assert.Equal(["validate", "validate-call", "replay", "diff", "test", "schema", "serve", "keys", "ledger"], commands.Select(l => l.Trim().Split(' ')[0]));
         Assert.All(commands, l => Assert.Matches(@"^  \S", l)); // no continuation lines
         Assert.Contains("  test <PATH>      Run pact test files: each case calls a tool with params and states the verdict it expects.", commands);
         Assert.Contains("A test file (*.test.yaml):", CliRunner.Run("test", "--help").Out, StringComparison.Ordinal);

@@ -84,7 +84,10 @@ internal static class LedgerCommand
             var w = writer ?? context.Out;
             foreach (var record in ledger.Records())
             {
-                w.WriteLine(record.Body);
+                // SPEC §11: a tool call's line carries the verdict the service recorded, as its last member `verdict`
+                // (replay ignores it; `pacts diff --baseline recorded` reads it). The event's own bytes come first, as accepted.
+                w.WriteLine(record.Verdict is null || !record.Body.EndsWith('}') ? record.Body
+                    : string.Concat(record.Body.AsSpan(0, record.Body.Length - 1), record.Body.Length > 2 ? ",\"verdict\":" : "\"verdict\":", record.Verdict, "}"));
             }
 
             return 0;

@@ -6,6 +6,23 @@ namespace Pacts.Cli.Commands;
 /// <summary>Loading <c>--pacts</c> for the commands that evaluate calls: any problem is an error (exit 2).</summary>
 internal static class PactLoading
 {
+    /// <summary>Checks that every named log (other than <c>-</c>, stdin) is a readable file, before any is read.</summary>
+    /// <returns><see langword="null"/> when all exist, else the error exit after one clear line.</returns>
+    public static ExitCode? MissingLog(CliContext context, string[] logs)
+    {
+        foreach (var log in logs)
+        {
+            if (log != "-" && !File.Exists(log))
+            {
+                return context.Fail(Directory.Exists(log)
+                    ? $"cannot open log {log}: it is a directory; name the log files (a shell glob: {Path.Combine(log, "*.jsonl")})"
+                    : $"cannot open log {log}: no such file; check the path");
+            }
+        }
+
+        return null;
+    }
+
     public static PactSet? Load(CliContext context, string[] paths)
     {
         var problems = new List<Diagnostic>();

@@ -43,14 +43,9 @@ internal static class ReplayCommand
             return ExitCode.Error;
         }
 
-        foreach (var log in logs)
+        if (PactLoading.MissingLog(context, logs) is { } missing)
         {
-            if (log != "-" && !File.Exists(log))
-            {
-                return context.Fail(Directory.Exists(log)
-                    ? $"cannot open log {log}: it is a directory; name the log files (a shell glob: {Path.Combine(log, "*.jsonl")})"
-                    : $"cannot open log {log}: no such file; check the path");
-            }
+            return missing;
         }
 
         TextWriter? verdictWriter = null;

@@ -165,7 +165,7 @@ internal static class ReportRenderer
         Pct(a.ToolErrorRate), Pct(a.InvalidRate),
     });
 
-    private static void Table(TextWriter w, string indent, string[] header, IEnumerable<string[]> rows)
+    internal static void Table(TextWriter w, string indent, string[] header, IEnumerable<string[]> rows)
     {
         var all = new List<string[]>();
         all.Add([.. header.Select(h => h.ToUpperInvariant())]);

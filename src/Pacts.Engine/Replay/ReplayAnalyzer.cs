@@ -153,8 +153,15 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         }
     }
 
+    /// <summary>What became of the last tool call handled (for <see cref="PactDiff"/>): evaluated, unevaluated or unknown pact.</summary>
+    internal CallStatus LastCallStatus { get; private set; }
+
+    /// <summary>The pact id the last tool call bound to (null when it was unevaluated).</summary>
+    internal string? LastCallPactId { get; private set; }
+
     private EvaluatedCall? ToolCall(string file, long line, in EventFields ev, AgentStats agent, bool wantCall)
     {
+        (LastCallStatus, LastCallPactId) = (CallStatus.Unevaluated, null);
         agent.ToolCalls++;
         if (ev.Outcome == "error")
         {
@@ -176,8 +183,10 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         }
 
         var pact = _lastPact.Pact;
+        LastCallPactId = pactId;
         if (pact is null)
         {
+            LastCallStatus = CallStatus.UnknownPact;
             _unknownPact++;
             CollectionsMarshal.GetValueRefOrAddDefault(_unknownPacts, pactId, out _)++;
             return null;
@@ -199,6 +208,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
                 : _budgets.Apply(pact, verdict, call, ev.ParamsUtf8);
         }
 
+        LastCallStatus = CallStatus.Evaluated;
         _guesses?.Expect(ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
@@ -568,4 +578,17 @@ internal sealed class DurationHistogram
             return values[^1];
         }
     }
+}
+
+/// <summary>Where a tool call ended up in a replay (SPEC §11 compares them).</summary>
+internal enum CallStatus
+{
+    /// <summary>No pact id of its own nor of its session.</summary>
+    Unevaluated,
+
+    /// <summary>Its pact id names no loaded pact.</summary>
+    UnknownPact,
+
+    /// <summary>Judged against a loaded pact.</summary>
+    Evaluated,
 }

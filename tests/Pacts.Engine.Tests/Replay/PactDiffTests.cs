@@ -1,0 +1,96 @@
+using System.Text;
+using Pacts.Paths;
+using Pacts.Replay;
+
+namespace Pacts.Tests;
+
+/// <summary>SPEC §11's classification of flips, call by call, with each pact set keeping its own budget state.</summary>
+public class PactDiffTests
+{
+    private static PactSet Set(string yaml) => PactSet.FromCompilations([Pact.Compile(yaml)]);
+
+    private static readonly string Before = """
+        pact: p
+        bindings:
+          - tool: pay
+            conditions:
+              - paramPath: amount
+                maxAmount: 100
+                severity: critical
+        budgets:
+          - name: daily
+            tools: [pay]
+            sum: amount
+            max: 150
+            window: 1d
+        """;
+
+    private static string Call(int n, string agent, string amount, string? pactId = "p") =>
+        $$"""{"type":"tool_call","sessionId":"s{{n}}","agentId":"{{agent}}",{{(pactId is null ? "" : $"\"pactId\":\"{pactId}\",")}}"tool":"pay","params":{"amount":{{amount}}},"outcome":"success","attemptedAt":"2026-11-21T08:00:{{n:00}}Z"}""";
+
+    private static DiffReport Diff(string before, string after, IEnumerable<string> lines, ParamPath? amount = null)
+    {
+        var diff = new PactDiff(Set(before), Set(after), amount);
+        diff.ProcessLog(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n")), "log.jsonl");
+        return diff.Report();
+    }
+
+    [Fact]
+    public void Each_kind_of_flip_is_told_apart()
+    {
+        var after = Before.Replace("maxAmount: 100", "maxAmount: 50", StringComparison.Ordinal).Replace("severity: critical", "severity: major", StringComparison.Ordinal);
+        var r = Diff(Before, after, [
+            Call(1, "a", "80"),   // valid → maxAmount (newly invalid)
+            Call(2, "b", "120"),  // maxAmount critical → maxAmount major (changed: other violations)
+            Call(3, "c", "10"),   // valid both
+            Call(4, "d", "10", pactId: null), // unevaluated both
+        ]);
+        Assert.Equal((4L, 1L, 0L, 1L), (r.Calls, r.NewlyInvalid, r.NewlyValid, r.Changed));
+        Assert.Equal([("a", FlipKind.NewlyInvalid), ("b", FlipKind.Changed)], r.Examples.Select(e => (e.AgentId, e.Kind)));
+        Assert.Equal(["a", "b"], r.ByAgent.Select(a => a.AgentId));
+        Assert.Equal(new ToolFlips("p", "pay", 1, 0, 1), Assert.Single(r.ByTool));
+    }
+
+    [Fact]
+    public void A_raised_cap_newly_allows_and_the_amounts_are_exact()
+    {
+        var after = Before.Replace("maxAmount: 100", "maxAmount: 1000", StringComparison.Ordinal).Replace("max: 150", "max: 100000", StringComparison.Ordinal);
+        Assert.True(ParamPath.TryParse("amount", out var path, out _));
+        var r = Diff(Before, after, [Call(1, "a", "120.10"), Call(2, "b", "500.000000000000000000001")], path);
+        Assert.Equal(2, r.NewlyValid);
+        Assert.Equal(new FlipAmounts("620.100000000000000000001", "0"), r.Amounts);
+    }
+
+    [Fact]
+    public void Each_side_keeps_its_own_budget_state()
+    {
+        // Same conditions; only the candidate's budget is tighter, so the second call of agent a breaches it there alone.
+        var after = Before.Replace("max: 150", "max: 100", StringComparison.Ordinal);
+        var r = Diff(Before, after, [Call(1, "a", "60"), Call(2, "a", "60"), Call(3, "b", "60")]);
+        var flip = Assert.Single(r.Examples);
+        Assert.Equal((FlipKind.NewlyInvalid, 2L), (flip.Kind, flip.Line));
+        Assert.Contains("\"budget\":\"daily\"", flip.Candidate, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pact_that_is_gone_or_a_call_that_no_longer_binds_is_changed()
+    {
+        var renamed = Before.Replace("pact: p", "pact: q", StringComparison.Ordinal);
+        var r = Diff(Before, renamed, [Call(1, "a", "10")]);
+        var flip = Assert.Single(r.Examples);
+        Assert.Equal(FlipKind.Changed, flip.Kind);
+        Assert.NotNull(flip.Baseline);
+        Assert.Null(flip.Candidate); // unknown pact under the candidate: no verdict
+    }
+
+    [Fact]
+    public void Only_the_first_examples_are_kept_but_every_flip_is_counted()
+    {
+        var after = Before.Replace("maxAmount: 100", "maxAmount: 1", StringComparison.Ordinal).Replace("max: 150", "max: 1000000", StringComparison.Ordinal);
+        var before = Before.Replace("max: 150", "max: 1000000", StringComparison.Ordinal);
+        var r = Diff(before, after, Enumerable.Range(0, 60).Select(i => Call(i, "a" + i, "5")));
+        Assert.Equal(60, r.NewlyInvalid);
+        Assert.Equal(PactDiff.MaxExamples, r.Examples.Count);
+        Assert.True(r.Fails("any") && r.Fails("newly-invalid") && !r.Fails("newly-valid") && !r.Fails("changed") && !r.Fails("none"));
+    }
+}
