@@ -130,13 +130,13 @@ internal static class DiffCommand
         }
 
         var relative = Path.GetRelativePath(top.Trim(), full).Replace('\\', '/');
-        if (Git(top.Trim(), out var listing, "ls-tree", "-r", "--name-only", revision, "--", relative == "." ? "" : relative) is { } badRevision)
+        if (Git(top.Trim(), out var listing, "ls-tree", "-r", "-z", "--name-only", revision, "--", relative == "." ? "" : relative) is { } badRevision)
         {
             return Failed(context, $"--baseline git:{revision}: {badRevision}");
         }
 
         var compilations = new List<PactCompilation>();
-        foreach (var name in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var name in listing.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!PactSet.IsPactFile(name))
             {
