@@ -118,8 +118,16 @@ internal static class DiffRenderer
         {
             var path = Field(v, "paramPath");
             var what = Field(v, "budget") is { } budget ? $"budget `{budget.Replace('`', '\'')}`" : Field(v, "rule") ?? "?";
-            return $"`{(path is null or "" ? "(call)" : path.Replace('`', '\''))}` {what} ({Field(v, "severity")})";
+            var value = v.ValueKind == JsonValueKind.Object && v.TryGetProperty("value", out var given) ? $" `{Short(given.GetRawText())}`" : "";
+            return $"`{(path is null or "" ? "(call)" : path.Replace('`', '\''))}` {what}{value} ({Field(v, "severity")})";
         }));
+    }
+
+    /// <summary>An offending value as JSON on one line, at most 40 characters (the JSON format carries it whole).</summary>
+    private static string Short(string json)
+    {
+        json = json.Replace('`', '\'').ReplaceLineEndings(" ");
+        return json.Length <= 40 ? json : string.Concat(json.AsSpan(0, 39), "…");
     }
 
     private static string? Field(JsonElement v, string name) =>

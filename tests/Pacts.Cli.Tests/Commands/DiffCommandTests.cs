@@ -59,6 +59,29 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void Markdown_escapes_what_a_log_writes_as_the_replay_report_does()
+    {
+        // An agent id and a memo that try to close a code span, split a table cell, add HTML and a link (the memo also
+        // breaks the memo regex on both sides, so the call's flip is `changed`).
+        const string agent = "ev`il|<img src=x>";
+        const string memo = "[pay](http://x.invalid) | `x` <b>";
+        var log = Path.Combine(Directory.CreateTempSubdirectory("pacts-diff-md-").FullName, "hostile.jsonl");
+        File.WriteAllLines(log,
+        [
+            $$"""{"type":"session_start","sessionId":"s|1","agentId":{{JsonSerializer.Serialize(agent)}},"startedAt":"2026-11-21T10:00:00Z","pactId":"treasury-pact"}""",
+            $$"""{"type":"tool_call","sessionId":"s|1","agentId":{{JsonSerializer.Serialize(agent)}},"tool":"transfer_funds","params":{"destination":"0xA11A000000000000000000000000000000000001","amount":600,"currency":"USDC","memo":{{JsonSerializer.Serialize(memo)}}},"outcome":"success","attemptedAt":"2026-11-21T10:00:01Z"}""",
+        ]);
+        var (exit, stdout, _) = CliRunner.Run("diff", log, "--baseline", "examples/pacts", "--candidate", Candidate, "--format", "markdown");
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("<b>", stdout.Replace("\\| 'x' <b>\"`", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", stdout.Replace("`` ev`il\\|<img src=x> ``", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("`` ev`il\\|<img src=x> ``", stdout, StringComparison.Ordinal);
+        var row = stdout.Split('\n').Single(l => l.Contains("hostile.jsonl:2", StringComparison.Ordinal));
+        // Six cells, whatever the agent id holds: no `|` outside a code span splits one.
+        Assert.Equal(7, row.Replace("\\|", "", StringComparison.Ordinal).Count(c => c == '|'));
+    }
+
+    [Fact]
     public void The_same_pacts_on_both_sides_flip_nothing()
     {
         var (exit, stdout, _) = CliRunner.Run("diff", "examples/events/atlas.jsonl", "examples/events/outflow-breach.jsonl", "--baseline", "examples/pacts", "--candidate", "examples/pacts");
