@@ -13,20 +13,7 @@ bench=../shared/bench/treasury-v1
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 dotnet publish src/Pacts.Cli -c Release -r linux-x64 -o "$work/bin" -v q -nologo >/dev/null
 cp "$bench/treasury.pact.yaml" "$work/plain.pact.yaml"
-{ cat "$bench/treasury.pact.yaml"; cat <<'YAML'
-budgets:
-  - name: hourly-outflow
-    tools: [transfer_funds]
-    sum: amount
-    max: 1500000
-    window: 1h
-    per: agent
-  - name: call-rate
-    max: 34
-    window: 10m
-    per: agent
-YAML
-} >"$work/budgets.pact.yaml"
+{ cat "$bench/treasury.pact.yaml"; grep -v "^#" benchmarks/replay/two-budgets.yaml; } >"$work/budgets.pact.yaml"
 
 for events in "${sizes[@]}"; do
   python3 benchmarks/replay/generate.py "$bench/calls.jsonl" "$work/log.jsonl" "$events" timed

@@ -56,11 +56,48 @@ public sealed class PactDiff
     }
 
     /// <summary>Reads every record of one log (as <c>pacts replay</c> reads it) into the diff.</summary>
+    /// <remarks>
+    /// Against a baseline set, the log goes once through replay's pipeline (<see cref="ReplayAnalyzer.Pipeline"/>):
+    /// batches are scanned ahead on the other cores, with the candidate's verdicts reached there when the scanner
+    /// guessed the pact, and each entry is bound on this thread in both analyzers, the baseline judging the raw
+    /// params the scanner checked. Against <c>recorded</c> every line is read the general way, since the recorded
+    /// verdict is a member of the line the scanner does not keep.
+    /// </remarks>
     public void ProcessLog(Stream stream, string file)
     {
-        foreach (var record in EventLogReader.Read(stream, file))
+        if (_baseline is null)
         {
-            Process(record);
+            foreach (var record in EventLogReader.Read(stream, file))
+            {
+                Process(record);
+            }
+
+            return;
+        }
+
+        _candidate.Pipeline(stream, file, BindBatch, null, Math.Clamp(Environment.ProcessorCount - 1, 0, 3));
+    }
+
+    private void BindBatch(RecordBatch batch)
+    {
+        var baseline = _baseline!;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            baseline.Bind(batch, i);
+            _candidate.Bind(batch, i);
+            ref readonly var entry = ref batch.EntryAt(i);
+            if (entry.Record is { } record)
+            {
+                if (record is { Kind: LogRecordKind.Event, Event: { Type: EventType.ToolCall } ev })
+                {
+                    var fields = EventFields.Of(ev);
+                    Compare(record.File, record.Line, in fields, Replayed(baseline), Replayed(_candidate));
+                }
+            }
+            else if (batch.ScannedAt(i).Type == EventType.ToolCall)
+            {
+                Compare(batch.File, entry.Line, in batch.ScannedAt(i), Replayed(baseline), Replayed(_candidate));
+            }
         }
     }
 
@@ -68,20 +105,19 @@ public sealed class PactDiff
     public void Process(LogRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var baseCall = _baseline?.Process(record);
-        var candCall = _candidate.Process(record);
+        _baseline?.Process(record);
+        _candidate.Process(record);
         if (record is not { Kind: LogRecordKind.Event, Event: { Type: EventType.ToolCall } ev })
         {
             return;
         }
 
-        _calls++;
-        var candidate = new Side(_candidate.LastCallStatus, _candidate.LastCallPactId, candCall?.Verdict, null);
         Side baseline;
         if (_baseline is null)
         {
             if (RecordedVerdict(ev.Raw) is not { } recorded)
             {
+                _calls++;
                 _unrecorded++;
                 return;
             }
@@ -90,7 +126,21 @@ public sealed class PactDiff
         }
         else
         {
-            baseline = new Side(_baseline.LastCallStatus, _baseline.LastCallPactId, baseCall?.Verdict, null);
+            baseline = Replayed(_baseline);
+        }
+
+        var fields = EventFields.Of(ev);
+        Compare(record.File, record.Line, in fields, baseline, Replayed(_candidate));
+    }
+
+    private static Side Replayed(ReplayAnalyzer analyzer) => new(analyzer.LastCallStatus, analyzer.LastCallPactId, analyzer.LastVerdict, null);
+
+    private void Compare(string file, long line, in EventFields ev, Side baseline, Side candidate)
+    {
+        _calls++;
+        if (Side.Same(baseline, candidate))
+        {
+            return;
         }
 
         var bKey = baseline.Key();
@@ -109,7 +159,9 @@ public sealed class PactDiff
         Tally(_byAgent, ev.AgentId, kind);
         if (_amount is not null && kind != FlipKind.Changed)
         {
-            var charge = _amount.Charge<Json.ElementNav, JsonElement, JsonElement.ObjectEnumerator, JsonElement.ArrayEnumerator>(ev.Params);
+            var charge = ev.ParamsUtf8.IsEmpty
+                ? _amount.Charge<Json.ElementNav, JsonElement, JsonElement.ObjectEnumerator, JsonElement.ArrayEnumerator>(ev.Params)
+                : _amount.ChargeUtf8(ev.ParamsUtf8);
             if (kind == FlipKind.NewlyValid)
             {
                 _newlyValidAmount += charge;
@@ -122,7 +174,7 @@ public sealed class PactDiff
 
         if (_examples.Count < MaxExamples)
         {
-            _examples.Add(new Flip(record.File, record.Line, ev.SessionId, ev.AgentId, ev.Tool!, kind, baseline.Json(), candidate.Json()));
+            _examples.Add(new Flip(file, line, ev.SessionId, ev.AgentId, ev.Tool!, kind, baseline.Json(), candidate.Json()));
         }
     }
 
@@ -179,6 +231,65 @@ public sealed class PactDiff
 
         public static Side Recorded(JsonElement verdict) =>
             new(CallStatus.Evaluated, verdict.TryGetProperty("pactId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null, null, verdict.GetRawText());
+
+        /// <summary>
+        /// True when two replayed sides certainly have the same status, decided without allocating: the same status
+        /// outside evaluation, both valid, or the same violations one-to-one. False means "compare the keys".
+        /// </summary>
+        public static bool Same(Side a, Side b)
+        {
+            if (a.RecordedJson is not null || b.RecordedJson is not null)
+            {
+                return false;
+            }
+
+            if (a.Status != b.Status)
+            {
+                return false;
+            }
+
+            if (a.Status != CallStatus.Evaluated)
+            {
+                return true;
+            }
+
+            var (x, y) = (a.Verdict!.Violations, b.Verdict!.Violations);
+            if (x.Count != y.Count)
+            {
+                return false;
+            }
+
+            if (x.Count == 0)
+            {
+                return true;
+            }
+
+            if (x.Count > 64)
+            {
+                return false;
+            }
+
+            Span<bool> taken = stackalloc bool[x.Count];
+            foreach (var v in x)
+            {
+                var found = false;
+                for (var j = 0; j < y.Count && !found; j++)
+                {
+                    var w = y[j];
+                    if (!taken[j] && v.Severity == w.Severity && v.Rule == w.Rule && v.ParamPath == w.ParamPath && v.Budget == w.Budget)
+                    {
+                        taken[j] = found = true;
+                    }
+                }
+
+                if (!found)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>The status SPEC §11 compares: valid, invalid with the multiset of (paramPath, rule, severity, budget), unevaluated, unknown pact.</summary>
         public string Key()

@@ -159,9 +159,12 @@ public sealed class ReplayAnalyzer(PactSet pacts)
     /// <summary>The pact id the last tool call bound to (null when it was unevaluated).</summary>
     internal string? LastCallPactId { get; private set; }
 
+    /// <summary>The verdict of the last tool call handled, when it was evaluated (budgets included).</summary>
+    internal Verdict? LastVerdict { get; private set; }
+
     private EvaluatedCall? ToolCall(string file, long line, in EventFields ev, AgentStats agent, bool wantCall)
     {
-        (LastCallStatus, LastCallPactId) = (CallStatus.Unevaluated, null);
+        (LastCallStatus, LastCallPactId, LastVerdict) = (CallStatus.Unevaluated, null, null);
         agent.ToolCalls++;
         if (ev.Outcome == "error")
         {
@@ -208,7 +211,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
                 : _budgets.Apply(pact, verdict, call, ev.ParamsUtf8);
         }
 
-        LastCallStatus = CallStatus.Evaluated;
+        (LastCallStatus, LastVerdict) = (CallStatus.Evaluated, verdict);
         _guesses?.Expect(ev.Tool!, pact);
         _evaluated++;
         agent.Evaluated++;
@@ -274,7 +277,15 @@ public sealed class ReplayAnalyzer(PactSet pacts)
         ProcessLog(stream, file, onCall, onBatch, Math.Clamp(Environment.ProcessorCount - 1, 0, MaxScanThreads));
 
     /// <summary><see cref="ProcessLog(Stream, string, Action{EvaluatedCall}?, Action{int}?)"/> with <paramref name="scanThreads"/> threads scanning ahead.</summary>
-    internal void ProcessLog(Stream stream, string file, Action<EvaluatedCall>? onCall, Action<int>? onBatch, int scanThreads)
+    internal void ProcessLog(Stream stream, string file, Action<EvaluatedCall>? onCall, Action<int>? onBatch, int scanThreads) =>
+        Pipeline(stream, file, batch => ProcessBatch(batch, onCall), onBatch, scanThreads);
+
+    /// <summary>
+    /// The pipeline of <see cref="ProcessLog(Stream, string, Action{EvaluatedCall}?, Action{int}?)"/>: batches read
+    /// and scanned ahead (guessing this analyzer's pacts), each handed to <paramref name="bind"/> on this thread in
+    /// log order. <see cref="PactDiff"/> binds each entry in two analyzers (<see cref="Bind"/>).
+    /// </summary>
+    internal void Pipeline(Stream stream, string file, Action<RecordBatch> bind, Action<int>? onBatch, int scanThreads)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var guesses = _guesses = new CallGuesses();
@@ -330,7 +341,7 @@ public sealed class ReplayAnalyzer(PactSet pacts)
             pending.Dequeue();
             using (job.Batch)
             {
-                ProcessBatch(job.Batch, onCall);
+                bind(job.Batch);
                 onBatch?.Invoke(job.Batch.Count);
             }
         }
@@ -359,6 +370,17 @@ public sealed class ReplayAnalyzer(PactSet pacts)
                 onCall!(call);
             }
         }
+    }
+
+    /// <summary>
+    /// Handles entry <paramref name="index"/> of a batch another analyzer's <see cref="Pipeline"/> scanned (so a
+    /// verdict scanned against that analyzer's pact is not this one's: this one judges the raw params itself). What
+    /// became of a tool call is in <see cref="LastCallStatus"/>, <see cref="LastCallPactId"/> and <see cref="LastVerdict"/>.
+    /// </summary>
+    internal void Bind(RecordBatch batch, int index)
+    {
+        ref readonly var entry = ref batch.EntryAt(index);
+        _ = entry.Record is { } record ? Handle(record, wantCall: false) : Handle(batch.File, entry.Line, in batch.ScannedAt(index), wantCall: false);
     }
 
     /// <summary>The report so far.</summary>

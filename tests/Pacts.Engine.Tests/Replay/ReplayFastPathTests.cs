@@ -550,7 +550,7 @@ public class ReplayFastPathTests
     }
 
     /// <summary>A log line: mostly well-formed events, with every kind of damage the general path words a reason for.</summary>
-    private static string RandomLine(Random rng)
+    internal static string RandomLine(Random rng)
     {
         switch (rng.Next(30))
         {
