@@ -42,6 +42,8 @@ public sealed class PactDiff
     private DecimalSum _newlyInvalidAmount;
     private long _calls;
     private long _unrecorded;
+    private (string? PactId, string? Tool, long[] Counts) _lastTool = (null, null, []); // the last flip's tally, by reference
+    private (string? AgentId, long[] Counts) _lastAgent = (null, []);
 
     /// <summary>A diff of <paramref name="candidate"/> against <paramref name="baseline"/>, or against the recorded verdicts when it is null.</summary>
     /// <param name="baseline">The baseline pacts; null for <c>--baseline recorded</c>.</param>
@@ -143,20 +145,25 @@ public sealed class PactDiff
             return;
         }
 
-        var bKey = baseline.Key();
-        var cKey = candidate.Key();
-        if (bKey == cKey)
+        if (Side.KindOf(baseline, candidate) is not { } kind)
         {
             return;
         }
 
-        var kind = bKey == Side.ValidKey && cKey.StartsWith(Side.InvalidPrefix, StringComparison.Ordinal) ? FlipKind.NewlyInvalid
-            : cKey == Side.ValidKey && bKey.StartsWith(Side.InvalidPrefix, StringComparison.Ordinal) ? FlipKind.NewlyValid
-            : FlipKind.Changed;
         _flips[(int)kind]++;
         var pactId = candidate.PactId ?? baseline.PactId ?? "";
-        Tally(_byTool, (pactId, ev.Tool!), kind);
-        Tally(_byAgent, ev.AgentId, kind);
+        if (!(ReferenceEquals(pactId, _lastTool.PactId) && ReferenceEquals(ev.Tool, _lastTool.Tool)))
+        {
+            _lastTool = (pactId, ev.Tool!, Counts(_byTool, (pactId, ev.Tool!)));
+        }
+
+        _lastTool.Counts[(int)kind]++;
+        if (!ReferenceEquals(ev.AgentId, _lastAgent.AgentId))
+        {
+            _lastAgent = (ev.AgentId, Counts(_byAgent, ev.AgentId));
+        }
+
+        _lastAgent.Counts[(int)kind]++;
         if (_amount is not null && kind != FlipKind.Changed)
         {
             var charge = ev.ParamsUtf8.IsEmpty
@@ -211,7 +218,7 @@ public sealed class PactDiff
         return last is { ValueKind: JsonValueKind.Object } v ? v : null;
     }
 
-    private static void Tally<TKey>(Dictionary<TKey, long[]> tallies, TKey key, FlipKind kind)
+    private static long[] Counts<TKey>(Dictionary<TKey, long[]> tallies, TKey key)
         where TKey : notnull
     {
         if (!tallies.TryGetValue(key, out var counts))
@@ -220,7 +227,7 @@ public sealed class PactDiff
             tallies[key] = counts;
         }
 
-        counts[(int)kind]++;
+        return counts;
     }
 
     /// <summary>One side of a call: where it ended up and, when evaluated, its verdict (replayed, or the recorded JSON).</summary>
@@ -270,6 +277,7 @@ public sealed class PactDiff
             }
 
             Span<bool> taken = stackalloc bool[x.Count];
+            taken.Clear(); // the assembly skips locals' initialisation: stackalloc'd memory holds whatever was there
             foreach (var v in x)
             {
                 var found = false;
@@ -289,6 +297,28 @@ public sealed class PactDiff
             }
 
             return true;
+        }
+
+        /// <summary>The kind of flip from <paramref name="b"/> (baseline) to <paramref name="c"/> (candidate), null when none.</summary>
+        public static FlipKind? KindOf(Side b, Side c)
+        {
+            if (b.RecordedJson is null && c.RecordedJson is null && (b.Status != CallStatus.Evaluated || c.Status != CallStatus.Evaluated
+                || (b.Verdict!.Violations.Count <= 64 && c.Verdict!.Violations.Count <= 64)))
+            {
+                // Replayed sides that Same told apart: the kind follows from validity alone, no key is built.
+                var bothEvaluated = b.Status == CallStatus.Evaluated && c.Status == CallStatus.Evaluated;
+                return !bothEvaluated ? FlipKind.Changed
+                    : b.Verdict!.Valid && !c.Verdict!.Valid ? FlipKind.NewlyInvalid
+                    : !b.Verdict.Valid && c.Verdict!.Valid ? FlipKind.NewlyValid
+                    : FlipKind.Changed;
+            }
+
+            var bKey = b.Key();
+            var cKey = c.Key();
+            return bKey == cKey ? null
+                : bKey == ValidKey && cKey.StartsWith(InvalidPrefix, StringComparison.Ordinal) ? FlipKind.NewlyInvalid
+                : cKey == ValidKey && bKey.StartsWith(InvalidPrefix, StringComparison.Ordinal) ? FlipKind.NewlyValid
+                : FlipKind.Changed;
         }
 
         /// <summary>The status SPEC §11 compares: valid, invalid with the multiset of (paramPath, rule, severity, budget), unevaluated, unknown pact.</summary>

@@ -93,6 +93,70 @@ public class PactDiffTests
         });
     }
 
+    [Property(MaxTest = 200)]
+    public Property The_flips_are_those_of_two_separate_replays()
+    {
+        // A model of SPEC §11 from two replays run apart: each evaluated call's verdict under each set, compared as
+        // multisets of (paramPath, rule, severity, budget). Both sets load one pact id, so a call is evaluated under
+        // both or neither.
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            var log = Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Range(0, rng.Next(1, 60)).Select(_ => ReplayFastPathTests.RandomLine(rng))));
+            Dictionary<long, Evaluating.Verdict> Replay(string yaml)
+            {
+                var verdicts = new Dictionary<long, Evaluating.Verdict>();
+                new ReplayAnalyzer(Set(yaml)).ProcessLog(new MemoryStream(log), "log.jsonl", call => verdicts[call.Line] = call.Verdict);
+                return verdicts;
+            }
+
+            static string Key(Evaluating.Verdict v) => string.Join("\n", v.Violations.Select(x => $"{x.ParamPath}\u0001{x.Rule}\u0001{x.Severity}\u0001{x.Budget}").Order(StringComparer.Ordinal));
+            var (before, after) = (Replay(FuzzBaseline), Replay(FuzzCandidate));
+            Assert.Equal(before.Keys.Order(), after.Keys.Order());
+            long newlyInvalid = 0, newlyValid = 0, changed = 0;
+            foreach (var (line, b) in before)
+            {
+                var c = after[line];
+                if (b.Valid && !c.Valid) { newlyInvalid++; }
+                else if (!b.Valid && c.Valid) { newlyValid++; }
+                else if (Key(b) != Key(c)) { changed++; }
+            }
+
+            var diff = new PactDiff(Set(FuzzBaseline), Set(FuzzCandidate));
+            diff.ProcessLog(new MemoryStream(log), "log.jsonl");
+            var r = diff.Report();
+            Assert.Equal((newlyInvalid, newlyValid, changed), (r.NewlyInvalid, r.NewlyValid, r.Changed));
+        });
+    }
+
+    [Fact]
+    public void Equal_violations_in_another_order_are_no_flip()
+    {
+        // Several violations each side, the same multiset: not a flip (the comparison must not see stale memory).
+        var before = """
+            pact: p
+            bindings:
+              - tool: pay
+                conditions:
+                  - {paramPath: amount, maxAmount: 100, severity: critical}
+                  - {paramPath: memo, maxLength: 2, severity: minor}
+                  - {paramPath: to, allowList: [a], severity: major}
+            """;
+        var after = """
+            pact: p
+            bindings:
+              - tool: pay
+                conditions:
+                  - {paramPath: to, allowList: [a, b], severity: major}
+                  - {paramPath: memo, maxLength: 3, severity: minor}
+                  - {paramPath: amount, maxAmount: 50, severity: critical}
+            """;
+        var lines = Enumerable.Range(1, 50).Select(n =>
+            $$"""{"type":"tool_call","sessionId":"s","agentId":"a","pactId":"p","tool":"pay","params":{"amount":500,"memo":"long memo","to":"z"},"outcome":"success","attemptedAt":"2026-11-21T08:00:{{n:00}}Z"}""");
+        var r = Diff(before, after, lines);
+        Assert.Equal((50L, 0L, 0L, 0L), (r.Calls, r.NewlyInvalid, r.NewlyValid, r.Changed));
+    }
+
     [Fact]
     public void Each_kind_of_flip_is_told_apart()
     {
