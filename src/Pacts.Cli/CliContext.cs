@@ -9,6 +9,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Func<Stre
 
     public Func<Stream> OpenStdin { get; } = stdin;
 
+    /// <summary>Stdout as a byte stream, for the proxy that forwards messages byte for byte (<c>pacts mcp</c>).</summary>
+    public Func<Stream> OpenStdout { get; init; } = Console.OpenStandardOutput;
+
     /// <summary>True when stdout is a terminal and <c>NO_COLOR</c> is unset: only then is colour written.</summary>
     public bool Color { get; init; }
 

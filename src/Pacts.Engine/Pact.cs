@@ -119,6 +119,20 @@ public sealed class Pact
     /// <summary>True when the pact has a binding for <paramref name="tool"/>.</summary>
     public bool Binds(string tool) => _bindings.ContainsKey(tool);
 
+    /// <summary>True when one of the pact's budgets sees calls of <paramref name="tool"/> (SPEC §10: its <c>tools</c>, or every tool when it names none).</summary>
+    public bool BudgetsSee(string tool)
+    {
+        foreach (var budget in CompiledBudgets)
+        {
+            if (budget.Tools is null || budget.Tools.Contains(tool))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Validates one call. A passing call to a bound tool allocates nothing: it returns the binding's shared
     /// valid verdict. <paramref name="parameters"/> must be a JSON object.

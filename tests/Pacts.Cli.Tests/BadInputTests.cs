@@ -427,7 +427,7 @@ public class BadInputTests
     [InlineData("unknown command `valdiate` for `pacts`; did you mean `validate`?", "valdiate", "examples/pacts")]
     [InlineData("unknown command `relpay` for `pacts`; did you mean `replay`?", "relpay")]
     [InlineData("unknown command `verfy` for `pacts ledger`; did you mean `verify`?", "ledger", "verfy")]
-    [InlineData("unknown command `frobnicate` for `pacts`; commands: validate, validate-call, replay, diff, test, schema, serve, keys, ledger", "frobnicate")]
+    [InlineData("unknown command `frobnicate` for `pacts`; commands: validate, validate-call, replay, diff, mcp, test, schema, serve, keys, ledger", "frobnicate")]
     public void A_mistyped_command_suggests_the_closest(string message, params string[] args)
     {
         var result = CliRunner.Run(args);

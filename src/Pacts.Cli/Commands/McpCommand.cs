@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Pacts.Cli.Mcp;
+using Pacts.Cli.Rendering;
+using Pacts.Evaluating;
+
+namespace Pacts.Cli.Commands;
+
+/// <summary><c>pacts mcp</c> (SPEC §12): a stdio proxy that enforces a pact on an MCP server's tool calls.</summary>
+internal static class McpCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var pacts = Options.Pacts(required: true);
+        var pact = new Option<string>("--pact") { Description = "pact id; may be omitted when the set holds one pact", HelpName = "ID" };
+        var blockOn = new Option<string>("--block-on")
+        {
+            Description = "lowest severity that blocks a call: critical (default), major or minor",
+            HelpName = "SEV",
+            DefaultValueFactory = _ => "critical",
+        }.AcceptOnlyFromAmong("critical", "major", "minor");
+        var agentId = new Option<string>("--agent-id") { Description = "the agent's id in events and budgets (default: the client's clientInfo.name)", HelpName = "ID" };
+        var history = new Option<string[]>("--history")
+        {
+            Description = "event logs of earlier calls (read as replay reads them), the budgets' starting state",
+            HelpName = "LOG",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var events = new Option<string>("--events") { Description = "append the session's events here (JSONL, flushed per event); its earlier events also start the budgets", HelpName = "FILE" };
+        var server = new Argument<string[]>("COMMAND") { Description = "the MCP server to start, after --", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("mcp", """
+            Run an MCP server (stdio) behind a pact: every message passes unchanged except the tools/call requests the
+            pact blocks, which the client gets back as an error result naming each violation.
+            Exit code: the server's; 2 when the pacts, the history or the server cannot be used.
+
+            Examples:
+              pacts mcp --pacts pacts/ --pact filesystem-pact -- npx -y @modelcontextprotocol/server-filesystem /srv/data
+              pacts mcp --pacts pacts/ --block-on major --events agent-events.jsonl -- node server.js
+            """)
+        {
+            pacts, pact, blockOn, agentId, history, events, server,
+        };
+        command.SetAction(async (parse, _) => (int)await RunAsync(
+            context, parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(blockOn)!, parse.GetValue(agentId),
+            parse.GetValue(history) ?? [], parse.GetValue(events), parse.GetValue(server)!).ConfigureAwait(false));
+        return command;
+    }
+
+    private static async Task<ExitCode> RunAsync(CliContext context, string[] pactPaths, string? pactId, string blockOn, string? agentId, string[] history, string? eventsPath, string[] server)
+    {
+        var set = PactLoading.Load(context, pactPaths);
+        if (set is null || PactLoading.Pick(context, set, pactId) is not { } pact)
+        {
+            return ExitCode.Error;
+        }
+
+        _ = SeverityNames.TryParse(blockOn, out var threshold);
+        var logs = eventsPath is not null && File.Exists(eventsPath) ? [.. history, eventsPath] : history;
+        if (PactLoading.MissingLog(context, history) is { } missing)
+        {
+            return missing;
+        }
+
+        // Budget state: the history and the events file's earlier sessions, replayed as replay reads them.
+        var analyzer = new Replay.ReplayAnalyzer(set);
+        foreach (var log in logs)
+        {
+            try
+            {
+                using var stream = Events.EventLogReader.Open(log, context.OpenStdin);
+                analyzer.ProcessLog(stream, log);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                return context.Fail($"log {log} cannot be read ({ex.Message}); the budgets cannot start without it");
+            }
+        }
+
+        foreach (var m in analyzer.Report().MalformedLines)
+        {
+            context.Err.WriteLine($"pacts: warning: {TerminalText.Safe(m.File)}:{m.Line}: malformed line skipped: {TerminalText.Safe(m.Reason)}");
+        }
+
+        FileStream? events = null;
+        try
+        {
+            if (eventsPath is not null)
+            {
+                events = new FileStream(eventsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return context.Fail($"cannot open --events {eventsPath}: {ex.Message}");
+        }
+
+        await using (events)
+        {
+            var options = new McpOptions(pact, threshold, agentId, analyzer.Budgets, events, server[0], server[1..]);
+            using var stdin = context.OpenStdin();
+            using var stdout = context.OpenStdout();
+            using var proxy = new McpProxy(options, stdin, stdout, context.Err);
+            var code = await proxy.RunAsync().ConfigureAwait(false);
+            return (ExitCode)code;
+        }
+    }
+}

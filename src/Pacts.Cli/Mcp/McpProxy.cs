@@ -1,0 +1,493 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Pacts.Budgets;
+using Pacts.Evaluating;
+
+namespace Pacts.Cli.Mcp;
+
+/// <summary>What the proxy was started with.</summary>
+internal sealed record McpOptions(Pact Pact, Severity BlockOn, string? AgentId, BudgetBook Budgets, Stream? Events, string Command, IReadOnlyList<string> Arguments);
+
+/// <summary>
+/// <c>pacts mcp</c> (SPEC §12): a stdio proxy between an MCP client (<paramref name="clientIn"/>,
+/// <paramref name="clientOut"/>) and the server it starts. Every message is forwarded byte for byte except the
+/// <c>tools/call</c> requests it blocks (answered with the verdict) and batches holding requests (answered -32600).
+/// A call that a budget sees waits until the outcomes of the earlier such calls are known, so the proxy charges
+/// exactly as a replay of its events does. Events (SPEC §6) go to <see cref="McpOptions.Events"/>, one per line,
+/// flushed per event: a <c>session_start</c> when the client's <c>initialize</c> passes, a <c>tool_call</c> per
+/// call in request order, a <c>session_end</c> when either side ends.
+/// </summary>
+internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clientOut, TextWriter err) : IDisposable
+{
+    /// <summary>The longest message either side may send (bytes); a longer one ends the session.</summary>
+    public const int MaxMessage = 64 * 1024 * 1024;
+
+    private readonly Lock _gate = new();
+    private readonly string _sessionId = "mcp-" + Guid.NewGuid().ToString("n");
+    private readonly List<PendingCall> _calls = []; // request order; written from the front once answered
+    private readonly Queue<PendingCall> _held = new(); // budgeted calls waiting for earlier outcomes
+    private readonly Dictionary<string, PendingCall> _byId = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _toServer = new(1, 1);
+    private readonly SemaphoreSlim _toClient = new(1, 1);
+    private Stream? _serverIn;
+    private string? _agentId = options.AgentId;
+    private string? _initializeId;
+    private bool _sessionStarted;
+    private int _budgetedInFlight;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _toServer.Dispose();
+        _toClient.Dispose();
+    }
+
+    /// <summary>Runs until the server exits; returns its exit code (2 when it cannot start).</summary>
+    public async Task<int> RunAsync()
+    {
+        var start = new ProcessStartInfo(options.Command)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false, // the server's diagnostics go straight to ours
+            UseShellExecute = false,
+        };
+        foreach (var a in options.Arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        Process server;
+        try
+        {
+            server = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            err.WriteLine($"pacts: error: cannot start the MCP server `{options.Command}`: {ex.Message}");
+            return (int)ExitCode.Error;
+        }
+
+        using (server)
+        {
+            _serverIn = server.StandardInput.BaseStream;
+            var fromServer = PumpServerAsync(server.StandardOutput.BaseStream);
+            var fromClient = PumpClientAsync();
+            var first = await Task.WhenAny(fromServer, fromClient).ConfigureAwait(false);
+            var clientClosed = first == fromClient && !fromServer.IsCompleted;
+            if (clientClosed)
+            {
+                // The client has said all it will: let the calls it sent finish (a held call is judged once the one
+                // before it is answered) before the server's input closes, for at most 10 s.
+                var drain = Stopwatch.StartNew();
+                while (!fromServer.IsCompleted && drain.Elapsed < TimeSpan.FromSeconds(10) && Unfinished())
+                {
+                    await Task.Delay(5).ConfigureAwait(false);
+                }
+
+                CloseServerInput();
+                if (!server.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    err.WriteLine("pacts mcp: the server did not exit within 10 s of its input closing; stopping it");
+                    server.Kill(entireProcessTree: true);
+                }
+            }
+            else if (await fromServer.ConfigureAwait(false) is { } problem)
+            {
+                err.WriteLine($"pacts mcp: {problem}; ending the session");
+                try
+                {
+                    server.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // it had exited already
+                }
+            }
+
+            await server.WaitForExitAsync().ConfigureAwait(false);
+            await fromServer.ConfigureAwait(false);
+            var code = server.ExitCode;
+            lock (_gate)
+            {
+                foreach (var call in _calls.Where(c => c.Outcome is null))
+                {
+                    (call.Outcome, call.ErrorMessage) = ("error", "no response");
+                }
+
+                WriteAnswered();
+                if (_sessionStarted)
+                {
+                    WriteEvent(w =>
+                    {
+                        Header(w, "session_end");
+                        w.WriteString("endedAt", Now());
+                        w.WriteString("outcome", clientClosed || code == 0 ? "success" : "failure");
+                    });
+                }
+            }
+
+            if (!clientClosed || code != 0)
+            {
+                err.WriteLine(code == 0 ? "pacts mcp: the server exited" : $"pacts mcp: the server exited with code {code}");
+            }
+
+            return code;
+        }
+    }
+
+    private bool Unfinished()
+    {
+        lock (_gate)
+        {
+            return _calls.Exists(c => c.Outcome is null);
+        }
+    }
+
+    private async Task PumpClientAsync()
+    {
+        var reader = new LineReader(clientIn, MaxMessage);
+        try
+        {
+            while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+            {
+                await HandleClientAsync(line).ConfigureAwait(false);
+            }
+
+            if (reader.Oversized)
+            {
+                err.WriteLine($"pacts mcp: the client sent a message over {MaxMessage} bytes; closing the server's input");
+            }
+        }
+        catch (IOException)
+        {
+            // the server's input closed under us: the server pump reports why
+        }
+    }
+
+    private async Task HandleClientAsync(ReadOnlyMemory<byte> line)
+    {
+        var message = McpGate.ReadClient(line);
+        switch (message.Action)
+        {
+            case ClientAction.Answer:
+                await ToClientAsync(message.Answer!).ConfigureAwait(false);
+                return;
+            case ClientAction.Drop:
+                err.WriteLine("pacts mcp: dropped a tools/call notification (a call without an id cannot be judged and answered)");
+                return;
+            case ClientAction.ToolCall:
+                await CallAsync(message.Call!, line.ToArray()).ConfigureAwait(false);
+                return;
+        }
+
+        PendingCall? next = null;
+        lock (_gate)
+        {
+            if (message.InitializeIdJson is { } initialize)
+            {
+                _initializeId = initialize;
+                _agentId ??= message.ClientName;
+            }
+
+            if (message.CancelledIdJson is { } cancelled && _byId.TryGetValue(cancelled, out var call) && call.Outcome is null)
+            {
+                // A server need not answer a cancelled request, so the call is over now: not charged (SPEC §12).
+                (call.Outcome, call.ErrorMessage, call.LatencyMs) = ("error", "cancelled", call.Clock.ElapsedMilliseconds);
+                next = Finish(call);
+            }
+        }
+
+        await ToServerAsync(line).ConfigureAwait(false);
+        await JudgeHeldAsync(next).ConfigureAwait(false);
+    }
+
+    private async Task CallAsync(McpToolCall request, byte[] line)
+    {
+        var pact = options.Pact;
+        var budgeted = pact.BudgetsSee(request.Tool);
+        var call = new PendingCall(request, line, budgeted);
+        bool hold;
+        lock (_gate)
+        {
+            _calls.Add(call);
+            _byId[request.IdJson] = call;
+            hold = budgeted && (_budgetedInFlight > 0 || _held.Count > 0);
+            if (hold)
+            {
+                _held.Enqueue(call);
+            }
+            else if (budgeted)
+            {
+                _budgetedInFlight++;
+            }
+        }
+
+        if (!hold)
+        {
+            await JudgeAsync(call).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Judges a call (its budgets against the outcomes known so far) and forwards or answers it.</summary>
+    private async Task JudgeAsync(PendingCall call)
+    {
+        var request = call.Request;
+        var pact = options.Pact;
+        Verdict verdict;
+        lock (_gate)
+        {
+            call.AttemptedAt = DateTimeOffset.UtcNow;
+            call.Clock.Restart();
+            verdict = request.Malformed is { } malformed
+                ? new Verdict(pact.Id, pact.Version, request.Tool, pact.Binds(request.Tool), [malformed])
+                : pact.Validate(request.Tool, request.Arguments.AsMemory());
+            if (request.Malformed is null && call.Budgeted)
+            {
+                verdict = options.Budgets.Apply(pact, verdict, Budget(call, records: false), request.Arguments.AsMemory());
+            }
+
+            call.Verdict = verdict;
+        }
+
+        var blockedByPact = verdict.HighestSeverity is { } worst && worst >= options.BlockOn;
+        var blockedByTask = request.AsksForTask && call.Budgeted;
+        if (request.Malformed is not null || blockedByPact || blockedByTask)
+        {
+            var answer = blockedByTask && !blockedByPact && request.Malformed is null
+                ? McpGate.Error(request.IdJson, -32602, $"task execution of `{request.Tool}` is refused: a budget counts it, and a task's outcome arrives too late to charge it in order")
+                : McpGate.Blocked(request.IdJson, verdict);
+            PendingCall? next;
+            lock (_gate)
+            {
+                (call.Outcome, call.LatencyMs) = ("denied", 0);
+                next = Finish(call);
+            }
+
+            await ToClientAsync(answer).ConfigureAwait(false);
+            await JudgeHeldAsync(next).ConfigureAwait(false);
+            return;
+        }
+
+        await ToServerAsync(call.Line).ConfigureAwait(false);
+    }
+
+    private async Task<string?> PumpServerAsync(Stream serverOut)
+    {
+        var reader = new LineReader(serverOut, MaxMessage);
+        while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+        {
+            var next = McpGate.ReadServer(line) is { } response ? OnResponse(response) : null;
+            await ToClientAsync(line).ConfigureAwait(false);
+            await JudgeHeldAsync(next).ConfigureAwait(false); // after the answer it waited for has gone to the client
+        }
+
+        return reader.Oversized ? $"the server wrote a message over {MaxMessage} bytes" : null;
+    }
+
+    private PendingCall? OnResponse(ServerResponse response)
+    {
+        lock (_gate)
+        {
+            if (response.IdJson == _initializeId && !_sessionStarted && response.HasResult)
+            {
+                _sessionStarted = true;
+                _agentId ??= "mcp-client";
+                WriteEvent(w =>
+                {
+                    Header(w, "session_start");
+                    w.WriteString("startedAt", Now());
+                    w.WriteString("pactId", options.Pact.Id);
+                });
+                WriteAnswered();
+            }
+
+            if (!_byId.TryGetValue(response.IdJson, out var call) || call.Outcome is not null)
+            {
+                return null; // not a call, or one already over (cancelled)
+            }
+
+            call.Outcome = response.IsError ? "error" : "success";
+            call.ErrorMessage = response.ErrorMessage;
+            call.LatencyMs = call.Clock.ElapsedMilliseconds;
+            if (call.Budgeted && call.Outcome == "success")
+            {
+                using var arguments = JsonDocument.Parse(call.Request.Arguments);
+                options.Budgets.Record(options.Pact, Budget(call, records: true), arguments.RootElement);
+            }
+
+            return Finish(call);
+        }
+    }
+
+    /// <summary>
+    /// A call is over (answered, denied, cancelled): write what can be written in request order and, when it was the
+    /// budgeted call in flight, hand back the next held one to judge. Under the lock.
+    /// </summary>
+    private PendingCall? Finish(PendingCall call)
+    {
+        _byId.Remove(call.Request.IdJson);
+        WriteAnswered();
+        if (!call.Budgeted)
+        {
+            return null;
+        }
+
+        _budgetedInFlight--;
+        if (_budgetedInFlight == 0 && _held.TryDequeue(out var next))
+        {
+            _budgetedInFlight++;
+            return next;
+        }
+
+        return null;
+    }
+
+    private async Task JudgeHeldAsync(PendingCall? next)
+    {
+        if (next is not null)
+        {
+            await JudgeAsync(next).ConfigureAwait(false);
+        }
+    }
+
+    private BudgetCall Budget(PendingCall call, bool records) =>
+        new(call.Request.Tool, _agentId ?? "mcp-client", _sessionId, call.AttemptedAt, records);
+
+    /// <summary>Writes every call over at the front of the request order (once the session has started). Under the lock.</summary>
+    private void WriteAnswered()
+    {
+        if (!_sessionStarted && options.Events is not null)
+        {
+            return; // written once the session has started, in order
+        }
+
+        while (_calls.Count > 0 && _calls[0].Outcome is not null)
+        {
+            var c = _calls[0];
+            _calls.RemoveAt(0);
+            WriteEvent(w =>
+            {
+                Header(w, "tool_call");
+                w.WriteString("pactId", options.Pact.Id);
+                w.WriteString("tool", c.Request.Tool);
+                w.WritePropertyName("params");
+                w.WriteRawValue(c.Request.Arguments, skipInputValidation: true);
+                w.WriteString("outcome", c.Outcome);
+                w.WriteString("attemptedAt", c.AttemptedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+                w.WriteNumber("latencyMs", c.LatencyMs);
+                if (c.ErrorMessage is not null)
+                {
+                    w.WriteString("errorMessage", c.ErrorMessage);
+                }
+            });
+        }
+    }
+
+    private void Header(Utf8JsonWriter w, string type)
+    {
+        w.WriteString("type", type);
+        w.WriteString("sessionId", _sessionId);
+        w.WriteString("agentId", _agentId ?? "mcp-client");
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private void WriteEvent(Action<Utf8JsonWriter> body)
+    {
+        if (options.Events is not { } events)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        events.Write(buffer.WrittenSpan);
+        events.Flush();
+    }
+
+    private async Task ToServerAsync(ReadOnlyMemory<byte> line)
+    {
+        await _toServer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _serverIn!.WriteAsync(line).ConfigureAwait(false);
+            await _serverIn.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
+            await _serverIn.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // the server is gone; its pump ends the session
+        }
+        finally
+        {
+            _toServer.Release();
+        }
+    }
+
+    private async Task ToClientAsync(ReadOnlyMemory<byte> line)
+    {
+        await _toClient.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await clientOut.WriteAsync(line).ConfigureAwait(false);
+            await clientOut.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
+            await clientOut.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // the client is gone; closing its input ends the session
+        }
+        finally
+        {
+            _toClient.Release();
+        }
+    }
+
+    private void CloseServerInput()
+    {
+        _toServer.Wait();
+        try
+        {
+            _serverIn?.Dispose();
+        }
+        catch (IOException)
+        {
+            // already closed
+        }
+        finally
+        {
+            _toServer.Release();
+        }
+    }
+
+    private sealed class PendingCall(McpToolCall request, byte[] line, bool budgeted)
+    {
+        public McpToolCall Request { get; } = request;
+
+        public byte[] Line { get; } = line;
+
+        public bool Budgeted { get; } = budgeted;
+
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        public DateTimeOffset AttemptedAt { get; set; } = DateTimeOffset.UtcNow;
+
+        public Verdict? Verdict { get; set; }
+
+        public string? Outcome { get; set; }
+
+        public string? ErrorMessage { get; set; }
+
+        public long LatencyMs { get; set; }
+    }
+}
