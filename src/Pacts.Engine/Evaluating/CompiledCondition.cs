@@ -75,6 +75,7 @@ internal sealed class CompiledCondition
         // Nothing is allocated for the common condition without implications (a wide pact compiles thousands);
         // a condition holds at most one rule of each kind, so the flags fit the stack.
         Span<bool> implies = stackalloc bool[rules.Length];
+        implies.Clear(); // the module skips locals' initialisation, and the loop below ORs into each flag
         var any = false;
         for (var i = 0; i < rules.Length; i++)
         {
