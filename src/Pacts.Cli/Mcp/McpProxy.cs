@@ -248,8 +248,6 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
             {
                 verdict = options.Budgets.Apply(pact, verdict, Budget(call, records: false), request.Arguments.AsMemory());
             }
-
-            call.Verdict = verdict;
         }
 
         var blockedByPact = verdict.HighestSeverity is { } worst && worst >= options.BlockOn;
@@ -481,8 +479,6 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
         public DateTimeOffset AttemptedAt { get; set; } = DateTimeOffset.UtcNow;
-
-        public Verdict? Verdict { get; set; }
 
         public string? Outcome { get; set; }
 
