@@ -37,11 +37,53 @@ internal static class McpCommand
               pacts mcp --pacts pacts/ --block-on major --events agent-events.jsonl -- node server.js
             """)
         {
-            pacts, pact, blockOn, agentId, history, events, server,
+            pacts, pact, blockOn, agentId, history, events, server, Tools(context),
         };
         command.SetAction(async (parse, _) => (int)await RunAsync(
             context, parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(blockOn)!, parse.GetValue(agentId),
             parse.GetValue(history) ?? [], parse.GetValue(events), parse.GetValue(server)!).ConfigureAwait(false));
+        return command;
+    }
+
+    /// <summary><c>pacts mcp tools -- COMMAND</c>: print a server's tools/list result, the file <c>validate --tools</c> reads.</summary>
+    private static Command Tools(CliContext context)
+    {
+        var server = new Argument<string[]>("COMMAND") { Description = "the MCP server to start, after --", Arity = ArgumentArity.OneOrMore };
+        var timeout = new Option<int>("--timeout")
+        {
+            Description = "seconds to wait for the server's answers (default 30)",
+            HelpName = "SECONDS",
+            DefaultValueFactory = _ => 30,
+        };
+        var command = new Command("tools", """
+            Start an MCP server (stdio), ask for its tools (tools/list, every page) and print them as one JSON result,
+            {"tools": [...]}, the file `pacts validate --tools` checks pacts against.
+            Exit codes: 0 listed, 2 the server cannot start, dies or does not answer.
+
+            Example:
+              pacts mcp tools -- npx -y @modelcontextprotocol/server-filesystem /srv/data >tools.json
+            """)
+        {
+            server, timeout,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var argv = parse.GetValue(server)!;
+            var seconds = parse.GetValue(timeout);
+            if (seconds < 1)
+            {
+                return (int)context.Fail("--timeout must be at least 1 second");
+            }
+
+            var (tools, error) = await ToolsLister.ListAsync(argv[0], argv[1..], TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+            if (tools is null)
+            {
+                return (int)context.Fail(error!);
+            }
+
+            context.Out.WriteLine(tools.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            return (int)ExitCode.Ok;
+        });
         return command;
     }
 

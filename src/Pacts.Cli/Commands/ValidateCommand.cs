@@ -13,6 +13,12 @@ internal static class ValidateCommand
         var format = new Option<string>("--format") { Description = "text, json, github (Actions annotations) or sarif (SARIF 2.1.0, for code scanning)", DefaultValueFactory = _ => "text" }
             .AcceptOnlyFromAmong("text", "json", "github", "sarif");
         var strict = new Option<bool>("--strict") { Description = "warnings fail the run too (exit 1)" };
+        var tools = new Option<string>("--tools")
+        {
+            Description = "also check the pacts against an MCP server's tools (a tools/list result, as `pacts mcp tools` prints): warnings PACT2NN",
+            HelpName = "FILE",
+        };
+        var toolsStrict = new Option<bool>("--tools-strict") { Description = "with --tools: its findings are errors (exit 1)" };
         var command = new Command("validate", """
             Load and compile pacts; print every error and warning as file:line:col: error PACT0NN: message.
             Exit codes: 0 all valid (warnings allowed), 1 any error (or, with --strict, any warning), 2 usage or I/O error.
@@ -20,18 +26,33 @@ internal static class ValidateCommand
             Examples:
               pacts validate pacts/
               pacts validate pacts/ --format github --strict
+              pacts mcp tools -- npx -y @modelcontextprotocol/server-filesystem /srv >tools.json
+              pacts validate pacts/filesystem.pact.yaml --tools tools.json --tools-strict
             """)
         {
             paths,
             format,
             strict,
+            tools,
+            toolsStrict,
         };
-        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(strict)));
+        command.SetAction(parse => (int)Run(context, parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(strict), parse.GetValue(tools), parse.GetValue(toolsStrict)));
         return command;
     }
 
-    private static ExitCode Run(CliContext context, string[] paths, string format, bool strict)
+    private static ExitCode Run(CliContext context, string[] paths, string format, bool strict, string? toolsPath, bool toolsStrict)
     {
+        if (toolsStrict && toolsPath is null)
+        {
+            return context.Fail("--tools-strict needs --tools FILE");
+        }
+
+        Mcp.ToolsLint? lint = null;
+        if (toolsPath is not null && (lint = Mcp.ToolsLint.Read(toolsPath, out var toolsError)) is null)
+        {
+            return context.Fail(toolsError!);
+        }
+
         var problems = new List<Diagnostic>();
         var files = PactSet.FindFiles(paths, problems);
         if (problems.Count > 0)
@@ -60,7 +81,15 @@ internal static class ValidateCommand
             return ExitCode.Error;
         }
 
-        var diagnostics = set.Diagnostics;
+        IReadOnlyList<Diagnostic> diagnostics = set.Diagnostics;
+        if (lint is not null)
+        {
+            // Only files that compiled without an error: a broken pact has its own diagnostics to fix first.
+            var broken = set.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Span.File).ToHashSet(StringComparer.Ordinal);
+            var found = lint.Check(files.Where(f => !broken.Contains(f)));
+            diagnostics = [.. diagnostics, .. found.Select(d => toolsStrict ? d with { Severity = DiagnosticSeverity.Error } : d)];
+        }
+
         switch (format)
         {
             case "json":
@@ -80,7 +109,7 @@ internal static class ValidateCommand
                 break;
         }
 
-        return set.HasErrors || (strict && diagnostics.Count > 0) ? ExitCode.Findings : ExitCode.Ok;
+        return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || (strict && diagnostics.Count > 0) ? ExitCode.Findings : ExitCode.Ok;
     }
 
     private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";

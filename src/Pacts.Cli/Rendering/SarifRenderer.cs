@@ -40,6 +40,11 @@ internal static class SarifRenderer
         (DiagnosticCodes.NullInList, "`null` in an `allowList` or `denyList`: it never matches, since a null param is treated as absent (only `required` refuses it)"),
         (DiagnosticCodes.BudgetToolUnbound, "a budget's `tools` names a tool the pact does not bind (a typo never fires)"),
         (DiagnosticCodes.BudgetSumUnmentioned, "a budget's `sum` path that no binding of its tools mentions"),
+        (DiagnosticCodes.ToolNotListed, "`--tools`: a binding for a tool the MCP server does not list"),
+        (DiagnosticCodes.PathNotInSchema, "`--tools`: a `paramPath` that cannot exist under the tool's `inputSchema` (an undeclared property where `additionalProperties` is false, a step into a non-container)"),
+        (DiagnosticCodes.RuleNotForSchemaType, "`--tools`: a rule that cannot apply to the type the tool's schema declares (`regex` on an integer)"),
+        (DiagnosticCodes.AllowedValueRejectedBySchema, "`--tools`: an `allowList` value the tool's schema rejects"),
+        (DiagnosticCodes.SchemaRequiredForbidden, "`--tools`: a property the tool's schema requires that `additionalParams: deny` refuses"),
     ];
 
     public static void Write(TextWriter w, IReadOnlyList<Diagnostic> diagnostics, string version) =>

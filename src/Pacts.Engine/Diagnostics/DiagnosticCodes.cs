@@ -89,4 +89,19 @@ public static class DiagnosticCodes
 
     /// <summary>A budget's <c>sum</c> path is mentioned by no binding of its tools (SPEC §10).</summary>
     public const string BudgetSumUnmentioned = "PACT107";
+
+    /// <summary>Warning (<c>validate --tools</c>, SPEC §12): a binding for a tool the MCP server does not list.</summary>
+    public const string ToolNotListed = "PACT201";
+
+    /// <summary>Warning (<c>validate --tools</c>): a <c>paramPath</c> that cannot exist under the tool's <c>inputSchema</c>.</summary>
+    public const string PathNotInSchema = "PACT202";
+
+    /// <summary>Warning (<c>validate --tools</c>): a rule that cannot apply to the type the tool's schema declares.</summary>
+    public const string RuleNotForSchemaType = "PACT203";
+
+    /// <summary>Warning (<c>validate --tools</c>): an <c>allowList</c> value the tool's schema rejects.</summary>
+    public const string AllowedValueRejectedBySchema = "PACT204";
+
+    /// <summary>Warning (<c>validate --tools</c>): a property the tool's schema requires and the pact forbids.</summary>
+    public const string SchemaRequiredForbidden = "PACT205";
 }

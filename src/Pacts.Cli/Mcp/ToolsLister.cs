@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Pacts.Cli.Mcp;
+
+/// <summary>
+/// <c>pacts mcp tools -- COMMAND</c>: starts an MCP server (stdio), initializes a session, asks for <c>tools/list</c>
+/// (following <c>nextCursor</c> pages) and returns <c>{"tools": [...]}</c>, the file <c>pacts validate --tools</c> reads.
+/// A request the server sends meanwhile (<c>roots/list</c>, say) is answered "method not found"; notifications are read
+/// and dropped.
+/// </summary>
+internal static class ToolsLister
+{
+    /// <summary>The tools/list result, or null with the reason (the server could not start, died, or did not answer in time).</summary>
+    public static async Task<(JsonObject? Tools, string? Error)> ListAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        Process server;
+        try
+        {
+            server = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return (null, $"cannot start the MCP server `{command}`: {ex.Message}");
+        }
+
+        using (server)
+        using (var cts = new CancellationTokenSource(timeout))
+        {
+            var input = server.StandardInput.BaseStream;
+            var reader = new LineReader(server.StandardOutput.BaseStream, McpProxy.MaxMessage);
+            try
+            {
+                await SendAsync(input, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pacts","version":"1"}}}""", cts.Token).ConfigureAwait(false);
+                var init = await AnswerAsync(reader, input, 1, cts.Token).ConfigureAwait(false);
+                if (init is null || init.Error is not null)
+                {
+                    return (null, "the server did not initialize" + (init?.Error is { } e ? $": {e}" : " (its output ended)"));
+                }
+
+                await SendAsync(input, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", cts.Token).ConfigureAwait(false);
+                var tools = new JsonArray();
+                string? cursor = null;
+                for (var id = 2; ; id++)
+                {
+                    var request = cursor is null
+                        ? $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/list"}"""
+                        : $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/list","params":{"cursor":{{{JsonSerializer.Serialize(cursor)}}}}}""";
+                    await SendAsync(input, request, cts.Token).ConfigureAwait(false);
+                    if (await AnswerAsync(reader, input, id, cts.Token).ConfigureAwait(false) is not { } page)
+                    {
+                        return (null, "the server ended before answering tools/list");
+                    }
+
+                    if (page.Error is { } error || page.Result?["tools"] is not JsonArray list)
+                    {
+                        return (null, $"tools/list failed: {page.Error ?? "the result holds no `tools` array"}");
+                    }
+
+                    foreach (var tool in list.ToList())
+                    {
+                        list.Remove(tool);
+                        tools.Add(tool);
+                    }
+
+                    cursor = page.Result["nextCursor"]?.GetValueKind() == JsonValueKind.String ? page.Result["nextCursor"]!.GetValue<string>() : null;
+                    if (cursor is null || id > 10_000)
+                    {
+                        break;
+                    }
+                }
+
+                return (new JsonObject { ["tools"] = tools }, null);
+            }
+            catch (OperationCanceledException)
+            {
+                return (null, $"the server did not answer within {timeout.TotalSeconds:0} s");
+            }
+            catch (IOException ex)
+            {
+                return (null, $"the server's pipes closed: {ex.Message}");
+            }
+            finally
+            {
+                try
+                {
+                    input.Dispose();
+                    if (!server.WaitForExit(TimeSpan.FromSeconds(5)))
+                    {
+                        server.Kill(entireProcessTree: true);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException)
+                {
+                    // it is gone already
+                }
+            }
+        }
+    }
+
+    private sealed record Answer(JsonNode? Result, string? Error);
+
+    private static async Task SendAsync(Stream input, string line, CancellationToken token)
+    {
+        await input.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), token).ConfigureAwait(false);
+        await input.FlushAsync(token).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads until the response to <paramref name="id"/>; null when the server's output ends first.</summary>
+    private static async Task<Answer?> AnswerAsync(LineReader reader, Stream input, int id, CancellationToken token)
+    {
+        while (await reader.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+        {
+            JsonNode? message;
+            try
+            {
+                message = JsonNode.Parse(line.Span);
+            }
+            catch (JsonException)
+            {
+                continue; // a stray log line on stdout: not ours to judge here
+            }
+
+            if (message is not JsonObject o)
+            {
+                continue;
+            }
+
+            if (o["method"] is not null && o["id"] is { } requestId)
+            {
+                await SendAsync(input, $$$"""{"jsonrpc":"2.0","id":{{{requestId.ToJsonString()}}},"error":{"code":-32601,"message":"pacts mcp tools answers no requests"}}""", token).ConfigureAwait(false);
+                continue;
+            }
+
+            if (o["id"] is JsonValue v && v.TryGetValue<int>(out var got) && got == id)
+            {
+                return o["error"] is { } error
+                    ? new Answer(null, error["message"]?.ToString() ?? error.ToJsonString())
+                    : new Answer(o["result"], null);
+            }
+        }
+
+        return null;
+    }
+}
