@@ -188,6 +188,16 @@ public sealed partial class TelemetryClient : IAsyncDisposable
         _sending.Dispose();
     }
 
+    /// <summary>
+    /// Records an event its caller has already written as one SPEC §6 JSON object (<c>pacts mcp</c> writes its own
+    /// events, the same bytes it appends to <c>--events</c>); it is buffered and sent as given, like every other event.
+    /// </summary>
+    public void RecordJson(string eventJson)
+    {
+        ArgumentNullException.ThrowIfNull(eventJson);
+        Enqueue(eventJson);
+    }
+
     private void Record(Action<Utf8JsonWriter> write)
     {
         try
@@ -200,31 +210,7 @@ public sealed partial class TelemetryClient : IAsyncDisposable
                 w.WriteEndObject();
             }
 
-            var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-            TaskCompletionSource? wake = null;
-            var overflow = false;
-            lock (_lock)
-            {
-                if (_buffer.Count >= _options.MaxBuffered)
-                {
-                    _buffer.Dequeue();
-                    overflow = true;
-                }
-
-                _buffer.Enqueue(json);
-                if (_buffer.Count >= _options.BatchSize)
-                {
-                    wake = _wake;
-                }
-            }
-
-            if (overflow)
-            {
-                Interlocked.Increment(ref _dropped);
-                LogOverflow(_log, _options.MaxBuffered);
-            }
-
-            wake?.TrySetResult();
+            Enqueue(Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException)
         {
@@ -232,6 +218,34 @@ public sealed partial class TelemetryClient : IAsyncDisposable
             Interlocked.Increment(ref _dropped);
             LogUnrecordable(_log, ex.Message);
         }
+    }
+
+    private void Enqueue(string json)
+    {
+        TaskCompletionSource? wake = null;
+        var overflow = false;
+        lock (_lock)
+        {
+            if (_buffer.Count >= _options.MaxBuffered)
+            {
+                _buffer.Dequeue();
+                overflow = true;
+            }
+
+            _buffer.Enqueue(json);
+            if (_buffer.Count >= _options.BatchSize)
+            {
+                wake = _wake;
+            }
+        }
+
+        if (overflow)
+        {
+            Interlocked.Increment(ref _dropped);
+            LogOverflow(_log, _options.MaxBuffered);
+        }
+
+        wake?.TrySetResult();
     }
 
     private async Task PumpAsync()

@@ -26,6 +26,14 @@ internal static class McpCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var events = new Option<string>("--events") { Description = "append the session's events here (JSONL, flushed per event); its earlier events also start the budgets", HelpName = "FILE" };
+        var ingest = new Option<string>("--ingest") { Description = "send the session's events to `pacts serve` at this URL (batched, retried, never blocking the proxy)", HelpName = "URL" };
+        var key = new Option<string>("--key") { Description = "the ingest key for --ingest (default: the PACTS_KEY environment variable, which keeps it out of process listings)", HelpName = "KEY" };
+        var grace = new Option<int>("--grace")
+        {
+            Description = "once the client closes its input: seconds the calls in flight may take, then seconds the server may take to exit (default 10)",
+            HelpName = "SECONDS",
+            DefaultValueFactory = _ => 10,
+        };
         var server = new Argument<string[]>("COMMAND") { Description = "the MCP server to start, after --", Arity = ArgumentArity.OneOrMore };
         var command = new Command("mcp", """
             Run an MCP server (stdio) behind a pact: every message passes unchanged except the tools/call requests the
@@ -35,13 +43,15 @@ internal static class McpCommand
             Examples:
               pacts mcp --pacts pacts/ --pact filesystem-pact -- npx -y @modelcontextprotocol/server-filesystem /srv/data
               pacts mcp --pacts pacts/ --block-on major --events agent-events.jsonl -- node server.js
+              PACTS_KEY=pk_... pacts mcp --pacts pacts/ --ingest http://127.0.0.1:8080 --history today.jsonl -- node server.js
             """)
         {
-            pacts, pact, blockOn, agentId, history, events, server, Tools(context),
+            pacts, pact, blockOn, agentId, history, events, ingest, key, grace, server, Tools(context),
         };
         command.SetAction(async (parse, _) => (int)await RunAsync(
-            context, parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(blockOn)!, parse.GetValue(agentId),
-            parse.GetValue(history) ?? [], parse.GetValue(events), parse.GetValue(server)!).ConfigureAwait(false));
+            context,
+            new Settings(parse.GetValue(pacts)!, parse.GetValue(pact), parse.GetValue(blockOn)!, parse.GetValue(agentId), parse.GetValue(history) ?? [],
+                parse.GetValue(events), parse.GetValue(ingest), parse.GetValue(key), parse.GetValue(grace), parse.GetValue(server)!)).ConfigureAwait(false));
         return command;
     }
 
@@ -87,8 +97,40 @@ internal static class McpCommand
         return command;
     }
 
-    private static async Task<ExitCode> RunAsync(CliContext context, string[] pactPaths, string? pactId, string blockOn, string? agentId, string[] history, string? eventsPath, string[] server)
+    private sealed record Settings(string[] Pacts, string? PactId, string BlockOn, string? AgentId, string[] History, string? EventsPath, string? Ingest, string? Key, int Grace, string[] Server);
+
+    private static async Task<ExitCode> RunAsync(CliContext context, Settings settings)
     {
+        var (pactPaths, pactId, blockOn, agentId, history, eventsPath, ingestUrl, key, grace, server) = settings;
+        if (eventsPath is not null && ingestUrl is not null)
+        {
+            return context.Fail("give --events FILE or --ingest URL, not both (SPEC §12): a file for a proxy on its own, the service for a fleet");
+        }
+
+        if (grace < 1)
+        {
+            return context.Fail("--grace must be at least 1 second");
+        }
+
+        Uri? ingest = null;
+        if (ingestUrl is not null)
+        {
+            if (!Uri.TryCreate(ingestUrl.EndsWith('/') ? ingestUrl : ingestUrl + "/", UriKind.Absolute, out ingest) || ingest.Scheme is not ("http" or "https"))
+            {
+                return context.Fail($"--ingest {ingestUrl} is not an http(s) URL (the address `pacts serve` listens on, e.g. http://127.0.0.1:8080)");
+            }
+
+            key ??= Environment.GetEnvironmentVariable("PACTS_KEY");
+            if (string.IsNullOrEmpty(key))
+            {
+                return context.Fail("--ingest needs a key: --key KEY, or the PACTS_KEY environment variable");
+            }
+        }
+        else if (key is not null)
+        {
+            return context.Fail("--key is the key for --ingest URL; give both");
+        }
+
         var set = PactLoading.Load(context, pactPaths);
         if (set is null || PactLoading.Pick(context, set, pactId) is not { } pact)
         {
@@ -137,12 +179,51 @@ internal static class McpCommand
 
         await using (events)
         {
-            var options = new McpOptions(pact, threshold, agentId, analyzer.Budgets, events, server[0], server[1..]);
-            using var stdin = context.OpenStdin();
-            using var stdout = context.OpenStdout();
-            using var proxy = new McpProxy(options, stdin, stdout, context.Err);
-            var code = await proxy.RunAsync().ConfigureAwait(false);
+            using var http = ingest is null ? null : new HttpClient { BaseAddress = ingest, Timeout = TimeSpan.FromSeconds(10) };
+            var telemetry = http is null ? null : new Pacts.Agent.TelemetryClient(new Pacts.Agent.HttpTelemetrySink(http, key!), new Pacts.Agent.TelemetryOptions { BatchSize = 25, FlushInterval = TimeSpan.FromSeconds(1) }, new StderrLogger(context.Err));
+            var options = new McpOptions(pact, threshold, agentId, analyzer.Budgets, events, server[0], server[1..])
+            {
+                Grace = TimeSpan.FromSeconds(grace),
+                EventSink = telemetry is null ? null : json => telemetry.RecordJson(System.Text.Encoding.UTF8.GetString(json.Span)),
+            };
+            int code;
+            using (var stdin = context.OpenStdin())
+            using (var stdout = context.OpenStdout())
+            using (var proxy = new McpProxy(options, stdin, stdout, context.Err))
+            {
+                code = await proxy.RunAsync().ConfigureAwait(false);
+            }
+
+            if (telemetry is not null)
+            {
+                // What is still buffered goes out now, with the client's retries, for at most the grace period.
+                var drained = telemetry.DisposeAsync().AsTask();
+                if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(grace))).ConfigureAwait(false) != drained || telemetry.Buffered > 0 || telemetry.Dropped > 0)
+                {
+                    context.Err.WriteLine($"pacts mcp: {telemetry.Buffered + telemetry.Dropped} event(s) not delivered to {ingest}; {telemetry.Sent} delivered");
+                }
+            }
+
             return (ExitCode)code;
+        }
+    }
+
+    /// <summary>The telemetry client's warnings (a dropped batch, a full buffer) as <c>pacts mcp:</c> lines on stderr.</summary>
+    private sealed class StderrLogger(TextWriter err) : Microsoft.Extensions.Logging.ILogger<Pacts.Agent.TelemetryClient>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                lock (err)
+                {
+                    err.WriteLine($"pacts mcp: telemetry: {formatter(state, exception)}");
+                }
+            }
         }
     }
 }

@@ -19,6 +19,12 @@ internal sealed class LineReader(Stream stream, int maxLine)
         while (true)
         {
             var at = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (at - _start > maxLine)
+            {
+                Oversized = true; // a whole line arrived in one read, but it is over the bound all the same
+                return null;
+            }
+
             if (at >= 0)
             {
                 var line = _buffer.AsMemory(_start, at - _start);
@@ -46,6 +52,12 @@ internal sealed class LineReader(Stream stream, int maxLine)
             var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancel).ConfigureAwait(false);
             if (read == 0)
             {
+                if (_end - _start > maxLine)
+                {
+                    Oversized = true;
+                    return null;
+                }
+
                 if (_end > _start)
                 {
                     var last = _buffer.AsMemory(_start, _end - _start);

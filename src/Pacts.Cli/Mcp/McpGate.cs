@@ -27,8 +27,11 @@ internal sealed record McpToolCall(string IdJson, string Tool, byte[] Arguments,
 /// <summary>One client message, read.</summary>
 internal sealed record ClientMessage(ClientAction Action, McpToolCall? Call = null, byte[]? Answer = null, string? InitializeIdJson = null, string? ClientName = null, string? CancelledIdJson = null);
 
-/// <summary>One server message, read: a response's id (raw JSON) and whether it reports an error.</summary>
+/// <summary>One server response, read: its id (raw JSON) and whether it reports an error.</summary>
 internal readonly record struct ServerResponse(string IdJson, bool IsError, string? ErrorMessage, bool HasResult);
+
+/// <summary>One line from the server: a response, another message (<see cref="Response"/> null), or not JSON at all.</summary>
+internal readonly record struct ServerMessage(ServerResponse? Response, bool NotJson);
 
 /// <summary>
 /// SPEC §12's reading of JSON-RPC messages for <c>pacts mcp</c>: which client messages are <c>tools/call</c> requests
@@ -105,8 +108,11 @@ internal static class McpGate
         }
     }
 
-    /// <summary>A response from the server (an object with an <c>id</c> and a <c>result</c> or an <c>error</c>, no <c>method</c>); null for anything else.</summary>
-    public static ServerResponse? ReadServer(ReadOnlyMemory<byte> line)
+    /// <summary>
+    /// A line from the server: a response (an object with an <c>id</c> and a <c>result</c> or an <c>error</c>, no
+    /// <c>method</c>), any other JSON, or not JSON.
+    /// </summary>
+    public static ServerMessage ReadServer(ReadOnlyMemory<byte> line)
     {
         try
         {
@@ -114,22 +120,22 @@ internal static class McpGate
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty("method", out _) || !root.TryGetProperty("id", out var id))
             {
-                return null;
+                return new(null, false);
             }
 
             if (root.TryGetProperty("error", out var error))
             {
                 var message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                return new ServerResponse(id.GetRawText(), true, message, false);
+                return new(new ServerResponse(id.GetRawText(), true, message, false), false);
             }
 
             var hasResult = root.TryGetProperty("result", out var result);
             var isError = hasResult && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("isError", out var e) && e.ValueKind == JsonValueKind.True;
-            return new ServerResponse(id.GetRawText(), isError, null, hasResult);
+            return new(new ServerResponse(id.GetRawText(), isError, null, hasResult), false);
         }
         catch (JsonException)
         {
-            return null;
+            return new(null, true);
         }
     }
 

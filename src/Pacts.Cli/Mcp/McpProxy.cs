@@ -3,12 +3,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Pacts.Budgets;
+using Pacts.Cli.Rendering;
 using Pacts.Evaluating;
 
 namespace Pacts.Cli.Mcp;
 
 /// <summary>What the proxy was started with.</summary>
-internal sealed record McpOptions(Pact Pact, Severity BlockOn, string? AgentId, BudgetBook Budgets, Stream? Events, string Command, IReadOnlyList<string> Arguments);
+internal sealed record McpOptions(Pact Pact, Severity BlockOn, string? AgentId, BudgetBook Budgets, Stream? Events, string Command, IReadOnlyList<string> Arguments)
+{
+    /// <summary>Once the client has closed its input: how long calls in flight may take, then how long the server may take to exit.</summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where events go besides (or instead of) <see cref="Events"/>: each event's JSON line, without its newline.</summary>
+    public Action<ReadOnlyMemory<byte>>? EventSink { get; init; }
+}
 
 /// <summary>
 /// <c>pacts mcp</c> (SPEC §12): a stdio proxy between an MCP client (<paramref name="clientIn"/>,
@@ -31,6 +39,10 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     private readonly Dictionary<string, PendingCall> _byId = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _toServer = new(1, 1);
     private readonly SemaphoreSlim _toClient = new(1, 1);
+
+    // Held calls released by an answer: judged and forwarded by their own loop, so the server pump never waits on the
+    // server's input while the server may be waiting for its output to be read (both pipes full would deadlock).
+    private readonly System.Threading.Channels.Channel<PendingCall> _released = System.Threading.Channels.Channel.CreateUnbounded<PendingCall>(new() { SingleReader = true });
     private Stream? _serverIn;
     private string? _agentId = options.AgentId;
     private string? _initializeId;
@@ -75,40 +87,44 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
             _serverIn = server.StandardInput.BaseStream;
             var fromServer = PumpServerAsync(server.StandardOutput.BaseStream);
             var fromClient = PumpClientAsync();
+            var released = JudgeReleasedAsync();
             var first = await Task.WhenAny(fromServer, fromClient).ConfigureAwait(false);
             var clientClosed = first == fromClient && !fromServer.IsCompleted;
             if (clientClosed)
             {
                 // The client has said all it will: let the calls it sent finish (a held call is judged once the one
-                // before it is answered) before the server's input closes, for at most 10 s.
+                // before it is answered) before the server's input closes, for at most the grace period.
                 var drain = Stopwatch.StartNew();
-                while (!fromServer.IsCompleted && drain.Elapsed < TimeSpan.FromSeconds(10) && Unfinished())
+                while (!fromServer.IsCompleted && drain.Elapsed < options.Grace && Unfinished())
                 {
                     await Task.Delay(5).ConfigureAwait(false);
                 }
 
-                CloseServerInput();
-                if (!server.WaitForExit(TimeSpan.FromSeconds(10)))
+                if (!fromServer.IsCompleted && Unfinished())
                 {
-                    err.WriteLine("pacts mcp: the server did not exit within 10 s of its input closing; stopping it");
-                    server.Kill(entireProcessTree: true);
+                    err.WriteLine($"pacts mcp: calls were still unanswered {options.Grace.TotalSeconds:0.#} s after the client closed its input; closing the server's input");
                 }
             }
-            else if (await fromServer.ConfigureAwait(false) is { } problem)
+
+            if (fromServer.IsCompleted && await fromServer.ConfigureAwait(false) is { } problem)
             {
                 err.WriteLine($"pacts mcp: {problem}; ending the session");
-                try
+                Stop(server);
+            }
+            else if (clientClosed)
+            {
+                CloseServerInput();
+                if (!server.WaitForExit(options.Grace))
                 {
-                    server.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                    // it had exited already
+                    err.WriteLine($"pacts mcp: the server did not exit within {options.Grace.TotalSeconds:0.#} s of its input closing; stopping it");
+                    Stop(server);
                 }
             }
 
             await server.WaitForExitAsync().ConfigureAwait(false);
             await fromServer.ConfigureAwait(false);
+            _released.Writer.TryComplete();
+            await released.ConfigureAwait(false);
             var code = server.ExitCode;
             lock (_gate)
             {
@@ -124,7 +140,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
                     {
                         Header(w, "session_end");
                         w.WriteString("endedAt", Now());
-                        w.WriteString("outcome", clientClosed || code == 0 ? "success" : "failure");
+                        w.WriteString("outcome", code == 0 ? "success" : "failure"); // a server that failed (or was stopped) fails the session
                     });
                 }
             }
@@ -135,6 +151,18 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
             }
 
             return code;
+        }
+    }
+
+    private static void Stop(Process server)
+    {
+        try
+        {
+            server.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // it had exited already
         }
     }
 
@@ -277,9 +305,25 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         var reader = new LineReader(serverOut, MaxMessage);
         while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
         {
-            var next = McpGate.ReadServer(line) is { } response ? OnResponse(response) : null;
+            if (line.Span.Trim(" \t\r"u8).IsEmpty)
+            {
+                continue; // nothing to pass on: a client would read an empty message
+            }
+
+            var message = McpGate.ReadServer(line);
+            if (message.NotJson)
+            {
+                // Not a JSON-RPC message (a stray log line, say): passing it on would break the client's stream.
+                err.WriteLine($"pacts mcp: the server wrote a line that is not JSON to stdout (not forwarded): {TerminalText.Safe(Preview(line))}");
+                continue;
+            }
+
+            var next = message.Response is { } response ? OnResponse(response) : null;
             await ToClientAsync(line).ConfigureAwait(false);
-            await JudgeHeldAsync(next).ConfigureAwait(false); // after the answer it waited for has gone to the client
+            if (next is not null)
+            {
+                _released.Writer.TryWrite(next); // after the answer it waited for has gone to the client
+            }
         }
 
         return reader.Oversized ? $"the server wrote a message over {MaxMessage} bytes" : null;
@@ -343,6 +387,20 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         return null;
     }
 
+    private async Task JudgeReleasedAsync()
+    {
+        await foreach (var call in _released.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await JudgeAsync(call).ConfigureAwait(false);
+        }
+    }
+
+    private static string Preview(ReadOnlyMemory<byte> line)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(line.Span[..Math.Min(line.Length, 200)]);
+        return line.Length > 200 ? text + "..." : text;
+    }
+
     private async Task JudgeHeldAsync(PendingCall? next)
     {
         if (next is not null)
@@ -357,7 +415,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     /// <summary>Writes every call over at the front of the request order (once the session has started). Under the lock.</summary>
     private void WriteAnswered()
     {
-        if (!_sessionStarted && options.Events is not null)
+        if (!_sessionStarted && (options.Events is not null || options.EventSink is not null))
         {
             return; // written once the session has started, in order
         }
@@ -395,7 +453,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
 
     private void WriteEvent(Action<Utf8JsonWriter> body)
     {
-        if (options.Events is not { } events)
+        if (options.Events is null && options.EventSink is null)
         {
             return;
         }
@@ -408,9 +466,13 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
             w.WriteEndObject();
         }
 
-        buffer.Write("\n"u8);
-        events.Write(buffer.WrittenSpan);
-        events.Flush();
+        options.EventSink?.Invoke(buffer.WrittenMemory);
+        if (options.Events is { } events)
+        {
+            buffer.Write("\n"u8);
+            events.Write(buffer.WrittenSpan);
+            events.Flush();
+        }
     }
 
     private async Task ToServerAsync(ReadOnlyMemory<byte> line)

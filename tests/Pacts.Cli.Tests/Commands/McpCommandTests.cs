@@ -12,12 +12,22 @@ public class McpCommandTests
 {
     private static string Tool => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pacts.exe" : "pacts");
 
-    private static async Task<(int Exit, string[] Out, string Err)> Proxy(string dir, string[] lines, params string[] server)
+    private static string PayPact => Path.Combine(CliRunner.RepoRoot, "tests", "Pacts.Cli.Tests", "mcp", "pay.pact.yaml");
+
+    private static Task<(int Exit, string[] Out, string Err)> Proxy(string dir, string[] lines, params string[] server) =>
+        ProxyWith(dir, ["--pacts", PayPact, "--events", "events.jsonl"], lines, server);
+
+    private static async Task<(int Exit, string[] Out, string Err)> ProxyWith(string dir, string[] options, string[] lines, string[] server, Dictionary<string, string>? env = null)
     {
         var start = new ProcessStartInfo(Tool) { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "mcp", "--pacts", Path.Combine(CliRunner.RepoRoot, "tests", "Pacts.Cli.Tests", "mcp", "pay.pact.yaml"), "--events", "events.jsonl", "--" }.Concat(server))
+        foreach (var a in new[] { "mcp" }.Concat(options).Append("--").Concat(server))
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env ?? [])
+        {
+            start.Environment[k] = v;
         }
 
         using var proxy = Process.Start(start)!;
@@ -34,7 +44,14 @@ public class McpCommandTests
         return (proxy.ExitCode, (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries), await stderr);
     }
 
-    private static string[] Server(string exitCode = "0") => ["python3", Path.Combine(CliRunner.RepoRoot, "tests", "Pacts.Cli.Tests", "mcp", "echo_server.py"), exitCode];
+    private static string[] Server(string exitCode = "0", string mode = "") => ["python3", Path.Combine(CliRunner.RepoRoot, "tests", "Pacts.Cli.Tests", "mcp", "echo_server.py"), exitCode, mode];
+
+    private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"clientInfo":{"name":"agent-a"}}}""";
+
+    private static string Pay(int id, int amount) => $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/call","params":{"name":"pay","arguments":{"amount":{{amount}}""" + "}}}";
+
+    private static List<JsonElement> Events(string dir) =>
+        [.. File.ReadAllLines(Path.Combine(dir, "events.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)];
 
     [Fact]
     public async Task Blocked_calls_never_reach_the_server_and_the_events_replay_to_the_same_verdicts()
@@ -83,5 +100,124 @@ public class McpCommandTests
         var (exit, _, err) = await Proxy(dir, ["""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""", "exit"], Server("3"));
         Assert.Equal(3, exit);
         Assert.Contains("the server exited with code 3", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_crashes_mid_call_ends_the_session_with_the_call_unanswered()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, output, err) = await Proxy(dir, [Initialize, Pay(2, 10)], Server("5", "crash-on-call"));
+        Assert.Equal(5, exit);
+        Assert.Contains("pacts mcp: the server exited with code 5", err, StringComparison.Ordinal);
+        Assert.Single(output); // the initialize answer; the call got none
+        var events = Events(dir);
+        Assert.Equal(["session_start", "tool_call", "session_end"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(("error", "no response"), (events[1].GetProperty("outcome").GetString(), events[1].GetProperty("errorMessage").GetString()));
+        Assert.Equal("failure", events[2].GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_server_that_exits_before_the_session_starts_gives_its_code_and_no_session()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, output, err) = await Proxy(dir, [Initialize], Server("7", "early"));
+        Assert.Equal(7, exit);
+        Assert.Empty(output);
+        Assert.Contains("the server exited with code 7", err, StringComparison.Ordinal);
+        Assert.Equal("", File.ReadAllText(Path.Combine(dir, "events.jsonl")));
+
+        var (missing, _, notStarted) = await Proxy(dir, [Initialize], "/nonexistent/mcp-server");
+        Assert.Equal(2, missing);
+        Assert.Contains("cannot start the MCP server `/nonexistent/mcp-server`", notStarted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lines_that_are_not_json_are_kept_from_the_client_and_malformed_client_json_is_answered_by_the_server()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, output, err) = await Proxy(dir, [Initialize, "{not json", Pay(2, 10)], Server("0", "noise"));
+        Assert.Equal(0, exit);
+        var answers = output.Select(l => JsonDocument.Parse(l).RootElement).ToList(); // every line the client got is JSON
+        Assert.Equal(3, answers.Count);
+        Assert.Equal(-32700, answers[1].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal("ok", answers[2].GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Contains("pacts mcp: the server wrote a line that is not JSON to stdout (not forwarded): server log: starting work", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oversized_answer_ends_the_session_without_reaching_the_client()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, output, err) = await Proxy(dir, [Initialize, Pay(2, 10)], Server("0", "huge"));
+        Assert.NotEqual(0, exit);
+        Assert.Single(output);
+        Assert.Contains($"pacts mcp: the server wrote a message over {64 * 1024 * 1024} bytes; ending the session", err, StringComparison.Ordinal);
+        Assert.Equal(("error", "no response"), (Events(dir)[1].GetProperty("outcome").GetString(), Events(dir)[1].GetProperty("errorMessage").GetString()));
+    }
+
+    [Fact]
+    public async Task A_server_that_hangs_is_stopped_once_the_client_has_gone()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var clock = Stopwatch.StartNew();
+        var (exit, _, err) = await ProxyWith(dir, ["--pacts", PayPact, "--events", "events.jsonl", "--grace", "1"], [Initialize, Pay(2, 10)], Server("0", "hang"));
+        Assert.NotEqual(0, exit);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.Contains("pacts mcp: calls were still unanswered 1 s after the client closed its input", err, StringComparison.Ordinal);
+        Assert.Contains("pacts mcp: the server did not exit within 1 s of its input closing; stopping it", err, StringComparison.Ordinal);
+        Assert.Equal("no response", Events(dir)[1].GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_sends_the_session_to_pacts_serve_and_a_dead_service_never_blocks_the_proxy()
+    {
+        var data = Directory.CreateTempSubdirectory("pacts-mcp-serve-").FullName;
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var key = CliRunner.Run("keys", "add", "--data", data, "--description", "mcp").Out.Trim();
+        var port = ServeEndToEndTests.FreePort();
+        using var serve = ServeEndToEndTests.Start(data, port);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await ServeEndToEndTests.WaitHealthy(http);
+            string Transfer(int id, string destination) => $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/call","params":{"name":"transfer_funds","arguments":{"destination":"{{destination}}","amount":10,"currency":"USDC""" + "\"}}}";
+            var options = new[] { "--pacts", Path.Combine(CliRunner.RepoRoot, "examples", "pacts"), "--pact", "treasury-pact", "--ingest", $"http://127.0.0.1:{port}" };
+            var (exit, output, err) = await ProxyWith(dir, options,
+                [Initialize, Transfer(2, "0xA11A000000000000000000000000000000000001"), Transfer(3, "0xEVIL")], Server(), new() { ["PACTS_KEY"] = key });
+            Assert.True(exit == 0, err);
+            Assert.Equal(3, output.Length);
+            Assert.DoesNotContain("not delivered", err, StringComparison.Ordinal);
+
+            var export = Path.Combine(dir, "export.jsonl");
+            Assert.Equal(0, CliRunner.Run("ledger", "export", "--data", data, "--out", export).Exit);
+            var events = File.ReadAllLines(export).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(["session_start", "tool_call", "tool_call", "session_end"], events.Select(e => e.GetProperty("type").GetString()));
+            Assert.Equal(["success", "denied"], events.Where(e => e.GetProperty("type").GetString() == "tool_call").Select(e => e.GetProperty("outcome").GetString()));
+            Assert.All(events, e => Assert.Equal("agent-a", e.GetProperty("agentId").GetString()));
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+        }
+
+        // Nobody listens any more: the calls are answered as before, and the proxy says what it could not deliver.
+        var clock = Stopwatch.StartNew();
+        var (deadExit, deadOut, deadErr) = await ProxyWith(dir, ["--pacts", PayPact, "--ingest", $"http://127.0.0.1:{port}", "--key", "pk_x", "--grace", "1"], [Initialize, Pay(2, 10)], Server());
+        Assert.Equal(0, deadExit);
+        Assert.Equal(2, deadOut.Length);
+        Assert.Contains("event(s) not delivered to", deadErr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--events", "e.jsonl", "--ingest", "http://127.0.0.1:1" }, "give --events FILE or --ingest URL, not both")]
+    [InlineData(new[] { "--ingest", "ftp://x" }, "is not an http(s) URL")]
+    [InlineData(new[] { "--key", "pk_x" }, "--key is the key for --ingest URL")]
+    [InlineData(new[] { "--grace", "0" }, "--grace must be at least 1 second")]
+    public void Bad_options_are_one_clear_error(string[] options, string expected)
+    {
+        var (exit, _, err) = CliRunner.Run(["mcp", "--pacts", PayPact, .. options, "--", "python3", "-c", "pass"]);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, err, StringComparison.Ordinal);
     }
 }

@@ -275,7 +275,7 @@ public class ServeEndToEndTests
         return await reader.ReadToEndAsync();
     }
 
-    private static Process Start(string data, int port, List<string>? stdout = null, List<string>? stderr = null, params string[] more)
+    internal static Process Start(string data, int port, List<string>? stdout = null, List<string>? stderr = null, params string[] more)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "pacts.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -309,7 +309,7 @@ public class ServeEndToEndTests
         }
     }
 
-    private static async Task WaitHealthy(HttpClient http)
+    internal static async Task WaitHealthy(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -331,7 +331,7 @@ public class ServeEndToEndTests
         throw new TimeoutException("pacts serve did not become healthy in 30 s");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
