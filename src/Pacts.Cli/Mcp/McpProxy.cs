@@ -37,8 +37,8 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     private readonly List<PendingCall> _calls = []; // request order; written from the front once answered
     private readonly Queue<PendingCall> _held = new(); // budgeted calls waiting for earlier outcomes
     private readonly Dictionary<string, PendingCall> _byId = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _toServer = new(1, 1);
-    private readonly SemaphoreSlim _toClient = new(1, 1);
+    private readonly Lock _toServer = new();
+    private readonly Lock _toClient = new();
 
     // Held calls released by an answer: judged and forwarded by their own loop, so the server pump never waits on the
     // server's input while the server may be waiting for its output to be read (both pipes full would deadlock).
@@ -52,8 +52,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     /// <inheritdoc/>
     public void Dispose()
     {
-        _toServer.Dispose();
-        _toClient.Dispose();
+        _released.Writer.TryComplete();
     }
 
     /// <summary>Runs until the server exits; returns its exit code (2 when it cannot start).</summary>
@@ -85,8 +84,12 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         using (server)
         {
             _serverIn = server.StandardInput.BaseStream;
-            var fromServer = PumpServerAsync(server.StandardOutput.BaseStream);
-            var fromClient = PumpClientAsync();
+            // Each pump is a thread of its own reading synchronously: the kernel wakes it when a line arrives, with no
+            // hop through the thread pool (async pipe reads complete there), which is where forwarded messages' tail
+            // latency came from (benchmarks/README.md, "pacts mcp latency").
+            var serverOut = server.StandardOutput.BaseStream;
+            var fromServer = Task.Factory.StartNew(() => PumpServer(serverOut), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var fromClient = Task.Factory.StartNew(PumpClient, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var released = JudgeReleasedAsync();
             var first = await Task.WhenAny(fromServer, fromClient).ConfigureAwait(false);
             var clientClosed = first == fromClient && !fromServer.IsCompleted;
@@ -174,14 +177,14 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         }
     }
 
-    private async Task PumpClientAsync()
+    private void PumpClient()
     {
         var reader = new LineReader(clientIn, MaxMessage);
         try
         {
-            while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+            while (reader.ReadLine() is { } line)
             {
-                await HandleClientAsync(line).ConfigureAwait(false);
+                HandleClient(line);
             }
 
             if (reader.Oversized)
@@ -195,19 +198,19 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         }
     }
 
-    private async Task HandleClientAsync(ReadOnlyMemory<byte> line)
+    private void HandleClient(ReadOnlyMemory<byte> line)
     {
         var message = McpGate.ReadClient(line);
         switch (message.Action)
         {
             case ClientAction.Answer:
-                await ToClientAsync(message.Answer!).ConfigureAwait(false);
+                ToClient(message.Answer!);
                 return;
             case ClientAction.Drop:
                 err.WriteLine("pacts mcp: dropped a tools/call notification (a call without an id cannot be judged and answered)");
                 return;
             case ClientAction.ToolCall:
-                await CallAsync(message.Call!, line.ToArray()).ConfigureAwait(false);
+                Call(message.Call!, line.ToArray());
                 return;
         }
 
@@ -228,11 +231,11 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
             }
         }
 
-        await ToServerAsync(line).ConfigureAwait(false);
-        await JudgeHeldAsync(next).ConfigureAwait(false);
+        ToServer(line);
+        JudgeHeld(next);
     }
 
-    private async Task CallAsync(McpToolCall request, byte[] line)
+    private void Call(McpToolCall request, byte[] line)
     {
         var pact = options.Pact;
         var budgeted = pact.BudgetsSee(request.Tool);
@@ -255,12 +258,12 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
 
         if (!hold)
         {
-            await JudgeAsync(call).ConfigureAwait(false);
+            Judge(call);
         }
     }
 
     /// <summary>Judges a call (its budgets against the outcomes known so far) and forwards or answers it.</summary>
-    private async Task JudgeAsync(PendingCall call)
+    private void Judge(PendingCall call)
     {
         var request = call.Request;
         var pact = options.Pact;
@@ -292,18 +295,18 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
                 next = Finish(call);
             }
 
-            await ToClientAsync(answer).ConfigureAwait(false);
-            await JudgeHeldAsync(next).ConfigureAwait(false);
+            ToClient(answer);
+            JudgeHeld(next);
             return;
         }
 
-        await ToServerAsync(call.Line).ConfigureAwait(false);
+        ToServer(call.Line);
     }
 
-    private async Task<string?> PumpServerAsync(Stream serverOut)
+    private string? PumpServer(Stream serverOut)
     {
         var reader = new LineReader(serverOut, MaxMessage);
-        while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+        while (reader.ReadLine() is { } line)
         {
             if (line.Span.Trim(" \t\r"u8).IsEmpty)
             {
@@ -319,7 +322,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
             }
 
             var next = message.Response is { } response ? OnResponse(response) : null;
-            await ToClientAsync(line).ConfigureAwait(false);
+            ToClient(line);
             if (next is not null)
             {
                 _released.Writer.TryWrite(next); // after the answer it waited for has gone to the client
@@ -391,7 +394,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     {
         await foreach (var call in _released.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await JudgeAsync(call).ConfigureAwait(false);
+            Judge(call);
         }
     }
 
@@ -401,11 +404,11 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         return line.Length > 200 ? text + "..." : text;
     }
 
-    private async Task JudgeHeldAsync(PendingCall? next)
+    private void JudgeHeld(PendingCall? next)
     {
         if (next is not null)
         {
-            await JudgeAsync(next).ConfigureAwait(false);
+            Judge(next);
         }
     }
 
@@ -475,58 +478,67 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         }
     }
 
-    private async Task ToServerAsync(ReadOnlyMemory<byte> line)
+    private void ToServer(ReadOnlyMemory<byte> line)
     {
-        await _toServer.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_toServer)
         {
-            await _serverIn!.WriteAsync(line).ConfigureAwait(false);
-            await _serverIn.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
-            await _serverIn.FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            // the server is gone; its pump ends the session
-        }
-        finally
-        {
-            _toServer.Release();
+            try
+            {
+                WriteLine(_serverIn!, line.Span);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // the server is gone; its pump ends the session
+            }
         }
     }
 
-    private async Task ToClientAsync(ReadOnlyMemory<byte> line)
+    private void ToClient(ReadOnlyMemory<byte> line)
     {
-        await _toClient.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_toClient)
         {
-            await clientOut.WriteAsync(line).ConfigureAwait(false);
-            await clientOut.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
-            await clientOut.FlushAsync().ConfigureAwait(false);
+            try
+            {
+                WriteLine(clientOut, line.Span);
+            }
+            catch (IOException)
+            {
+                // the client is gone; closing its input ends the session
+            }
         }
-        catch (IOException)
+    }
+
+    /// <summary>The line and its newline in one write where it is short (one system call for most messages), then a flush.</summary>
+    private static void WriteLine(Stream to, ReadOnlySpan<byte> line)
+    {
+        if (line.Length < 16 * 1024)
         {
-            // the client is gone; closing its input ends the session
+            Span<byte> one = stackalloc byte[line.Length + 1];
+            line.CopyTo(one);
+            one[^1] = (byte)'\n';
+            to.Write(one);
         }
-        finally
+        else
         {
-            _toClient.Release();
+            to.Write(line);
+            to.Write("\n"u8);
         }
+
+        to.Flush();
     }
 
     private void CloseServerInput()
     {
-        _toServer.Wait();
-        try
+        lock (_toServer)
         {
-            _serverIn?.Dispose();
-        }
-        catch (IOException)
-        {
-            // already closed
-        }
-        finally
-        {
-            _toServer.Release();
+            try
+            {
+                _serverIn?.Dispose();
+            }
+            catch (IOException)
+            {
+                // already closed
+            }
         }
     }
 
