@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Pacts.Cli.Mcp;
-using Pacts.Cli.Rendering;
 using Pacts.Evaluating;
 
 namespace Pacts.Cli.Commands;
@@ -19,12 +18,7 @@ internal static class McpCommand
             DefaultValueFactory = _ => "critical",
         }.AcceptOnlyFromAmong("critical", "major", "minor");
         var agentId = new Option<string>("--agent-id") { Description = "the agent's id in events and budgets (default: the client's clientInfo.name)", HelpName = "ID" };
-        var history = new Option<string[]>("--history")
-        {
-            Description = "event logs of earlier calls (read as replay reads them), the budgets' starting state",
-            HelpName = "LOG",
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var history = Options.History("event logs of earlier calls (read as replay reads them), the budgets' starting state");
         var events = new Option<string>("--events") { Description = "append the session's events here (JSONL, flushed per event); its earlier events also start the budgets", HelpName = "FILE" };
         var ingest = new Option<string>("--ingest") { Description = "send the session's events to `pacts serve` at this URL (batched, retried, never blocking the proxy)", HelpName = "URL" };
         var key = new Option<string>("--key") { Description = "the ingest key for --ingest (default: the PACTS_KEY environment variable, which keeps it out of process listings)", HelpName = "KEY" };
@@ -145,23 +139,9 @@ internal static class McpCommand
         }
 
         // Budget state: the history and the events file's earlier sessions, replayed as replay reads them.
-        var analyzer = new Replay.ReplayAnalyzer(set);
-        foreach (var log in logs)
+        if (PactLoading.BudgetState(context, set, logs, "log", "the budgets cannot start without it") is not { } analyzer)
         {
-            try
-            {
-                using var stream = Events.EventLogReader.Open(log, context.OpenStdin);
-                analyzer.ProcessLog(stream, log);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                return context.Fail($"log {log} cannot be read ({ex.Message}); the budgets cannot start without it");
-            }
-        }
-
-        foreach (var m in analyzer.Report().MalformedLines)
-        {
-            context.Err.WriteLine($"pacts: warning: {TerminalText.Safe(m.File)}:{m.Line}: malformed line skipped: {TerminalText.Safe(m.Reason)}");
+            return ExitCode.Error;
         }
 
         FileStream? events = null;

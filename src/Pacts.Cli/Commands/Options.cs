@@ -19,6 +19,14 @@ internal static class Options
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary><c>--history LOG...</c>: event logs read as replay reads them, the budgets' state before what comes next.</summary>
+    public static Option<string[]> History(string description) => new("--history")
+    {
+        Description = description,
+        HelpName = "LOG",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public static Option<string> FailOn() => new Option<string>("--fail-on")
     {
         Description = "lowest severity that makes the exit code 1: critical, major, minor or none",

@@ -23,6 +23,36 @@ internal static class PactLoading
         return null;
     }
 
+    /// <summary>
+    /// The budgets' state after <paramref name="logs"/>, replayed as <c>pacts replay</c> reads them (SPEC §10), with a
+    /// warning per malformed line; null, with the error written, when a log cannot be read (named as
+    /// <paramref name="kind"/>; <paramref name="without"/> says what cannot be had without it).
+    /// </summary>
+    public static Replay.ReplayAnalyzer? BudgetState(CliContext context, PactSet set, IEnumerable<string> logs, string kind, string without)
+    {
+        var analyzer = new Replay.ReplayAnalyzer(set);
+        foreach (var log in logs)
+        {
+            try
+            {
+                using var stream = Events.EventLogReader.Open(log, context.OpenStdin);
+                analyzer.ProcessLog(stream, log);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                context.Fail($"{kind} {log} cannot be read ({ex.Message}); {without}");
+                return null;
+            }
+        }
+
+        foreach (var m in analyzer.Report().MalformedLines)
+        {
+            context.Err.WriteLine($"pacts: warning: {Rendering.TerminalText.Safe(m.File)}:{m.Line}: malformed line skipped: {Rendering.TerminalText.Safe(m.Reason)}");
+        }
+
+        return analyzer;
+    }
+
     public static PactSet? Load(CliContext context, string[] paths)
     {
         var problems = new List<Diagnostic>();

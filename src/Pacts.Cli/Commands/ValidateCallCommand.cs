@@ -16,12 +16,7 @@ internal static class ValidateCallCommand
         var format = new Option<string>("--format") { Description = "json (default) or text", DefaultValueFactory = _ => "json" }
             .AcceptOnlyFromAmong("json", "text");
         var failOn = Options.FailOn();
-        var history = new Option<string[]>("--history")
-        {
-            Description = "event logs of the calls before this one (read as replay reads them), for the pact's budgets",
-            HelpName = "LOG",
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var history = Options.History("event logs of the calls before this one (read as replay reads them), for the pact's budgets");
         var agentId = new Option<string>("--agent-id") { Description = "the calling agent's id (needed by per-agent budgets)", HelpName = "ID" };
         var sessionId = new Option<string>("--session-id") { Description = "the call's session id (needed by per-session budgets)", HelpName = "ID" };
         var at = new Option<string>("--at") { Description = "the call's attemptedAt, ISO 8601 (default: now)", HelpName = "TIME" };
@@ -127,25 +122,9 @@ internal static class ValidateCallCommand
             return null;
         }
 
-        var analyzer = new Replay.ReplayAnalyzer(set);
-        foreach (var log in preflight.History)
+        if (PactLoading.BudgetState(context, set, preflight.History, "--history log", "no verdict without the whole history") is not { } analyzer)
         {
-            try
-            {
-                using var stream = Events.EventLogReader.Open(log, context.OpenStdin);
-                analyzer.ProcessLog(stream, log);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                context.Fail($"--history log {log} cannot be read ({ex.Message}); no verdict without the whole history");
-                return null;
-            }
-        }
-
-        var report = analyzer.Report();
-        foreach (var m in report.MalformedLines)
-        {
-            context.Err.WriteLine($"pacts: warning: --history {TerminalText.Safe(m.File)}:{m.Line}: malformed line skipped: {TerminalText.Safe(m.Reason)}");
+            return null;
         }
 
         try

@@ -58,26 +58,9 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     /// <summary>Runs until the server exits; returns its exit code (2 when it cannot start).</summary>
     public async Task<int> RunAsync()
     {
-        var start = new ProcessStartInfo(options.Command)
+        if (ServerProcess.Start(options.Command, options.Arguments, out var error) is not { } server)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false, // the server's diagnostics go straight to ours
-            UseShellExecute = false,
-        };
-        foreach (var a in options.Arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        Process server;
-        try
-        {
-            server = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            err.WriteLine($"pacts: error: cannot start the MCP server `{options.Command}`: {ex.Message}");
+            err.WriteLine($"pacts: error: {error}");
             return (int)ExitCode.Error;
         }
 
@@ -484,7 +467,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         {
             try
             {
-                WriteLine(_serverIn!, line.Span);
+                ServerProcess.WriteLine(_serverIn!, line.Span);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
@@ -499,32 +482,13 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         {
             try
             {
-                WriteLine(clientOut, line.Span);
+                ServerProcess.WriteLine(clientOut, line.Span);
             }
             catch (IOException)
             {
                 // the client is gone; closing its input ends the session
             }
         }
-    }
-
-    /// <summary>The line and its newline in one write where it is short (one system call for most messages), then a flush.</summary>
-    private static void WriteLine(Stream to, ReadOnlySpan<byte> line)
-    {
-        if (line.Length < 16 * 1024)
-        {
-            Span<byte> one = stackalloc byte[line.Length + 1];
-            line.CopyTo(one);
-            one[^1] = (byte)'\n';
-            to.Write(one);
-        }
-        else
-        {
-            to.Write(line);
-            to.Write("\n"u8);
-        }
-
-        to.Flush();
     }
 
     private void CloseServerInput()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,20 +15,9 @@ internal static class ToolsLister
     /// <summary>The tools/list result, or null with the reason (the server could not start, died, or did not answer in time).</summary>
     public static async Task<(JsonObject? Tools, string? Error)> ListAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(command) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in arguments)
+        if (ServerProcess.Start(command, arguments, out var startError) is not { } server)
         {
-            start.ArgumentList.Add(a);
-        }
-
-        Process server;
-        try
-        {
-            server = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return (null, $"cannot start the MCP server `{command}`: {ex.Message}");
+            return (null, startError);
         }
 
         using (server)
@@ -39,14 +27,14 @@ internal static class ToolsLister
             var reader = new LineReader(server.StandardOutput.BaseStream, McpProxy.MaxMessage);
             try
             {
-                await SendAsync(input, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pacts","version":"1"}}}""", cts.Token).ConfigureAwait(false);
+                Send(input, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pacts","version":"1"}}}""");
                 var init = await AnswerAsync(reader, input, 1, cts.Token).ConfigureAwait(false);
                 if (init is null || init.Error is not null)
                 {
                     return (null, "the server did not initialize" + (init?.Error is { } e ? $": {e}" : " (its output ended)"));
                 }
 
-                await SendAsync(input, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", cts.Token).ConfigureAwait(false);
+                Send(input, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
                 var tools = new JsonArray();
                 string? cursor = null;
                 for (var id = 2; ; id++)
@@ -54,7 +42,7 @@ internal static class ToolsLister
                     var request = cursor is null
                         ? $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/list"}"""
                         : $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/list","params":{"cursor":{{{JsonSerializer.Serialize(cursor)}}}}}""";
-                    await SendAsync(input, request, cts.Token).ConfigureAwait(false);
+                    Send(input, request);
                     if (await AnswerAsync(reader, input, id, cts.Token).ConfigureAwait(false) is not { } page)
                     {
                         return (null, "the server ended before answering tools/list");
@@ -108,11 +96,7 @@ internal static class ToolsLister
 
     private sealed record Answer(JsonNode? Result, string? Error);
 
-    private static async Task SendAsync(Stream input, string line, CancellationToken token)
-    {
-        await input.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), token).ConfigureAwait(false);
-        await input.FlushAsync(token).ConfigureAwait(false);
-    }
+    private static void Send(Stream input, string line) => ServerProcess.WriteLine(input, Encoding.UTF8.GetBytes(line));
 
     /// <summary>Reads until the response to <paramref name="id"/>; null when the server's output ends first.</summary>
     private static async Task<Answer?> AnswerAsync(LineReader reader, Stream input, int id, CancellationToken token)
@@ -136,7 +120,7 @@ internal static class ToolsLister
 
             if (o["method"] is not null && o["id"] is { } requestId)
             {
-                await SendAsync(input, $$$"""{"jsonrpc":"2.0","id":{{{requestId.ToJsonString()}}},"error":{"code":-32601,"message":"pacts mcp tools answers no requests"}}""", token).ConfigureAwait(false);
+                Send(input, $$$"""{"jsonrpc":"2.0","id":{{{requestId.ToJsonString()}}},"error":{"code":-32601,"message":"pacts mcp tools answers no requests"}}""");
                 continue;
             }
 
