@@ -25,7 +25,12 @@ internal enum ClientAction
 internal sealed record McpToolCall(string IdJson, string Tool, byte[] Arguments, Violation? Malformed, bool AsksForTask);
 
 /// <summary>One client message, read.</summary>
-internal sealed record ClientMessage(ClientAction Action, McpToolCall? Call = null, byte[]? Answer = null, string? InitializeIdJson = null, string? ClientName = null, string? CancelledIdJson = null);
+/// <remarks>
+/// <see cref="HandshakeIdJson"/> is the id of an <c>initialize</c> (MCP up to 2025-11-25) or a <c>server/discover</c>
+/// (2026-07-28, stateless: no initialize, every request names its client in
+/// <c>_meta["io.modelcontextprotocol/clientInfo"]</c>); <see cref="ClientName"/> is the client's name from either.
+/// </remarks>
+internal sealed record ClientMessage(ClientAction Action, McpToolCall? Call = null, byte[]? Answer = null, string? HandshakeIdJson = null, string? ClientName = null, string? CancelledIdJson = null);
 
 /// <summary>One server response, read: its id (raw JSON) and whether it reports an error.</summary>
 internal readonly record struct ServerResponse(string IdJson, bool IsError, string? ErrorMessage, bool HasResult);
@@ -75,12 +80,11 @@ internal static class McpGate
             var hasId = root.TryGetProperty("id", out var id);
             var idJson = hasId ? id.GetRawText() : null;
             var p = root.TryGetProperty("params", out var ps) ? ps : default;
+            var name = ClientNameOf(p);
             switch (method.GetString())
             {
-                case "initialize" when hasId:
-                    var name = p.ValueKind == JsonValueKind.Object && p.TryGetProperty("clientInfo", out var info) && info.ValueKind == JsonValueKind.Object
-                        && info.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-                    return new(ClientAction.Forward, InitializeIdJson: idJson, ClientName: name);
+                case "initialize" or "server/discover" when hasId:
+                    return new(ClientAction.Forward, HandshakeIdJson: idJson, ClientName: name);
                 case "notifications/cancelled":
                     return new(ClientAction.Forward, CancelledIdJson: p.ValueKind == JsonValueKind.Object && p.TryGetProperty("requestId", out var rid) ? rid.GetRawText() : null);
                 case "tools/call" when !hasId:
@@ -94,18 +98,35 @@ internal static class McpGate
                     var asksForTask = p.TryGetProperty("task", out var task) && task.ValueKind != JsonValueKind.Null;
                     if (!p.TryGetProperty("arguments", out var arguments))
                     {
-                        return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool.GetString()!, "{}"u8.ToArray(), null, asksForTask));
+                        return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool.GetString()!, "{}"u8.ToArray(), null, asksForTask), ClientName: name);
                     }
 
                     var raw = Encoding.UTF8.GetBytes(arguments.GetRawText());
                     var malformed = arguments.ValueKind != JsonValueKind.Object
                         ? new Violation("", "type", Severity.Critical, arguments.GetRawText(), "`arguments` must be an object")
                         : DuplicateKey(raw);
-                    return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool.GetString()!, raw, malformed, asksForTask));
+                    return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool.GetString()!, raw, malformed, asksForTask), ClientName: name);
                 default:
-                    return new(ClientAction.Forward);
+                    return new(ClientAction.Forward, ClientName: name);
             }
         }
+    }
+
+    /// <summary>
+    /// The client's name in a request's params: <c>clientInfo.name</c> (an <c>initialize</c>) or
+    /// <c>_meta["io.modelcontextprotocol/clientInfo"].name</c> (any request from MCP 2026-07-28 on); null when neither.
+    /// </summary>
+    private static string? ClientNameOf(JsonElement p)
+    {
+        if (p.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var info = p.TryGetProperty("clientInfo", out var i) ? i
+            : p.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("io.modelcontextprotocol/clientInfo", out var m) ? m
+            : default;
+        return info.ValueKind == JsonValueKind.Object && info.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
     }
 
     /// <summary>

@@ -24,8 +24,10 @@ internal sealed record McpOptions(Pact Pact, Severity BlockOn, string? AgentId, 
 /// <c>tools/call</c> requests it blocks (answered with the verdict) and batches holding requests (answered -32600).
 /// A call that a budget sees waits until the outcomes of the earlier such calls are known, so the proxy charges
 /// exactly as a replay of its events does. Events (SPEC §6) go to <see cref="McpOptions.Events"/>, one per line,
-/// flushed per event: a <c>session_start</c> when the client's <c>initialize</c> passes, a <c>tool_call</c> per
-/// call in request order, a <c>session_end</c> when either side ends.
+/// flushed per event: a <c>session_start</c> when the client's <c>initialize</c> (or MCP 2026-07-28's
+/// <c>server/discover</c>) passes, or at the first <c>tools/call</c> when no handshake is awaiting its answer (a
+/// stateless client need not send one); a <c>tool_call</c> per call in request order; a <c>session_end</c> when either
+/// side ends.
 /// </summary>
 internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clientOut, TextWriter err) : IDisposable
 {
@@ -45,7 +47,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     private readonly System.Threading.Channels.Channel<PendingCall> _released = System.Threading.Channels.Channel.CreateUnbounded<PendingCall>(new() { SingleReader = true });
     private Stream? _serverIn;
     private string? _agentId = options.AgentId;
-    private string? _initializeId;
+    private string? _handshakeId; // an initialize or server/discover not yet answered
     private bool _sessionStarted;
     private int _budgetedInFlight;
 
@@ -117,6 +119,11 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
                 foreach (var call in _calls.Where(c => c.Outcome is null))
                 {
                     (call.Outcome, call.ErrorMessage) = ("error", "no response");
+                }
+
+                if (!_sessionStarted && _calls.Count > 0)
+                {
+                    StartSession(); // calls made while a handshake was never answered are still written
                 }
 
                 WriteAnswered();
@@ -193,16 +200,20 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
                 err.WriteLine("pacts mcp: dropped a tools/call notification (a call without an id cannot be judged and answered)");
                 return;
             case ClientAction.ToolCall:
-                Call(message.Call!, line.ToArray());
+                Call(message.Call!, message.ClientName, line.ToArray());
                 return;
         }
 
         PendingCall? next = null;
         lock (_gate)
         {
-            if (message.InitializeIdJson is { } initialize)
+            if (message.HandshakeIdJson is { } handshake)
             {
-                _initializeId = initialize;
+                _handshakeId = handshake;
+            }
+
+            if (!_sessionStarted)
+            {
                 _agentId ??= message.ClientName;
             }
 
@@ -218,7 +229,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         JudgeHeld(next);
     }
 
-    private void Call(McpToolCall request, byte[] line)
+    private void Call(McpToolCall request, string? clientName, byte[] line)
     {
         var pact = options.Pact;
         var budgeted = pact.BudgetsSee(request.Tool);
@@ -226,6 +237,15 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         bool hold;
         lock (_gate)
         {
+            if (!_sessionStarted)
+            {
+                _agentId ??= clientName;
+                if (_handshakeId is null)
+                {
+                    StartSession(); // no handshake (MCP 2026-07-28 need not send one), or one that failed: the session is this proxy's life
+                }
+            }
+
             _calls.Add(call);
             _byId[request.IdJson] = call;
             hold = budgeted && (_budgetedInFlight > 0 || _held.Count > 0);
@@ -319,17 +339,14 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
     {
         lock (_gate)
         {
-            if (response.IdJson == _initializeId && !_sessionStarted && response.HasResult)
+            if (response.IdJson == _handshakeId)
             {
-                _sessionStarted = true;
-                _agentId ??= "mcp-client";
-                WriteEvent(w =>
+                _handshakeId = null;
+                if (!_sessionStarted && response.HasResult)
                 {
-                    Header(w, "session_start");
-                    w.WriteString("startedAt", Now());
-                    w.WriteString("pactId", options.Pact.Id);
-                });
-                WriteAnswered();
+                    StartSession();
+                    WriteAnswered();
+                }
             }
 
             if (!_byId.TryGetValue(response.IdJson, out var call) || call.Outcome is not null)
@@ -348,6 +365,19 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
 
             return Finish(call);
         }
+    }
+
+    /// <summary>Writes the <c>session_start</c>; the agent is fixed from here on. Under the lock.</summary>
+    private void StartSession()
+    {
+        _sessionStarted = true;
+        _agentId ??= "mcp-client";
+        WriteEvent(w =>
+        {
+            Header(w, "session_start");
+            w.WriteString("startedAt", Now());
+            w.WriteString("pactId", options.Pact.Id);
+        });
     }
 
     /// <summary>

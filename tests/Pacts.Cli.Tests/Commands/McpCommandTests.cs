@@ -93,6 +93,46 @@ public class McpCommandTests
         Assert.True(replayed[3].GetProperty("valid").GetBoolean()); // 90 + 40 within the daily 150: the denied calls were not charged
     }
 
+    private static string Stateless(string json) => json.Replace("\"params\":{", "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"agent-s\",\"version\":\"1\"}},", StringComparison.Ordinal);
+
+    // MCP 2026-07-28 has no initialize: a client may send server/discover first, or nothing, and names itself in every
+    // request's _meta. The session still starts before the first call, with that name as the agent.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_stateless_client_gets_a_session_named_from_its_requests(bool discovers)
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        string[] calls = [Stateless(Pay(2, 90)), Stateless(Pay(3, 500)), Stateless(Pay(4, 40))];
+        var (exit, _, _) = await Proxy(dir, discovers ? [Stateless("""{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{}}"""), .. calls] : calls, Server());
+        Assert.Equal(0, exit);
+        var events = Events(dir);
+        Assert.Equal(["session_start", "tool_call", "tool_call", "tool_call", "session_end"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.All(events, e => Assert.Equal("agent-s", e.GetProperty("agentId").GetString()));
+        Assert.Equal(["success", "denied", "success"], events.Skip(1).Take(3).Select(e => e.GetProperty("outcome").GetString()));
+        var (_, verdicts, _) = CliRunner.Run("replay", Path.Combine(dir, "events.jsonl"), "--pacts", PayPact, "--verdicts", "-", "--fail-on", "none");
+        Assert.Equal([true, false, true], verdicts.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("valid").GetBoolean()));
+    }
+
+    // A client that probes with server/discover and falls back to initialize when the server refuses it: the session
+    // starts when initialize passes, with the calls sent meanwhile held in order.
+    [Fact]
+    public async Task A_refused_discover_then_initialize_starts_the_session_at_initialize()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, output, _) = await Proxy(dir,
+        [
+            """{"jsonrpc":"2.0","id":"d","method":"server/discover","params":{}}""",
+            Initialize,
+            Pay(2, 90),
+        ], Server(mode: "legacy"));
+        Assert.Equal(0, exit);
+        Assert.Contains(output, l => l.Contains("-32601", StringComparison.Ordinal));
+        var events = Events(dir);
+        Assert.Equal(["session_start", "tool_call", "session_end"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.All(events, e => Assert.Equal("agent-a", e.GetProperty("agentId").GetString()));
+    }
+
     [Fact]
     public async Task A_server_that_dies_ends_the_session_with_its_exit_code()
     {

@@ -16,6 +16,8 @@ for line in sys.stdin:
         say({"jsonrpc":"2.0","id":None,"error":{"code":-32700,"message":"Parse error"}}); continue
     if m.get("method") == "initialize":
         say({"jsonrpc":"2.0","id":m["id"],"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"t","version":"1"}}})
+    elif m.get("method") == "server/discover" and mode == "legacy":
+        say({"jsonrpc":"2.0","id":m["id"],"error":{"code":-32601,"message":"Method not found"}})
     elif m.get("method") == "tools/call":
         if mode == "crash-on-call": sys.exit(int(sys.argv[1]))
         if mode == "hang": continue
