@@ -25,7 +25,58 @@ public class McpProxyBenchmarks
     private int _id;
 
     [GlobalSetup]
-    public void Setup()
+    public void Setup() => (_direct, _proxied) = Start();
+
+    /// <summary>
+    /// The same five round trips interleaved (one of each per round, in turn, so drift on the machine falls on all
+    /// alike), in one process: <c>Pacts.Benchmarks --mcp-interleaved [ROUNDS]</c>. Prints median, P95 and P99 per row.
+    /// </summary>
+    public static void Interleaved(int rounds)
+    {
+        var (direct, proxied) = Start();
+        try
+        {
+            var id = 100;
+            (string Name, Func<byte[]> Trip)[] rows =
+            [
+                ("tools/call, direct", () => direct.RoundTrip(Call(++id))),
+                ("tools/call, through pacts mcp", () => proxied.RoundTrip(Call(++id))),
+                ("ping, direct", () => direct.RoundTrip(Ping(++id))),
+                ("ping, through pacts mcp", () => proxied.RoundTrip(Ping(++id))),
+                ("tools/call blocked by pacts mcp", () => proxied.RoundTrip(Blocked(++id))),
+            ];
+            var times = rows.Select(_ => new double[rounds]).ToArray();
+            for (var round = -500; round < rounds; round++)
+            {
+                for (var r = 0; r < rows.Length; r++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    _ = rows[r].Trip();
+                    if (round >= 0)
+                    {
+                        times[r][round] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                    }
+                }
+            }
+
+            Console.WriteLine($"{rounds:N0} rounds, interleaved; μs per round trip");
+            Console.WriteLine("| round trip | median | P95 | P99 |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var sorted = times[r].Order().ToArray();
+                double At(double q) => sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))];
+                Console.WriteLine(FormattableString.Invariant($"| {rows[r].Name} | {At(0.5):F1} | {At(0.95):F1} | {At(0.99):F1} |"));
+            }
+        }
+        finally
+        {
+            direct.Dispose();
+            proxied.Dispose();
+        }
+    }
+
+    private static (Endpoint Direct, Endpoint Proxied) Start()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Pacts.sln")))
@@ -41,16 +92,18 @@ public class McpProxyBenchmarks
         }
 
         var echo = Path.Combine(repo, "benchmarks", "mcp", "echo_server.py");
-        _direct = new Endpoint("python3", ["-u", echo]);
-        _proxied = new Endpoint("dotnet", [pacts, "mcp", "--pacts", Path.Combine(repo, "benchmarks", "mcp", "echo.pact.yaml"), "--block-on", "major", "--", "python3", "-u", echo]);
+        var direct = new Endpoint("python3", ["-u", echo]);
+        var proxied = new Endpoint("dotnet", [pacts, "mcp", "--pacts", Path.Combine(repo, "benchmarks", "mcp", "echo.pact.yaml"), "--block-on", "major", "--", "python3", "-u", echo]);
         const string initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}""";
-        _direct.RoundTrip(Encoding.UTF8.GetBytes(initialize));
-        _proxied.RoundTrip(Encoding.UTF8.GetBytes(initialize));
-        if (!Encoding.UTF8.GetString(_proxied.RoundTrip(Blocked(1))).Contains("\"isError\":true", StringComparison.Ordinal)
-            || Encoding.UTF8.GetString(_proxied.RoundTrip(Call(2))).Contains("isError", StringComparison.Ordinal))
+        direct.RoundTrip(Encoding.UTF8.GetBytes(initialize));
+        proxied.RoundTrip(Encoding.UTF8.GetBytes(initialize));
+        if (!Encoding.UTF8.GetString(proxied.RoundTrip(Blocked(1))).Contains("\"isError\":true", StringComparison.Ordinal)
+            || Encoding.UTF8.GetString(proxied.RoundTrip(Call(2))).Contains("isError", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("the proxy does not block and pass the benchmark's calls as expected");
         }
+
+        return (direct, proxied);
     }
 
     [GlobalCleanup]

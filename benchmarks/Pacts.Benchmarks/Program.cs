@@ -32,6 +32,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["--mcp-interleaved", ..])
+        {
+            McpProxyBenchmarks.Interleaved(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000);
+            return;
+        }
+
         if (args is ["--process-median", var variant])
         {
             Probe.ProcessMedian(variant);

@@ -17,7 +17,7 @@ internal enum ClientAction
     /// <summary>Answer it (<see cref="ClientMessage.Answer"/>) and do not forward it.</summary>
     Answer,
 
-    /// <summary>A <c>tools/call</c> notification: never forwarded (a server might run it), never answerable.</summary>
+    /// <summary>A <c>tools/call</c> notification or an ambiguous one: never forwarded (a server might run it), never answerable (<see cref="ClientMessage.DropReason"/>).</summary>
     Drop,
 }
 
@@ -30,7 +30,7 @@ internal sealed record McpToolCall(string IdJson, string Tool, byte[] Arguments,
 /// (2026-07-28, stateless: no initialize, every request names its client in
 /// <c>_meta["io.modelcontextprotocol/clientInfo"]</c>); <see cref="ClientName"/> is the client's name from either.
 /// </remarks>
-internal sealed record ClientMessage(ClientAction Action, McpToolCall? Call = null, byte[]? Answer = null, string? HandshakeIdJson = null, string? ClientName = null, string? CancelledIdJson = null);
+internal sealed record ClientMessage(ClientAction Action, McpToolCall? Call = null, byte[]? Answer = null, string? HandshakeIdJson = null, string? ClientName = null, string? CancelledIdJson = null, string? DropReason = null);
 
 /// <summary>One server response, read: its id (raw JSON) and whether it reports an error.</summary>
 internal readonly record struct ServerResponse(string IdJson, bool IsError, string? ErrorMessage, bool HasResult);
@@ -49,115 +49,396 @@ internal static class McpGate
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
 
+    /// <remarks>
+    /// Read with one <see cref="Utf8JsonReader"/> pass over the line and one over its <c>params</c>, without a document:
+    /// every message crosses here, and a judged call should cost little more than a forwarded ping
+    /// (benchmarks/README.md, "pacts mcp latency"). The whole line is read, so a line that is not JSON is forwarded
+    /// unjudged only as the server's parse error (it cannot run a call it cannot parse). Where a member is given twice
+    /// the last one counts, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> reads it.
+    /// </remarks>
     public static ClientMessage ReadClient(ReadOnlyMemory<byte> line)
     {
-        JsonDocument doc;
+        var json = line.Span;
+        Top top;
         try
         {
-            doc = JsonDocument.Parse(line, Options);
+            if (!Top.TryRead(json, out top))
+            {
+                return new(ClientAction.Forward); // the server answers its own parse errors (JSON-RPC -32700)
+            }
         }
         catch (JsonException)
         {
-            return new(ClientAction.Forward); // the server answers its own parse errors (JSON-RPC -32700)
+            return new(ClientAction.Forward);
         }
 
-        using (doc)
+        if (top.IsArray)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Array)
-            {
-                var requests = root.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("method", out _) && e.TryGetProperty("id", out _)).ToList();
-                return requests.Count == 0
-                    ? new(ClientAction.Forward)
-                    : new(ClientAction.Answer, Answer: BatchRefusal(requests.Select(r => r.GetProperty("id").GetRawText())));
-            }
+            return Batch(line);
+        }
 
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String)
-            {
-                return new(ClientAction.Forward);
-            }
+        var hasId = top.Id.Length > 0;
+        var idJson = hasId ? Encoding.UTF8.GetString(json[top.Id.Start..top.Id.End]) : null;
+        if (top.Ambiguous && top.HasMethod)
+        {
+            // Which method, id or params a server acts on when one is given twice is its parser's choice (first or
+            // last): the proxy cannot judge what will run, so nothing is forwarded.
+            return hasId
+                ? new(ClientAction.Answer, Answer: Error(idJson!, -32600, "the request gives `method`, `id` or `params` twice; which one a server reads is its parser's choice, so pacts mcp does not forward it"))
+                : new(ClientAction.Drop, DropReason: "a notification that gives `method` or `params` twice (which one a server reads is its parser's choice)");
+        }
 
-            var hasId = root.TryGetProperty("id", out var id);
-            var idJson = hasId ? id.GetRawText() : null;
-            var p = root.TryGetProperty("params", out var ps) ? ps : default;
-            var name = ClientNameOf(p);
-            switch (method.GetString())
-            {
-                case "initialize" or "server/discover" when hasId:
-                    return new(ClientAction.Forward, HandshakeIdJson: idJson, ClientName: name);
-                case "notifications/cancelled":
-                    return new(ClientAction.Forward, CancelledIdJson: p.ValueKind == JsonValueKind.Object && p.TryGetProperty("requestId", out var rid) ? rid.GetRawText() : null);
-                case "tools/call" when !hasId:
-                    return new(ClientAction.Drop);
-                case "tools/call":
-                    if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty("name", out var tool) || tool.ValueKind != JsonValueKind.String)
-                    {
-                        return new(ClientAction.Answer, Answer: Error(idJson!, -32602, "tools/call needs params.name, a string"));
-                    }
+        if (top.Method is not { } method)
+        {
+            return new(ClientAction.Forward);
+        }
 
-                    var asksForTask = p.TryGetProperty("task", out var task) && task.ValueKind != JsonValueKind.Null;
-                    if (!p.TryGetProperty("arguments", out var arguments))
-                    {
-                        return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool.GetString()!, "{}"u8.ToArray(), null, asksForTask), ClientName: name);
-                    }
+        var p = top.Params.Length > 0 ? Params.Read(json[top.Params.Start..top.Params.End]) : default;
+        var name = p.ClientName;
+        switch (method)
+        {
+            case "initialize" or "server/discover" when hasId:
+                return new(ClientAction.Forward, HandshakeIdJson: idJson, ClientName: name);
+            case "notifications/cancelled":
+                return new(ClientAction.Forward, CancelledIdJson: p.RequestId);
+            case "tools/call" when !hasId:
+                return new(ClientAction.Drop, DropReason: "a tools/call notification (a call without an id cannot be judged and answered)");
+            case "tools/call":
+                if (p.Ambiguous)
+                {
+                    return new(ClientAction.Answer, Answer: Error(idJson!, -32602, "tools/call params give `name`, `arguments` or `task` twice; which one a server reads is its parser's choice, so pacts mcp does not forward it"));
+                }
 
-                    var raw = Encoding.UTF8.GetBytes(arguments.GetRawText());
-                    var malformed = arguments.ValueKind != JsonValueKind.Object
-                        ? new Violation("", "type", Severity.Critical, arguments.GetRawText(), "`arguments` must be an object")
-                        : DuplicateKey(raw);
-                    return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool.GetString()!, raw, malformed, asksForTask), ClientName: name);
-                default:
-                    return new(ClientAction.Forward, ClientName: name);
-            }
+                if (!p.IsObject || p.Tool is not { } tool)
+                {
+                    return new(ClientAction.Answer, Answer: Error(idJson!, -32602, "tools/call needs params.name, a string"));
+                }
+
+                if (p.Arguments.Length == 0)
+                {
+                    return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool, "{}"u8.ToArray(), null, p.AsksForTask), ClientName: name);
+                }
+
+                var raw = json.Slice(top.Params.Start + p.Arguments.Start, p.Arguments.Length).ToArray();
+                var malformed = !p.ArgumentsAreObject
+                    ? new Violation("", "type", Severity.Critical, Encoding.UTF8.GetString(raw), "`arguments` must be an object")
+                    : DuplicateKey(raw);
+                return new(ClientAction.ToolCall, new McpToolCall(idJson!, tool, raw, malformed, p.AsksForTask), ClientName: name);
+            default:
+                return new(ClientAction.Forward, ClientName: name);
         }
     }
 
-    /// <summary>
-    /// The client's name in a request's params: <c>clientInfo.name</c> (an <c>initialize</c>) or
-    /// <c>_meta["io.modelcontextprotocol/clientInfo"].name</c> (any request from MCP 2026-07-28 on); null when neither.
-    /// </summary>
-    private static string? ClientNameOf(JsonElement p)
+    /// <summary>A batch: refused (-32600 per request) when it holds a request, else forwarded. Rare, so read as a document.</summary>
+    private static ClientMessage Batch(ReadOnlyMemory<byte> line)
     {
-        if (p.ValueKind != JsonValueKind.Object)
+        using var doc = JsonDocument.Parse(line, Options);
+        var requests = doc.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("method", out _) && e.TryGetProperty("id", out _)).ToList();
+        return requests.Count == 0
+            ? new(ClientAction.Forward)
+            : new(ClientAction.Answer, Answer: BatchRefusal(requests.Select(r => r.GetProperty("id").GetRawText())));
+    }
+
+    /// <summary>Where a value lies in the bytes read (<see cref="Length"/> 0: absent).</summary>
+    private readonly record struct Range(int Start, int End)
+    {
+        public int Length => End - Start;
+    }
+
+    private static Range ValueRange(ref Utf8JsonReader reader)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return new(start, (int)reader.BytesConsumed);
+    }
+
+    private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 256 };
+
+    /// <summary>A message's top level: array or object, and where <c>method</c> (when a string), <c>id</c>, <c>params</c>, <c>error</c>, <c>result</c> are.</summary>
+    private ref struct Top
+    {
+        public bool IsArray;
+        public bool HasMethod;
+        public bool Ambiguous; // method, id or params given twice
+        public string? Method;
+        public Range Id;
+        public Range Params;
+        public Range Error;
+        public Range Result;
+
+        /// <summary>Reads the whole line; false when it is not one JSON value. Throws <see cref="JsonException"/> for broken JSON.</summary>
+        public static bool TryRead(ReadOnlySpan<byte> json, out Top top)
         {
-            return null;
+            top = default;
+            var reader = new Utf8JsonReader(json, ReaderOptions);
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("method"u8))
+                    {
+                        reader.Read();
+                        top.Ambiguous |= top.HasMethod;
+                        top.HasMethod = true;
+                        top.Method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        reader.Skip();
+                    }
+                    else if (reader.ValueTextEquals("id"u8))
+                    {
+                        reader.Read();
+                        top.Ambiguous |= top.Id.Length > 0;
+                        top.Id = ValueRange(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("params"u8))
+                    {
+                        reader.Read();
+                        top.Ambiguous |= top.Params.Length > 0;
+                        top.Params = ValueRange(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("error"u8))
+                    {
+                        reader.Read();
+                        top.Error = ValueRange(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("result"u8))
+                    {
+                        reader.Read();
+                        top.Result = ValueRange(ref reader);
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                top.IsArray = reader.TokenType == JsonTokenType.StartArray;
+                reader.Skip();
+            }
+
+            return !reader.Read(); // one value and nothing after it (a second value throws)
+        }
+    }
+
+    /// <summary>What the proxy needs from a request's <c>params</c>, in one reader pass over them.</summary>
+    private ref struct Params
+    {
+        public bool IsObject;
+        public bool Ambiguous; // name, arguments or task given twice
+        public string? Tool;
+        public Range Arguments; // relative to the params
+        public bool ArgumentsAreObject;
+        public bool AsksForTask;
+        public string? ClientName;
+        public string? RequestId;
+
+        public static Params Read(ReadOnlySpan<byte> json)
+        {
+            var p = default(Params);
+            var reader = new Utf8JsonReader(json, ReaderOptions);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return p;
+            }
+
+            p.IsObject = true;
+            string? infoName = null, metaName = null;
+            bool seenName = false, seenTask = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("name"u8))
+                {
+                    reader.Read();
+                    p.Ambiguous |= seenName;
+                    seenName = true;
+                    p.Tool = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("arguments"u8))
+                {
+                    reader.Read();
+                    p.Ambiguous |= p.Arguments.Length > 0;
+                    p.ArgumentsAreObject = reader.TokenType == JsonTokenType.StartObject;
+                    p.Arguments = ValueRange(ref reader);
+                }
+                else if (reader.ValueTextEquals("task"u8))
+                {
+                    reader.Read();
+                    p.Ambiguous |= seenTask;
+                    seenTask = true;
+                    p.AsksForTask = reader.TokenType != JsonTokenType.Null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("requestId"u8))
+                {
+                    reader.Read();
+                    var id = ValueRange(ref reader);
+                    p.RequestId = Encoding.UTF8.GetString(json[id.Start..id.End]);
+                }
+                else if (reader.ValueTextEquals("clientInfo"u8))
+                {
+                    reader.Read();
+                    infoName = NameIn(ref reader);
+                }
+                else if (reader.ValueTextEquals("_meta"u8))
+                {
+                    reader.Read();
+                    metaName = MetaClientName(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            p.ClientName = infoName ?? metaName;
+            return p;
         }
 
-        var info = p.TryGetProperty("clientInfo", out var i) ? i
-            : p.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("io.modelcontextprotocol/clientInfo", out var m) ? m
-            : default;
-        return info.ValueKind == JsonValueKind.Object && info.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        /// <summary><c>name</c> of the object at the reader (a string), else null; leaves the reader on the value's end.</summary>
+        private static string? NameIn(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return null;
+            }
+
+            string? name = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isName = reader.ValueTextEquals("name"u8);
+                reader.Read();
+                if (isName)
+                {
+                    name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+
+            return name;
+        }
+
+        private static string? MetaClientName(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return null;
+            }
+
+            string? name = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isInfo = reader.ValueTextEquals("io.modelcontextprotocol/clientInfo"u8);
+                reader.Read();
+                if (isInfo)
+                {
+                    name = NameIn(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return name;
+        }
     }
 
     /// <summary>
     /// A line from the server: a response (an object with an <c>id</c> and a <c>result</c> or an <c>error</c>, no
-    /// <c>method</c>), any other JSON, or not JSON.
+    /// <c>method</c>), any other JSON, or not JSON. Read without a document, as <see cref="ReadClient"/> is.
     /// </summary>
     public static ServerMessage ReadServer(ReadOnlyMemory<byte> line)
     {
+        var json = line.Span;
+        Top top;
         try
         {
-            using var doc = JsonDocument.Parse(line, Options);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty("method", out _) || !root.TryGetProperty("id", out var id))
+            if (!Top.TryRead(json, out top))
             {
-                return new(null, false);
+                return new(null, true);
             }
-
-            if (root.TryGetProperty("error", out var error))
-            {
-                var message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                return new(new ServerResponse(id.GetRawText(), true, message, false), false);
-            }
-
-            var hasResult = root.TryGetProperty("result", out var result);
-            var isError = hasResult && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("isError", out var e) && e.ValueKind == JsonValueKind.True;
-            return new(new ServerResponse(id.GetRawText(), isError, null, hasResult), false);
         }
         catch (JsonException)
         {
             return new(null, true);
         }
+
+        if (top.IsArray || top.HasMethod || top.Id.Length == 0)
+        {
+            return new(null, false);
+        }
+
+        var id = Encoding.UTF8.GetString(json[top.Id.Start..top.Id.End]);
+        if (top.Error.Length > 0)
+        {
+            return new(new ServerResponse(id, true, StringMember(json[top.Error.Start..top.Error.End], "message"u8), false), false);
+        }
+
+        var isError = top.Result.Length > 0 && TrueMember(json[top.Result.Start..top.Result.End], "isError"u8);
+        return new(new ServerResponse(id, isError, null, top.Result.Length > 0), false);
+    }
+
+    private static string? StringMember(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+
+            reader.Skip();
+        }
+
+        return value;
+    }
+
+    private static bool TrueMember(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        var value = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                value = reader.TokenType == JsonTokenType.True;
+            }
+
+            reader.Skip();
+        }
+
+        return value;
     }
 
     /// <summary>The result a blocked call gets: the violations as text lines, <c>isError</c>, and the verdict in <c>_meta</c>.</summary>

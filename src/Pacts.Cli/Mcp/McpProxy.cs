@@ -197,7 +197,7 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
                 ToClient(message.Answer!);
                 return;
             case ClientAction.Drop:
-                err.WriteLine("pacts mcp: dropped a tools/call notification (a call without an id cannot be judged and answered)");
+                err.WriteLine($"pacts mcp: dropped {message.DropReason}");
                 return;
             case ClientAction.ToolCall:
                 Call(message.Call!, message.ClientName, line.ToArray());

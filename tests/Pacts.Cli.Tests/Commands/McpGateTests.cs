@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json;
+using Pacts.Cli.Mcp;
+
+namespace Pacts.Cli.Tests;
+
+/// <summary>
+/// How `pacts mcp` reads each JSON-RPC message (McpGate, one reader pass, no document): which lines are calls to judge,
+/// what is answered or forwarded, and what cannot be used to slip a call past the pact (escaped member names, members
+/// given twice, a second value after the first).
+/// </summary>
+public class McpGateTests
+{
+    private static ClientMessage Client(string line) => McpGate.ReadClient(Encoding.UTF8.GetBytes(line));
+
+    private static ServerMessage Server(string line) => McpGate.ReadServer(Encoding.UTF8.GetBytes(line));
+
+    private static JsonElement Answer(ClientMessage m) => JsonDocument.Parse(Assert.IsType<byte[]>(m.Answer)).RootElement;
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"pay","arguments":{"amount": 5,"to":"bob"}}}""", "7", """{"amount": 5,"to":"bob"}""")]
+    [InlineData("""{"params":{"arguments":{"a":[1,{"b":2}]},"name":"pay"},"method":"tools/call","id":"x-1","jsonrpc":"2.0"}""", "\"x-1\"", """{"a":[1,{"b":2}]}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}}""", "1", "{}")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"\u006dethod":"tools/call","params":{"n\u0061me":"p\u0061y","arguments":{}}}""", "1", "{}")] // escaped names and values read as the server reads them
+    public void A_tools_call_is_read_with_its_id_tool_and_arguments_verbatim(string line, string id, string arguments)
+    {
+        var m = Client(line);
+        Assert.Equal(ClientAction.ToolCall, m.Action);
+        Assert.Equal(id, m.Call!.IdJson);
+        Assert.Equal("pay", m.Call.Tool);
+        Assert.Equal(arguments, Encoding.UTF8.GetString(m.Call.Arguments));
+        Assert.Null(m.Call.Malformed);
+        Assert.False(m.Call.AsksForTask);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"pay","arguments":[1]}""", "type", "")]
+    [InlineData("""{"name":"pay","arguments":"x"}""", "type", "")]
+    [InlineData("""{"name":"pay","arguments":{"to":"bob","to":"eve"}}""", "duplicateKey", "to")]
+    [InlineData("""{"name":"pay","arguments":{"x":{"y":1,"y":2}}}""", "duplicateKey", "x.y")]
+    public void Arguments_that_are_not_one_object_are_blocked_before_the_pact(string parameters, string rule, string path)
+    {
+        var m = Client("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":""" + parameters + "}");
+        Assert.Equal(ClientAction.ToolCall, m.Action);
+        Assert.Equal(rule, m.Call!.Malformed!.Rule);
+        Assert.Equal(path, m.Call.Malformed.ParamPath);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","name":"refund","arguments":{}}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"a":1},"arguments":{"a":2}}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","method":"tools/call","params":{"name":"pay"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","method":"ping","params":{"name":"pay"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"},"params":{"name":"refund"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{}}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":7}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[]}""", -32602)]
+    public void A_call_that_servers_could_read_two_ways_or_without_a_tool_is_answered_and_not_forwarded(string line, int code)
+    {
+        var m = Client(line);
+        Assert.Equal(ClientAction.Answer, m.Action);
+        Assert.Equal(1, Answer(m).GetProperty("id").GetInt32());
+        Assert.Equal(code, Answer(m).GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"pay"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/x","method":"tools/call","params":{"name":"pay"}}""")]
+    public void A_call_without_an_id_or_an_ambiguous_notification_is_dropped(string line)
+    {
+        var m = Client(line);
+        Assert.Equal(ClientAction.Drop, m.Action);
+        Assert.False(string.IsNullOrEmpty(m.DropReason));
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}} x""")] // not JSON: the server's parse error
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}} {"jsonrpc":"2.0"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay",}}""")]
+    [InlineData("not json")]
+    [InlineData("")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}}""")] // a response to a server's request
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"result":{}}]""")] // a batch of responses only
+    [InlineData("42")]
+    public void Other_lines_are_forwarded(string line) => Assert.Equal(ClientAction.Forward, Client(line).Action);
+
+    [Fact]
+    public void A_batch_holding_a_request_is_refused_per_request()
+    {
+        var m = Client("""[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}},{"jsonrpc":"2.0","method":"notifications/x"},{"jsonrpc":"2.0","id":"b","method":"ping"}]""");
+        Assert.Equal(ClientAction.Answer, m.Action);
+        Assert.Equal(["1", "\"b\""], Answer(m).EnumerateArray().Select(e => e.GetProperty("id").GetRawText()));
+        Assert.All(Answer(m).EnumerateArray(), e => Assert.Equal(-32600, e.GetProperty("error").GetProperty("code").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"claude","version":"1"}}}""", "1", "claude")]
+    [InlineData("""{"jsonrpc":"2.0","id":"d","method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/clientInfo":{"version":"1","name":"agent-s"}}}}""", "\"d\"", "agent-s")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"server/discover"}""", "1", null)]
+    public void A_handshake_names_its_id_and_client(string line, string id, string? client)
+    {
+        var m = Client(line);
+        Assert.Equal(ClientAction.Forward, m.Action);
+        Assert.Equal(id, m.HandshakeIdJson);
+        Assert.Equal(client, m.ClientName);
+    }
+
+    [Fact]
+    public void Any_request_of_mcp_2026_07_28_names_its_client_and_a_call_asks_for_a_task_unless_task_is_null()
+    {
+        var m = Client("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"pay","arguments":{},"task":{"ttl":1000},"_meta":{"io.modelcontextprotocol/clientInfo":{"name":"agent-s"}}}}""");
+        Assert.Equal("agent-s", m.ClientName);
+        Assert.True(m.Call!.AsksForTask);
+        Assert.False(Client("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"pay","task":null}}""").Call!.AsksForTask);
+        Assert.Equal("agent-s", Client("""{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/clientInfo":{"name":"agent-s"}}}}""").ClientName);
+        Assert.Equal("\"r-1\"", Client("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"r-1","reason":"user"}}""").CancelledIdJson);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"result":{"content":[{"type":"text","text":"ok"}]}}""", "5", false, null, true)]
+    [InlineData("""{"jsonrpc":"2.0","id":"a","result":{"content":[],"isError":true}}""", "\"a\"", true, null, true)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"result":{"isError":"yes"}}""", "5", false, null, true)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"result":[]}""", "5", false, null, true)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"error":{"code":-32000,"message":"it broke"}}""", "5", true, "it broke", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"error":"it broke"}""", "5", true, null, false)]
+    public void A_server_response_is_read_for_its_outcome(string line, string id, bool isError, string? message, bool hasResult)
+    {
+        var m = Server(line);
+        Assert.False(m.NotJson);
+        Assert.Equal(new ServerResponse(id, isError, message, hasResult), m.Response);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":9,"method":"sampling/createMessage","params":{}}""", false)] // a request to the client
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","result":{}}""", false)]
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"result":{}}]""", false)]
+    [InlineData("server log: starting", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}} trailing""", true)]
+    public void Other_server_lines_are_not_responses(string line, bool notJson)
+    {
+        var m = Server(line);
+        Assert.Null(m.Response);
+        Assert.Equal(notJson, m.NotJson);
+    }
+}
