@@ -28,9 +28,13 @@ public static class Api
                 return BadRequest("X-Pact-Key and Authorization: Bearer carry different keys", "send the key once, in either header");
             }
 
-            return await keys.IsValidAsync(key, ctx.HttpContext.RequestAborted).ConfigureAwait(false)
-                ? await next(ctx).ConfigureAwait(false)
-                : Results.Problem(statusCode: 401, title: "missing or invalid API key", detail: "create a key with `pacts keys add --data DIR` and send it as `X-Pact-Key: KEY` or `Authorization: Bearer KEY`");
+            if (await keys.CheckAsync(key, ctx.HttpContext.RequestAborted).ConfigureAwait(false) is not { } scope)
+            {
+                return Results.Problem(statusCode: 401, title: "missing or invalid API key", detail: "create a key with `pacts keys add --data DIR` and send it as `X-Pact-Key: KEY` or `Authorization: Bearer KEY`");
+            }
+
+            ctx.HttpContext.Items[ScopeItem] = scope;
+            return await next(ctx).ConfigureAwait(false);
         });
         secured.MapPost("/pacts/{pactId}/validate-call", ValidateCall);
         secured.MapPost("/telemetry/events", Ingest);
@@ -54,6 +58,14 @@ public static class Api
         conflict = header.Length > 0 && bearer is not null && !string.Equals(header, bearer, StringComparison.Ordinal);
         return header.Length > 0 ? header : bearer;
     }
+
+    private const string ScopeItem = "pacts.agents";
+
+    /// <summary>The agents the request's key may act for (set by the key filter).</summary>
+    private static AgentScope ScopeOf(HttpContext http) => http.Items[ScopeItem] as AgentScope ?? AgentScope.Everyone;
+
+    private static IResult OutOfScope(string agentId, AgentScope scope) =>
+        Results.Problem(statusCode: 403, title: $"this key may not act for agent `{agentId}`", detail: $"its agents: {scope}; see `pacts keys list`");
 
     private static async Task<IResult> ValidateCall(string pactId, HttpRequest request, PactRegistry pacts, Ingestor ingestor, ServerOptions options, CancellationToken ct)
     {
@@ -105,6 +117,11 @@ public static class Api
             if (OptionalText(root, "agentId", out var agentId) is { } badAgent)
             {
                 return badAgent;
+            }
+
+            if (agentId is not null && ScopeOf(request.HttpContext) is { } scope && !scope.Allows(agentId))
+            {
+                return OutOfScope(agentId, scope); // a pre-flight reads the agent's budget state
             }
 
             if (OptionalText(root, "sessionId", out var sessionId) is { } badSession)
@@ -172,7 +189,7 @@ public static class Api
                 return Results.Problem(statusCode: 413, title: $"{events.GetArrayLength()} events in one batch; the limit is {options.MaxEventsPerBatch}", detail: "send smaller batches");
             }
 
-            var result = await ingestor.IngestAsync(events, pacts.Current, options.MaxParamDepth, options.MaxClockSkew, ct).ConfigureAwait(false);
+            var result = await ingestor.IngestAsync(events, pacts.Current, options.MaxParamDepth, options.MaxClockSkew, ScopeOf(request.HttpContext), ct).ConfigureAwait(false);
             request.HttpContext.Items[PactsServer.IngestItem] = new IngestSummary(result.Accepted.Count, result.Rejected.Count, result.Worst?.ToName());
 
             return IngestAnswer(result);
@@ -270,6 +287,11 @@ public static class Api
     private static async Task<IResult> Trust(string agentId, HttpContext http, ILedgerStore store, CancellationToken ct)
     {
         agentId = AgentIdOf(http, agentId);
+        if (ScopeOf(http) is { } scope && !scope.Allows(agentId))
+        {
+            return OutOfScope(agentId, scope); // before the store is asked: whether an agent has events is not told either
+        }
+
         if (await store.TrustAsync(agentId, ct).ConfigureAwait(false) is not { } t)
         {
             return Results.Problem(statusCode: 404, title: $"no events recorded for agent `{agentId}`");

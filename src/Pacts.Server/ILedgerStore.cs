@@ -42,8 +42,8 @@ public interface ILedgerStore
     /// <summary>Every key, oldest first.</summary>
     Task<IReadOnlyList<ApiKeyInfo>> KeysAsync(CancellationToken ct = default);
 
-    /// <summary>The stored SHA-256 of the key <paramref name="id"/>, or null when there is none or it is revoked.</summary>
-    Task<byte[]?> LiveKeyHashAsync(string id, CancellationToken ct = default);
+    /// <summary>The stored SHA-256 and scope of the key <paramref name="id"/>, or null when there is none or it is revoked.</summary>
+    Task<LiveKey?> LiveKeyAsync(string id, CancellationToken ct = default);
 
     /// <summary>Revokes the key <paramref name="id"/> as of <paramref name="at"/>; false when there is no such live key.</summary>
     Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken ct = default);

@@ -51,14 +51,22 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
     /// As <see cref="IngestAsync(JsonElement, PactSet, int, CancellationToken)"/>, rejecting tool calls whose
     /// <c>attemptedAt</c> lies more than <paramref name="maxClockSkew"/> after now (SPEC §10, the service's clock).
     /// </summary>
-    public async Task<IngestResult> IngestAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, CancellationToken ct = default)
+    public Task<IngestResult> IngestAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, CancellationToken ct = default) =>
+        IngestAsync(events, pacts, maxParamDepth, maxClockSkew, AgentScope.Everyone, ct);
+
+    /// <summary>
+    /// As <see cref="IngestAsync(JsonElement, PactSet, int, TimeSpan, CancellationToken)"/> for a key scoped to
+    /// <paramref name="agents"/>: an event of any other agent is rejected, with the reason, and the rest go on.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, AgentScope agents, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(pacts);
+        ArgumentNullException.ThrowIfNull(agents);
         await _order.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
-            return await IngestInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, budgets, ct).ConfigureAwait(false);
+            return await IngestInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, agents, budgets, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -125,7 +133,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
 
     private static BudgetCall CallOf(AgentEvent ev) => new(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, BudgetCall.OutcomeRecords(ev.Outcome));
 
-    private async Task<IngestResult> IngestInOrderAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, BudgetBook budgets, CancellationToken ct)
+    private async Task<IngestResult> IngestInOrderAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, AgentScope agents, BudgetBook budgets, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var bodies = new HashSet<string>(StringComparer.Ordinal); // this batch's, so a repeat within it is charged once
@@ -149,6 +157,12 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
             if (kind != LogRecordKind.Event)
             {
                 rejected.Add(new(index, kind == LogRecordKind.Unknown ? $"unknown event type `{reason}`" : reason ?? "malformed"));
+                continue;
+            }
+
+            if (!agents.Allows(ev!.AgentId))
+            {
+                rejected.Add(new(index, $"this key may not send events of agent `{ev.AgentId}` (its agents: {agents})"));
                 continue;
             }
 

@@ -52,7 +52,8 @@ public sealed partial class SqliteLedgerStore
         ArgumentNullException.ThrowIfNull(key);
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO keys (id, hash, description, created) VALUES ($id, $hash, $d, $c)";
+        cmd.CommandText = "INSERT INTO keys (id, hash, description, created, agents) VALUES ($id, $hash, $d, $c, $a)";
+        cmd.Parameters.AddWithValue("$a", AgentsColumn(key.Agents));
         cmd.Parameters.AddWithValue("$id", key.Id);
         cmd.Parameters.AddWithValue("$hash", keyHash);
         cmd.Parameters.AddWithValue("$d", key.Description);
@@ -66,27 +67,36 @@ public sealed partial class SqliteLedgerStore
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, description, created, revoked FROM keys ORDER BY created";
+        cmd.CommandText = "SELECT id, description, created, revoked, agents FROM keys ORDER BY created";
         using var r = cmd.ExecuteReader();
         var list = new List<ApiKeyInfo>();
         while (r.Read())
         {
             list.Add(new ApiKeyInfo(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture),
-                r.IsDBNull(3) ? null : DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)));
+                r.IsDBNull(3) ? null : DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture))
+            { Agents = AgentsOf(r.IsDBNull(4) ? null : r.GetString(4)) });
         }
 
         return Task.FromResult<IReadOnlyList<ApiKeyInfo>>(list);
     }
 
     /// <inheritdoc/>
-    public Task<byte[]?> LiveKeyHashAsync(string id, CancellationToken ct = default)
+    public Task<LiveKey?> LiveKeyAsync(string id, CancellationToken ct = default)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT hash FROM keys WHERE id = $id AND revoked IS NULL";
+        cmd.CommandText = "SELECT hash, agents FROM keys WHERE id = $id AND revoked IS NULL";
         cmd.Parameters.AddWithValue("$id", id);
-        return Task.FromResult(cmd.ExecuteScalar() as byte[]);
+        using var r = cmd.ExecuteReader();
+        return Task.FromResult(r.Read() ? new LiveKey((byte[])r[0], AgentsOf(r.IsDBNull(1) ? null : r.GetString(1))) : null);
     }
+
+    /// <summary>A key's scope as stored: a JSON array of patterns, NULL for every agent.</summary>
+    private static object AgentsColumn(AgentScope agents) =>
+        agents.IsEveryone ? DBNull.Value : System.Text.Json.JsonSerializer.Serialize(agents.Patterns);
+
+    private static AgentScope AgentsOf(string? column) =>
+        column is null ? AgentScope.Everyone : AgentScope.Of(System.Text.Json.JsonSerializer.Deserialize<string[]>(column) ?? []);
 
     /// <inheritdoc/>
     public Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken ct = default)

@@ -54,13 +54,37 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
                 CREATE INDEX IF NOT EXISTS events_agent ON events(agent_id);
                 CREATE INDEX IF NOT EXISTS events_session ON events(session_id, type);
                 CREATE TABLE IF NOT EXISTS keys (
-                  id TEXT PRIMARY KEY, hash BLOB NOT NULL, description TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT);
+                  id TEXT PRIMARY KEY, hash BLOB NOT NULL, description TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT,
+                  agents TEXT);
                 """);
+            MigrateKeys(c);
             MigrateSummary(c);
         }
         catch (SqliteException ex) when (IsDamage(ex))
         {
             throw new LedgerDamagedException(FilePath, ex.Message, ex);
+        }
+    }
+
+    /// <summary>A ledger made before keys had scopes gains the column (NULL: every agent, what its keys meant).</summary>
+    private static void MigrateKeys(SqliteConnection c)
+    {
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT count(*) FROM pragma_table_info('keys') WHERE name = 'agents'";
+            if ((long)cmd.ExecuteScalar()! > 0)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            Exec(c, "ALTER TABLE keys ADD COLUMN agents TEXT;");
+        }
+        catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // another process added it first
         }
     }
 

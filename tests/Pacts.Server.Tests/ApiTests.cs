@@ -166,6 +166,42 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task A_key_scoped_to_agents_ingests_only_their_events_and_reads_only_their_trust()
+    {
+        var keys = service.Factory.Services.GetRequiredService<KeyStore>();
+        var team = $"team-{Guid.NewGuid():N}";
+        var scoped = service.Client(withKey: false);
+        scoped.DefaultRequestHeaders.Add("X-Pact-Key", keys.Add("team a", AgentScope.Of([team + "/*"])).Key);
+        var batch = $$"""
+            {"events":[
+              {"type":"session_start","sessionId":"{{team}}-1","agentId":"{{team}}/atlas","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"},
+              {"type":"tool_call","sessionId":"{{team}}-1","agentId":"{{team}}/atlas","tool":"transfer_funds","params":{{Transfer}},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"},
+              {"type":"tool_call","sessionId":"{{team}}-1","agentId":"{{team}}-other","tool":"transfer_funds","params":{{Transfer}},"outcome":"success","attemptedAt":"2026-11-21T08:00:02Z"}
+            ]}
+            """;
+        var answer = await (await scoped.PostAsync("/api/v1/telemetry/events", Json(batch))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, answer.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(2, rejected.GetProperty("index").GetInt32());
+        Assert.Equal($"this key may not send events of agent `{team}-other` (its agents: {team}/*)", rejected.GetProperty("reason").GetString());
+
+        Assert.Equal(1, (await scoped.GetFromJsonAsync<JsonElement>($"/api/v1/trust/{team}/atlas")).GetProperty("toolCalls").GetInt32());
+        var other = await scoped.GetAsync($"/api/v1/trust/{team}-other");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Contains("may not act for agent", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // An agent with no events is refused the same way: a scoped key does not learn which agents exist.
+        Assert.Equal(HttpStatusCode.Forbidden, (await scoped.GetAsync("/api/v1/trust/nobody-at-all")).StatusCode);
+
+        // A pre-flight as another agent would read its budget state.
+        var preflight = await scoped.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"transfer_funds","params":{{Transfer}},"agentId":"{{team}}-other"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, preflight.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await scoped.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"transfer_funds","params":{{Transfer}},"agentId":"{{team}}/atlas"}"""))).StatusCode);
+
+        // An unscoped key keeps today's meaning.
+        Assert.Equal(HttpStatusCode.NotFound, (await service.Client().GetAsync($"/api/v1/trust/{team}-other")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_retry_in_another_key_order_is_a_duplicate_and_the_ledger_keeps_the_order_first_sent()
     {
         var session = $"order-{Guid.NewGuid():N}";

@@ -154,16 +154,30 @@ public abstract class LedgerStoreContract : IDisposable
         await store.AddKeyAsync(new ApiKeyInfo("k1", "first", created, null), hash);
         await store.AddKeyAsync(new ApiKeyInfo("k2", "second", created.AddMinutes(1), null), [5, 6]);
         Assert.Equal(new[] { "k1", "k2" }, (await store.KeysAsync()).Select(k => k.Id));
-        Assert.Equal(hash, await store.LiveKeyHashAsync("k1"));
-        Assert.Null(await store.LiveKeyHashAsync("nope"));
+        Assert.Equal(hash, (await store.LiveKeyAsync("k1"))!.Hash);
+        Assert.True((await store.LiveKeyAsync("k1"))!.Agents.IsEveryone);
+        Assert.Null(await store.LiveKeyAsync("nope"));
 
         Assert.True(await store.RevokeKeyAsync("k1", created.AddHours(1)));
         Assert.False(await store.RevokeKeyAsync("k1", created.AddHours(2)));
         Assert.False(await store.RevokeKeyAsync("nope", created));
-        Assert.Null(await store.LiveKeyHashAsync("k1"));
+        Assert.Null(await store.LiveKeyAsync("k1"));
         var k1 = (await store.KeysAsync()).Single(k => k.Id == "k1");
         Assert.Equal(("first", created, created.AddHours(1)), (k1.Description, k1.Created, k1.Revoked!.Value));
-        Assert.Equal(new byte[] { 5, 6 }, await store.LiveKeyHashAsync("k2"));
+        Assert.Equal(new byte[] { 5, 6 }, (await store.LiveKeyAsync("k2"))!.Hash);
+    }
+
+    [Fact]
+    public async Task A_key_keeps_its_agent_scope()
+    {
+        var store = Store();
+        var created = new DateTimeOffset(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
+        await store.AddKeyAsync(new ApiKeyInfo("k1", "team a", created, null) { Agents = AgentScope.Of(["team-a/*", "atlas"]) }, [1]);
+        await store.AddKeyAsync(new ApiKeyInfo("k2", "everyone", created, null), [2]);
+        Assert.Equal(["team-a/*", "atlas"], (await store.LiveKeyAsync("k1"))!.Agents.Patterns);
+        Assert.True((await store.LiveKeyAsync("k2"))!.Agents.IsEveryone);
+        Assert.Equal(["team-a/*", "atlas"], (await store.KeysAsync()).Single(k => k.Id == "k1").Agents.Patterns);
+        Assert.True((await store.KeysAsync()).Single(k => k.Id == "k2").Agents.IsEveryone);
     }
 
     public void Dispose()

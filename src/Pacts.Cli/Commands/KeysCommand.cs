@@ -10,22 +10,41 @@ internal static class KeysCommand
     {
         var data = LedgerStoreOpening.DataOption();
         var description = new Option<string>("--description") { Description = "who or what the key is for", Required = true, HelpName = "TEXT" };
-        var add = new Command("add", "Create a key; it is printed once and only its SHA-256 is stored.") { data, description };
-        add.SetAction(parse => LedgerStoreOpening.WithCreated(context, parse.GetValue(data)!, store =>
+        var agents = new Option<string[]>("--agents")
         {
-            var (key, info) = new KeyStore(store).Add(parse.GetValue(description)!);
-            context.Out.WriteLine(key);
-            context.Err.WriteLine($"key {info.Id} created; store it now, it cannot be shown again");
-            return 0;
-        }));
+            Description = "agent ids the key may ingest as and read the trust of: exact ids or prefixes ending in * (default: every agent)",
+            HelpName = "PATTERN",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var add = new Command("add", "Create a key; it is printed once and only its SHA-256 is stored.") { data, description, agents };
+        add.SetAction(parse =>
+        {
+            AgentScope scope;
+            try
+            {
+                scope = AgentScope.Of(parse.GetValue(agents) ?? []);
+            }
+            catch (ArgumentException ex)
+            {
+                return (int)context.Fail($"--agents: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+
+            return LedgerStoreOpening.WithCreated(context, parse.GetValue(data)!, store =>
+            {
+                var (key, info) = new KeyStore(store).Add(parse.GetValue(description)!, scope);
+                context.Out.WriteLine(key);
+                context.Err.WriteLine($"key {info.Id} created for {scope}; store it now, it cannot be shown again");
+                return 0;
+            });
+        });
 
         var listData = LedgerStoreOpening.DataOption();
-        var list = new Command("list", "List keys (id, description, created, revoked).") { listData };
+        var list = new Command("list", "List keys (id, created, active or revoked, agents, description).") { listData };
         list.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(listData)!, store =>
         {
             foreach (var k in new KeyStore(store).List())
             {
-                context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  {k.Description}");
+                context.Out.WriteLine($"{k.Id}  {k.Created:u}  {(k.Revoked is null ? "active " : $"revoked {k.Revoked:u}")}  agents: {(k.Agents.IsEveryone ? "*" : string.Join(",", k.Agents.Patterns))}  {k.Description}");
             }
 
             return 0;
@@ -41,8 +60,9 @@ internal static class KeysCommand
         return new Command("keys", """
             Manage the service's API keys (sent as X-Pact-Key, or Authorization: Bearer).
 
-            Example:
+            Examples:
               pacts keys add --data ./data --description "atlas agent"
+              pacts keys add --data ./data --description "team a's agents" --agents "team-a/*" atlas
             """)
         {
             add, list, revoke,
