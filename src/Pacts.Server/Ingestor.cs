@@ -34,7 +34,7 @@ public sealed record IngestResult(
 /// first request after a start, so a restart, or a kill -9 between any two statements, changes no verdict, and a
 /// <c>ledger export</c> replayed gives the verdicts the service gave.
 /// </remarks>
-public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : IDisposable
+public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, ServiceMetrics? metrics = null) : IDisposable
 {
     private readonly SemaphoreSlim _order = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -84,6 +84,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
         var verdict = pact.Validate(tool, parameters);
         if (pact.BudgetNames.Count == 0)
         {
+            metrics?.Judged(pact, tool, verdict, preflight: true);
             return verdict;
         }
 
@@ -91,7 +92,9 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
         try
         {
             var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
-            return budgets.Apply(pact, verdict, new BudgetCall(tool, agentId, sessionId, attemptedAt ?? _time.GetUtcNow(), Records: false), parameters);
+            verdict = budgets.Apply(pact, verdict, new BudgetCall(tool, agentId, sessionId, attemptedAt ?? _time.GetUtcNow(), Records: false), parameters);
+            metrics?.Judged(pact, tool, verdict, preflight: true);
+            return verdict;
         }
         finally
         {
@@ -140,7 +143,9 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
         var entries = new List<LedgerEntry>();
         var rejected = new List<IngestRejection>();
         var verdicts = new List<IngestVerdict>();
+        var types = new List<EventType>(); // each entry's
         var sessions = new SessionBinding(); // this batch's; earlier batches' sessions are in the store
+        var judged = new List<(int Entry, Pact Pact, string Tool, Verdict Verdict)>(); // for the metrics, once stored
         Severity? worst = null;
         var index = -1;
         foreach (var item in events.EnumerateArray())
@@ -204,6 +209,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
                         verdict = repeat ? verdict : budgets.Apply(pact, verdict, CallOf(ev), ev.Params);
                     }
 
+                    judged.Add((entries.Count, pact, ev.Tool!, verdict));
                     verdictJson = verdict.ToJson();
                     worst = verdict.HighestSeverity > worst || worst is null ? verdict.HighestSeverity : worst;
                     verdicts.Add(new(index, pactId, verdictJson));
@@ -211,9 +217,53 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null) : ID
             }
 
             entries.Add(new LedgerEntry(body, verdictJson, pactId));
+            types.Add(ev.Type);
         }
 
+        var appending = System.Diagnostics.Stopwatch.GetTimestamp();
         var (stored, head) = await store.AppendAsync(entries, ct).ConfigureAwait(false);
+        if (metrics is not null)
+        {
+            Count(metrics, entries.Count, System.Diagnostics.Stopwatch.GetElapsedTime(appending), stored, types, judged, rejected.Count);
+        }
+
         return new IngestResult(entries, stored.Count(s => !s.Stored), rejected, verdicts, head, worst);
     }
+
+    /// <summary>A batch's figures: only what was newly stored counts (a retry is a duplicate, not a second verdict).</summary>
+    private static void Count(ServiceMetrics metrics, int events, TimeSpan took, IReadOnlyList<(long Seq, bool Stored)> stored, List<EventType> types,
+        List<(int Entry, Pact Pact, string Tool, Verdict Verdict)> judged, int rejected)
+    {
+        if (events > 0)
+        {
+            metrics.Appended(events, took);
+        }
+
+        metrics.Rejected(rejected);
+        metrics.Duplicates(stored.Count(s => !s.Stored));
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (stored[i].Stored)
+            {
+                metrics.Accepted(TypeName(types[i]));
+            }
+        }
+
+        foreach (var (entry, pact, tool, verdict) in judged)
+        {
+            if (stored[entry].Stored)
+            {
+                metrics.Judged(pact, tool, verdict, preflight: false);
+            }
+        }
+    }
+
+    private static string TypeName(EventType type) => type switch
+    {
+        EventType.SessionStart => "session_start",
+        EventType.ToolCall => "tool_call",
+        EventType.Response => "response",
+        EventType.SessionEnd => "session_end",
+        _ => "other",
+    };
 }

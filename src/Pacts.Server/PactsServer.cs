@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Console;
+using Prometheus;
 
 namespace Pacts.Server;
 
@@ -27,6 +28,7 @@ public static partial class PactsServer
         builder.Services.AddSingleton(sp => new SqliteLedgerStore(sp.GetRequiredService<ServerOptions>().DataDir));
         builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteLedgerStore>());
         builder.Services.AddSingleton<KeyStore>();
+        builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton(sp => new PactRegistry(sp.GetRequiredService<ServerOptions>().PactsPath, sp.GetRequiredService<ILogger<PactRegistry>>()));
         builder.Services.AddProblemDetails();
@@ -56,7 +58,12 @@ public static partial class PactsServer
                 LogRequest(requests, http, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         });
+        var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        app.UseRouting();
+        // Request counts and latency by route pattern (never the path: /trust/{agentId} would carry agent ids).
+        app.UseHttpMetrics(o => o.ConfigureMeasurements(m => m.Registry = metrics.Registry));
         Api.Map(app);
+        app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }
 

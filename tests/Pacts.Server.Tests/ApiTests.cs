@@ -202,6 +202,19 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task Metrics_need_no_key_count_pre_flights_and_label_no_agent()
+    {
+        var agent = $"preflight-{Guid.NewGuid():N}";
+        var client = service.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"transfer_funds","params":{{Transfer}},"agentId":"{{agent}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/pacts/treasury-pact/validate-call", Json($$"""{"tool":"{{agent}}","params":""" + "{}}"))).StatusCode);
+        var text = await service.Client(withKey: false).GetStringAsync("/metrics");
+        Assert.Contains("pacts_preflight_verdicts_total{pact=\"treasury-pact\",tool=\"transfer_funds\",severity=\"critical\"}", text, StringComparison.Ordinal);
+        Assert.Contains("pacts_preflight_verdicts_total{pact=\"treasury-pact\",tool=\"(unbound)\",severity=\"critical\"}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(agent, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_retry_in_another_key_order_is_a_duplicate_and_the_ledger_keeps_the_order_first_sent()
     {
         var session = $"order-{Guid.NewGuid():N}";
