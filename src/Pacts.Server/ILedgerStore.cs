@@ -45,6 +45,9 @@ public interface ILedgerStore
     /// <summary>The stored SHA-256 and scope of the key <paramref name="id"/>, or null when there is none or it is revoked.</summary>
     Task<LiveKey?> LiveKeyAsync(string id, CancellationToken ct = default);
 
+    /// <summary>The agent's last <paramref name="limit"/> tool calls stored before <paramref name="beforeSeq"/>, oldest first (an alert's context).</summary>
+    Task<IReadOnlyList<LedgerRecord>> RecentToolCallsAsync(string agentId, long beforeSeq, int limit, CancellationToken ct = default);
+
     /// <summary>Revokes the key <paramref name="id"/> as of <paramref name="at"/>; false when there is no such live key.</summary>
     Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken ct = default);
 }

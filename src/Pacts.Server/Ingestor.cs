@@ -34,7 +34,7 @@ public sealed record IngestResult(
 /// first request after a start, so a restart, or a kill -9 between any two statements, changes no verdict, and a
 /// <c>ledger export</c> replayed gives the verdicts the service gave.
 /// </remarks>
-public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, ServiceMetrics? metrics = null) : IDisposable
+public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, ServiceMetrics? metrics = null, AlertSender? alerts = null) : IDisposable
 {
     private readonly SemaphoreSlim _order = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -145,7 +145,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         var verdicts = new List<IngestVerdict>();
         var types = new List<EventType>(); // each entry's
         var sessions = new SessionBinding(); // this batch's; earlier batches' sessions are in the store
-        var judged = new List<(int Entry, Pact Pact, string Tool, Verdict Verdict)>(); // for the metrics, once stored
+        var judged = new List<(int Entry, Pact Pact, AgentEvent Event, Verdict Verdict)>(); // for the metrics and alerts, once stored
         Severity? worst = null;
         var index = -1;
         foreach (var item in events.EnumerateArray())
@@ -209,7 +209,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
                         verdict = repeat ? verdict : budgets.Apply(pact, verdict, CallOf(ev), ev.Params);
                     }
 
-                    judged.Add((entries.Count, pact, ev.Tool!, verdict));
+                    judged.Add((entries.Count, pact, ev, verdict));
                     verdictJson = verdict.ToJson();
                     worst = verdict.HighestSeverity > worst || worst is null ? verdict.HighestSeverity : worst;
                     verdicts.Add(new(index, pactId, verdictJson));
@@ -227,12 +227,23 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             Count(metrics, entries.Count, System.Diagnostics.Stopwatch.GetElapsedTime(appending), stored, types, judged, rejected.Count);
         }
 
+        if (alerts is { Enabled: true })
+        {
+            foreach (var (entry, pact, ev, verdict) in judged)
+            {
+                if (stored[entry].Stored)
+                {
+                    alerts.Offer(new PendingAlert(stored[entry].Seq, ev.AgentId, ev.SessionId, pact.Id, ev.Tool!, ev.Timestamp, verdict)); // queued, never awaited
+                }
+            }
+        }
+
         return new IngestResult(entries, stored.Count(s => !s.Stored), rejected, verdicts, head, worst);
     }
 
     /// <summary>A batch's figures: only what was newly stored counts (a retry is a duplicate, not a second verdict).</summary>
     private static void Count(ServiceMetrics metrics, int events, TimeSpan took, IReadOnlyList<(long Seq, bool Stored)> stored, List<EventType> types,
-        List<(int Entry, Pact Pact, string Tool, Verdict Verdict)> judged, int rejected)
+        List<(int Entry, Pact Pact, AgentEvent Event, Verdict Verdict)> judged, int rejected)
     {
         if (events > 0)
         {
@@ -249,11 +260,11 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             }
         }
 
-        foreach (var (entry, pact, tool, verdict) in judged)
+        foreach (var (entry, pact, ev, verdict) in judged)
         {
             if (stored[entry].Stored)
             {
-                metrics.Judged(pact, tool, verdict, preflight: false);
+                metrics.Judged(pact, ev.Tool!, verdict, preflight: false);
             }
         }
     }

@@ -29,6 +29,8 @@ public static partial class PactsServer
         builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteLedgerStore>());
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<ServiceMetrics>();
+        builder.Services.AddSingleton<AlertSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertSender>());
         builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton(sp => new PactRegistry(sp.GetRequiredService<ServerOptions>().PactsPath, sp.GetRequiredService<ILogger<PactRegistry>>()));
         builder.Services.AddProblemDetails();

@@ -10,6 +10,15 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
     /// <summary>SPEC §10: a tool call whose <c>attemptedAt</c> lies further than this after its arrival is rejected (default 5 minutes).</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary><c>--alert-webhook</c>: where an alert is POSTed for each ingested call at or above <see cref="AlertOn"/>; null for none.</summary>
+    public Uri? AlertWebhook { get; init; }
+
+    /// <summary><c>--alert-on</c>: the lowest severity that pages (default critical).</summary>
+    public Evaluating.Severity AlertOn { get; init; } = Evaluating.Severity.Critical;
+
+    /// <summary>The first retry's delay for an undelivered alert (doubling, with jitter, up to a minute); default 1 s.</summary>
+    public TimeSpan AlertRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Reads a duration written as a budget window is (<c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>); null for anything else.</summary>
     public static TimeSpan? ParseDuration(string? text)
     {
@@ -44,6 +53,15 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
             MaxClockSkew = (config["max-clock-skew"] ?? Environment.GetEnvironmentVariable("PACTS_MAX_CLOCK_SKEW")) is { } skew
                 ? ParseDuration(skew) ?? throw new InvalidOperationException($"--max-clock-skew `{skew}` is not a duration such as 30s, 5m or 1h")
                 : TimeSpan.FromMinutes(5),
+            AlertWebhook = (config["alert-webhook"] ?? Environment.GetEnvironmentVariable("PACTS_ALERT_WEBHOOK")) is { Length: > 0 } hook
+                ? Uri.TryCreate(hook, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+                    ? uri
+                    : throw new InvalidOperationException($"--alert-webhook `{hook}` is not an http or https URL")
+                : null,
+            AlertOn = (config["alert-on"] ?? Environment.GetEnvironmentVariable("PACTS_ALERT_ON")) is { } on
+                ? Evaluating.SeverityNames.TryParse(on, out var severity) ? severity : throw new InvalidOperationException($"--alert-on `{on}` is not critical, major or minor")
+                : Evaluating.Severity.Critical,
+            AlertRetryDelay = TimeSpan.FromMilliseconds(Int(config, "alert-retry-delay-ms", "PACTS_ALERT_RETRY_DELAY_MS", 1000)),
         };
     }
 

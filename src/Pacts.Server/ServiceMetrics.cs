@@ -21,6 +21,7 @@ public sealed class ServiceMetrics
     private readonly Counter _breaches;
     private readonly Histogram _appendSeconds;
     private readonly Histogram _batchSize;
+    private readonly Counter _alerts;
 
     /// <summary>Creates the series in a new registry.</summary>
     public ServiceMetrics()
@@ -35,6 +36,7 @@ public sealed class ServiceMetrics
         _breaches = f.CreateCounter("pacts_budget_breaches_total", "Budget violations in ingested tool calls, by pact and budget.", "pact", "budget");
         _appendSeconds = f.CreateHistogram("pacts_ledger_append_duration_seconds", "Time to append one batch to the ledger, durably.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+        _alerts = f.CreateCounter("pacts_alerts_total", "Alert webhook deliveries, by outcome: sent, failed (after retries), dropped (queue full).", "outcome");
         _batchSize = f.CreateHistogram("pacts_ledger_append_batch_size_events", "Events per ledger append.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
     }
@@ -47,6 +49,8 @@ public sealed class ServiceMetrics
         _batchSize.Observe(events);
         _appendSeconds.Observe(took.TotalSeconds);
     }
+
+    internal void Alert(string outcome) => _alerts.WithLabels(outcome).Inc();
 
     internal void Accepted(string type) => _accepted.WithLabels(type).Inc();
 

@@ -99,6 +99,29 @@ public sealed partial class SqliteLedgerStore
         column is null ? AgentScope.Everyone : AgentScope.Of(System.Text.Json.JsonSerializer.Deserialize<string[]>(column) ?? []);
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<LedgerRecord>> RecentToolCallsAsync(string agentId, long beforeSeq, int limit, CancellationToken ct = default)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT seq, event_hash, body, verdict, prev_hash, hash FROM events
+            WHERE agent_id = $a AND type = 'tool_call' AND seq < $s ORDER BY seq DESC LIMIT $n
+            """;
+        cmd.Parameters.AddWithValue("$a", agentId);
+        cmd.Parameters.AddWithValue("$s", beforeSeq);
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var r = cmd.ExecuteReader();
+        var list = new List<LedgerRecord>();
+        while (r.Read())
+        {
+            list.Add(new LedgerRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5)));
+        }
+
+        list.Reverse();
+        return Task.FromResult<IReadOnlyList<LedgerRecord>>(list);
+    }
+
+    /// <inheritdoc/>
     public Task<bool> RevokeKeyAsync(string id, DateTimeOffset at, CancellationToken ct = default)
     {
         using var c = Open();

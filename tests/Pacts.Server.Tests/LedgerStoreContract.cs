@@ -168,6 +168,25 @@ public abstract class LedgerStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task An_agents_recent_tool_calls_are_the_last_before_a_record_oldest_first()
+    {
+        var store = Store();
+        var entries = new List<LedgerEntry> { Start("r1", "recent", "treasury-pact") };
+        const string Parameters = """{"destination":"0xA11A000000000000000000000000000000000001","amount":1,"currency":"USDC"}""";
+        for (var i = 0; i < 5; i++)
+        {
+            entries.Add(Call("r1", i % 2 == 0 ? "recent" : "other", Parameters, i + 1));
+        }
+
+        var (results, _) = await store.AppendAsync(entries);
+        var recent = await store.RecentToolCallsAsync("recent", results[^1].Seq, 10);
+        Assert.Equal([results[1].Seq, results[3].Seq], recent.Select(r => r.Seq)); // its tool calls only, before record 5
+        Assert.Equal(entries[1].Verdict, recent[0].Verdict);
+        Assert.Single(await store.RecentToolCallsAsync("recent", results[^1].Seq, 1));
+        Assert.Empty(await store.RecentToolCallsAsync("nobody", long.MaxValue, 10));
+    }
+
+    [Fact]
     public async Task A_key_keeps_its_agent_scope()
     {
         var store = Store();

@@ -19,6 +19,13 @@ internal static class ServeCommand
             Description = "how far after its arrival a tool call's attemptedAt may lie (default 5m; env PACTS_MAX_CLOCK_SKEW): later ones are rejected, so no client moves a budget's clock into the future",
             HelpName = "DURATION",
         };
+        var alertWebhook = new Option<string>("--alert-webhook")
+        {
+            Description = "POST an Alertmanager-style alert here for every ingested call with a violation at or above --alert-on, retried with backoff, never delaying ingest (env PACTS_ALERT_WEBHOOK)",
+            HelpName = "URL",
+        };
+        var alertOn = new Option<string>("--alert-on") { Description = "the lowest severity that alerts: critical (default), major or minor (env PACTS_ALERT_ON)", HelpName = "SEV" };
+        alertOn.AcceptOnlyFromAmong("critical", "major", "minor");
         var command = new Command("serve", $"""
             Run the ingest and pre-flight HTTP service (SPEC §9) with a hash-chained ledger.
             Listens on {PactsServer.DefaultUrl} unless --urls or PACTS_URLS says otherwise. The ledger file is
@@ -32,13 +39,15 @@ internal static class ServeCommand
               PACTS_MAX_BODY_BYTES                  request body size (default 4194304; more is 413)
               PACTS_MAX_PARAM_DEPTH                 how deep params may nest (default and most 64)
               PACTS_MAX_CLOCK_SKEW                  as --max-clock-skew
+              PACTS_ALERT_WEBHOOK, PACTS_ALERT_ON   as --alert-webhook, --alert-on
+              PACTS_ALERT_RETRY_DELAY_MS            an undelivered alert's first retry delay (default 1000; doubles, jittered, to 1 min)
 
             Example:
               pacts keys add --data ./data --description "atlas agent"
               pacts serve --pacts ./pacts --data ./data --urls http://127.0.0.1:8080
             """)
         {
-            pacts, data, urls, logLevel, logFormat, maxClockSkew,
+            pacts, data, urls, logLevel, logFormat, maxClockSkew, alertWebhook, alertOn,
         };
         command.SetAction(parse =>
         {
@@ -49,6 +58,8 @@ internal static class ServeCommand
             Add(args, "--log-level", parse.GetValue(logLevel));
             Add(args, "--log-format", parse.GetValue(logFormat));
             Add(args, "--max-clock-skew", parse.GetValue(maxClockSkew));
+            Add(args, "--alert-webhook", parse.GetValue(alertWebhook));
+            Add(args, "--alert-on", parse.GetValue(alertOn));
             return PactsServer.Run([.. args]);
         });
         return command;

@@ -471,9 +471,7 @@ internal static class McpGate
     }
 
     /// <summary>One line per violation: <c>severity path rule value: message</c>, and a budget's name and use.</summary>
-    public static string Describe(Verdict verdict) => string.Join("\n", verdict.Violations.Select(v =>
-        $"{v.Severity.ToName()} {(v.ParamPath.Length == 0 ? "(call)" : v.ParamPath)} {v.Rule}{(v.Value is null ? "" : " " + v.Value)}: {v.Message}"
-        + (v.Budget is null ? "" : $" (budget {v.Budget}, used {v.Used})")));
+    public static string Describe(Verdict verdict) => string.Join("\n", verdict.Violations.Select(v => v.Describe()));
 
     /// <summary>A JSON-RPC error response.</summary>
     public static byte[] Error(string idJson, int code, string message)

@@ -72,6 +72,14 @@ public sealed class Violation
     [JsonIgnore]
     public string PactParamPath { get; }
 
+    /// <summary>
+    /// One line for a person (a blocked MCP call's text, an alert's description): <c>severity path rule value: message</c>,
+    /// <c>(call)</c> for an empty path, and <c>(budget NAME, used USED)</c> after a budget's.
+    /// </summary>
+    public string Describe() =>
+        $"{Severity.ToName()} {(ParamPath.Length == 0 ? "(call)" : ParamPath)} {Rule}{(Value is null ? "" : " " + Value)}: {Message}"
+        + (Budget is null ? "" : $" (budget {Budget}, used {Used})");
+
     /// <inheritdoc/>
     public override string ToString() =>
         Value is null ? $"{ParamPath}: {Rule} ({Severity.ToName()}): {Message}" : $"{ParamPath}: {Rule} ({Severity.ToName()}) {Value}: {Message}";
