@@ -31,6 +31,7 @@ internal static class Cli
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(KeysCommand.Create(context));
         root.Subcommands.Add(LedgerCommand.Create(context));
+        root.Subcommands.Add(TrustCommand.Create(context));
 
         // `@file` is ours (--params @FILE), not a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

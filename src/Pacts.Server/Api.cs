@@ -39,6 +39,7 @@ public static class Api
         secured.MapPost("/pacts/{pactId}/validate-call", ValidateCall);
         secured.MapPost("/telemetry/events", Ingest);
         secured.MapGet("/trust/{**agentId}", Trust);
+        secured.MapGet("/ledger/checkpoint", Checkpoint);
     }
 
     /// <summary>
@@ -284,7 +285,11 @@ public static class Api
         return Uri.UnescapeDataString(string.Join('/', segments));
     }
 
-    private static async Task<IResult> Trust(string agentId, HttpContext http, ILedgerStore store, CancellationToken ct)
+    /// <summary>The latest signed checkpoint of the ledger's head (SPEC §9 <i>Checkpoints</i>).</summary>
+    private static async Task<IResult> Checkpoint(CheckpointService checkpoints, CancellationToken ct) =>
+        Results.Text((await checkpoints.LatestAsync(ct).ConfigureAwait(false)).ToJson(), "application/json", Encoding.UTF8);
+
+    private static async Task<IResult> Trust(string agentId, HttpContext http, ILedgerStore store, LedgerSigner signer, CancellationToken ct)
     {
         agentId = AgentIdOf(http, agentId);
         if (ScopeOf(http) is { } scope && !scope.Allows(agentId))
@@ -298,7 +303,8 @@ public static class Api
         }
 
         var (seq, hash) = await store.HeadAsync(ct).ConfigureAwait(false);
-        return Results.Json(new
+        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             agentId,
             toolCalls = t.ToolCalls,
@@ -309,7 +315,11 @@ public static class Api
             topParamPaths = t.TopParamPaths.Select(p => new { paramPath = p.ParamPath, count = p.Count }),
             lastEventAt = t.LastEventAt,
             ledgerHead = new { seq, hash },
-        });
+        }, json);
+
+        // Signed over the bytes sent, so a counterparty can keep the answer and check it offline (`pacts trust verify`).
+        http.Response.Headers["Pacts-Signature"] = signer.SignBody(body);
+        return Results.Bytes(body, "application/json; charset=utf-8");
     }
 
     /// <summary>

@@ -30,6 +30,14 @@ public static partial class PactsServer
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddSingleton<AlertSender>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            _ = sp.GetRequiredService<SqliteLedgerStore>(); // makes the data directory
+            return LedgerSigner.LoadOrCreate(sp.GetRequiredService<ServerOptions>().SigningKeyFile);
+        });
+        builder.Services.AddSingleton<CheckpointService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CheckpointService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertSender>());
         builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton(sp => new PactRegistry(sp.GetRequiredService<ServerOptions>().PactsPath, sp.GetRequiredService<ILogger<PactRegistry>>()));
@@ -42,6 +50,7 @@ public static partial class PactsServer
         // quick check reads every page in 0.5 s a million rows; the full one (`ledger verify`) takes 4.4 s.
         _ = app.Services.GetRequiredService<PactRegistry>();
         app.Services.GetRequiredService<SqliteLedgerStore>().CheckIntegrity(quick: true);
+        _ = app.Services.GetRequiredService<LedgerSigner>(); // an unreadable key stops the start, not the first checkpoint
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pacts.Server.Requests");
         app.Use(async (http, next) =>
         {

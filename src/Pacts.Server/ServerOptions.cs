@@ -10,6 +10,15 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
     /// <summary>SPEC §10: a tool call whose <c>attemptedAt</c> lies further than this after its arrival is rejected (default 5 minutes).</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary><c>--signing-key</c>: the checkpoint and trust-answer signing key; null for <c>signing-key.pem</c> in the data directory (made when absent).</summary>
+    public string? SigningKeyPath { get; init; }
+
+    /// <summary>How often the ledger's head is signed (default 60 s; also at start and on shutdown).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The signing key file in use.</summary>
+    public string SigningKeyFile => SigningKeyPath ?? Path.Combine(DataDir, "signing-key.pem");
+
     /// <summary><c>--alert-webhook</c>: where an alert is POSTed for each ingested call at or above <see cref="AlertOn"/>; null for none.</summary>
     public Uri? AlertWebhook { get; init; }
 
@@ -61,6 +70,11 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
             AlertOn = (config["alert-on"] ?? Environment.GetEnvironmentVariable("PACTS_ALERT_ON")) is { } on
                 ? Evaluating.SeverityNames.TryParse(on, out var severity) ? severity : throw new InvalidOperationException($"--alert-on `{on}` is not critical, major or minor")
                 : Evaluating.Severity.Critical,
+            SigningKeyPath = config["signing-key"] ?? Environment.GetEnvironmentVariable("PACTS_SIGNING_KEY"),
+            CheckpointInterval = (config["checkpoint-interval"] ?? Environment.GetEnvironmentVariable("PACTS_CHECKPOINT_INTERVAL")) is { } every
+                ? ParseDuration(every) is { } d && d > TimeSpan.Zero && d <= TimeSpan.FromSeconds(60) ? d
+                    : throw new InvalidOperationException($"--checkpoint-interval `{every}` is not a duration from 1s to 60s (SPEC §9: at least every 60 s)")
+                : TimeSpan.FromSeconds(60),
             AlertRetryDelay = TimeSpan.FromMilliseconds(Int(config, "alert-retry-delay-ms", "PACTS_ALERT_RETRY_DELAY_MS", 1000)),
         };
     }

@@ -208,7 +208,7 @@ public class CommandTests
         var (exit, stdout, _) = CliRunner.Run("--help");
         Assert.Equal(0, exit);
         var commands = stdout[(stdout.IndexOf("Commands:\n", StringComparison.Ordinal) + "Commands:\n".Length)..].TrimEnd('\n').Split('\n');
-        Assert.Equal(["validate", "validate-call", "replay", "diff", "mcp", "test", "schema", "serve", "keys", "ledger"], commands.Select(l => l.Trim().Split(' ')[0]));
+        Assert.Equal(["validate", "validate-call", "replay", "diff", "mcp", "test", "schema", "serve", "keys", "ledger", "trust"], commands.Select(l => l.Trim().Split(' ')[0]));
         Assert.All(commands, l => Assert.Matches(@"^  \S", l)); // no continuation lines
         Assert.Contains("  test <PATH>      Run pact test files: each case calls a tool with params and states the verdict it expects.", commands);
         Assert.Contains("A test file (*.test.yaml):", CliRunner.Run("test", "--help").Out, StringComparison.Ordinal);

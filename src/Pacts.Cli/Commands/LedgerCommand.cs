@@ -17,18 +17,47 @@ internal static class LedgerCommand
             Description = "a head the service answered before, as SEQ:HASH (every ingest answer carries it): also prove no record up to it was removed or rewritten",
             HelpName = "SEQ:HASH",
         };
+        var checkpointFile = new Option<string>("--checkpoint")
+        {
+            Description = "a signed checkpoint (GET /api/v1/ledger/checkpoint, or checkpoint.json in --data): check its signature, then prove no record up to it was removed",
+            HelpName = "FILE",
+        };
+        var publicKey = new Option<string>("--public-key")
+        {
+            Description = "the key to check --checkpoint with (PEM, from `pacts ledger public-key`; default: the service's own key in --data)",
+            HelpName = "FILE",
+        };
         var verify = new Command("verify", """
             Check the ledger file, recompute the hash chain and every column and summary derived from it; name the first
             record altered, removed or reordered. Exit codes: 0 intact, 1 broken or damaged, 2 error.
             A chain alone cannot show that records were cut from its end, or that it was rewritten and re-hashed
-            whole: --expect-head SEQ:HASH, a head kept outside the ledger, can.
+            whole: a head kept outside the ledger can, signed (--checkpoint FILE) or as SEQ:HASH (--expect-head).
             """)
         {
-            verifyData, expectHead,
+            verifyData, expectHead, checkpointFile, publicKey,
         };
         verify.SetAction(parse =>
         {
             (long Seq, string Hash)? head = null;
+            if (parse.GetValue(checkpointFile) is { } checkpointPath)
+            {
+                if (parse.GetValue(expectHead) is not null)
+                {
+                    return (int)context.Fail("give --checkpoint or --expect-head, not both");
+                }
+
+                if (SignedHead(context, checkpointPath, parse.GetValue(publicKey), parse.GetValue(verifyData)!, out var refused) is not { } signed)
+                {
+                    return refused;
+                }
+
+                head = signed;
+            }
+            else if (parse.GetValue(publicKey) is not null)
+            {
+                return (int)context.Fail("--public-key checks a --checkpoint; give one");
+            }
+
             if (parse.GetValue(expectHead) is { } text)
             {
                 if (ParseHead(text) is not { } parsed)
@@ -93,16 +122,108 @@ internal static class LedgerCommand
             return 0;
         }));
 
+        var keyFile = new Argument<string>("FILE") { Description = "where to write the new private key (PEM, mode 0600); an existing file is not replaced" };
+        var keygen = new Command("keygen", "Write a new signing key (ECDSA P-256) for --signing-key; print its key id.") { keyFile };
+        keygen.SetAction(parse =>
+        {
+            var path = parse.GetValue(keyFile)!;
+            using var signer = LedgerSigner.Generate();
+            try
+            {
+                signer.Save(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return (int)context.Fail(File.Exists(path) ? $"{path} exists; a signing key is never replaced (move it away first)" : $"{path}: {ex.Message}");
+            }
+
+            context.Out.WriteLine(signer.KeyId);
+            context.Err.WriteLine($"signing key written to {path} (owner-only); give every instance the same file, and counterparties `pacts ledger public-key --signing-key {path}`");
+            return 0;
+        });
+
+        var publicOf = new Option<string>("--signing-key") { Description = "the private key file", HelpName = "FILE", Required = true };
+        var publicKeyCommand = new Command("public-key", "Print the public key (PEM) that checks the checkpoints and trust answers signed with --signing-key.") { publicOf };
+        publicKeyCommand.SetAction(parse =>
+        {
+            try
+            {
+                using var signer = LedgerSigner.Load(parse.GetValue(publicOf)!);
+                context.Out.Write(signer.PublicKeyPem);
+                context.Err.WriteLine($"key id {signer.KeyId}");
+                return 0;
+            }
+            catch (InvalidOperationException ex)
+            {
+                return (int)context.Fail(ex.Message);
+            }
+        });
+
         return new Command("ledger", """
-            Check or export the service's ledger.
+            Check or export the service's ledger; make and show its signing key.
 
             Example:
+              pacts ledger verify --data ./data --checkpoint checkpoint.json --public-key ledger.pub
               pacts ledger verify --data ./data --expect-head 42:HASH
               pacts ledger export --data ./data --out day.jsonl && pacts replay day.jsonl --pacts ./pacts
+              pacts ledger keygen signing-key.pem && pacts ledger public-key --signing-key signing-key.pem >ledger.pub
             """)
         {
-            verify, export,
+            verify, export, keygen, publicKeyCommand,
         };
+    }
+
+    /// <summary>The head a checkpoint file signs, once its signature checks with the key given (or the service's own); null after saying why not.</summary>
+    private static (long, string)? SignedHead(CliContext context, string path, string? publicKeyPath, string dataDir, out int exit)
+    {
+        exit = (int)ExitCode.Error;
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            context.Fail($"{path}: {ex.Message}");
+            return null;
+        }
+
+        if (Checkpoint.Parse(text, out var problem) is not { } checkpoint)
+        {
+            context.Fail($"{path}: not a checkpoint: {problem}");
+            return null;
+        }
+
+        var keyPath = publicKeyPath ?? Path.Combine(dataDir, "signing-key.pem");
+        LedgerKey key;
+        try
+        {
+            key = LedgerKey.FromPem(File.ReadAllText(keyPath), keyPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            context.Fail(ex is InvalidOperationException ? ex.Message : $"{keyPath}: {ex.Message}{(publicKeyPath is null ? "; give --public-key FILE" : "")}");
+            return null;
+        }
+
+        using (key)
+        {
+            if (!key.Verify(checkpoint))
+            {
+                context.Out.WriteLine(checkpoint.KeyId != key.KeyId
+                    ? $"checkpoint {path} is signed by key {checkpoint.KeyId}, not by {key.KeyId} ({keyPath})"
+                    : $"checkpoint {path} has a bad signature: it was altered after signing");
+                exit = (int)ExitCode.Findings;
+                return null;
+            }
+        }
+
+        if (publicKeyPath is null)
+        {
+            context.Err.WriteLine($"note: checkpoint checked with the service's own key ({keyPath}); a counterparty should keep the public key apart and pass --public-key");
+        }
+
+        return (checkpoint.Seq, checkpoint.Hash);
     }
 
     private static (long, string)? ParseHead(string text)

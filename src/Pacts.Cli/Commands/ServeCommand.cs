@@ -19,6 +19,12 @@ internal static class ServeCommand
             Description = "how far after its arrival a tool call's attemptedAt may lie (default 5m; env PACTS_MAX_CLOCK_SKEW): later ones are rejected, so no client moves a budget's clock into the future",
             HelpName = "DURATION",
         };
+        var signingKey = new Option<string>("--signing-key")
+        {
+            Description = "the key that signs checkpoints and trust answers (ECDSA P-256, PEM; env PACTS_SIGNING_KEY; default signing-key.pem in --data, made when absent)",
+            HelpName = "FILE",
+        };
+        var checkpointInterval = new Option<string>("--checkpoint-interval") { Description = "how often the ledger's head is signed, at most 60s (default; env PACTS_CHECKPOINT_INTERVAL)", HelpName = "DURATION" };
         var alertWebhook = new Option<string>("--alert-webhook")
         {
             Description = "POST an Alertmanager-style alert here for every ingested call with a violation at or above --alert-on, retried with backoff, never delaying ingest (env PACTS_ALERT_WEBHOOK)",
@@ -40,6 +46,7 @@ internal static class ServeCommand
               PACTS_MAX_PARAM_DEPTH                 how deep params may nest (default and most 64)
               PACTS_MAX_CLOCK_SKEW                  as --max-clock-skew
               PACTS_ALERT_WEBHOOK, PACTS_ALERT_ON   as --alert-webhook, --alert-on
+              PACTS_SIGNING_KEY, PACTS_CHECKPOINT_INTERVAL   as --signing-key, --checkpoint-interval
               PACTS_ALERT_RETRY_DELAY_MS            an undelivered alert's first retry delay (default 1000; doubles, jittered, to 1 min)
 
             Example:
@@ -47,7 +54,7 @@ internal static class ServeCommand
               pacts serve --pacts ./pacts --data ./data --urls http://127.0.0.1:8080
             """)
         {
-            pacts, data, urls, logLevel, logFormat, maxClockSkew, alertWebhook, alertOn,
+            pacts, data, urls, logLevel, logFormat, maxClockSkew, signingKey, checkpointInterval, alertWebhook, alertOn,
         };
         command.SetAction(parse =>
         {
@@ -58,6 +65,8 @@ internal static class ServeCommand
             Add(args, "--log-level", parse.GetValue(logLevel));
             Add(args, "--log-format", parse.GetValue(logFormat));
             Add(args, "--max-clock-skew", parse.GetValue(maxClockSkew));
+            Add(args, "--signing-key", parse.GetValue(signingKey));
+            Add(args, "--checkpoint-interval", parse.GetValue(checkpointInterval));
             Add(args, "--alert-webhook", parse.GetValue(alertWebhook));
             Add(args, "--alert-on", parse.GetValue(alertOn));
             return PactsServer.Run([.. args]);

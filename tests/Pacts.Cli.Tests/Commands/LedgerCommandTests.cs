@@ -29,7 +29,8 @@ public class LedgerCommandTests
         cmd.ExecuteNonQuery();
     }
 
-    private static void InTempDir(Action<string> test)
+    /// <summary>Runs <paramref name="test"/> in a new temporary directory, removed afterwards with SQLite's pools.</summary>
+    internal static void InTempDir(Action<string> test)
     {
         var dir = Directory.CreateTempSubdirectory("pacts-ledger-cli-").FullName;
         try
