@@ -13,32 +13,40 @@ namespace Pacts.Benchmarks;
 /// </summary>
 internal static class ServiceLoad
 {
-    public static async Task RunAsync(int requests)
-    {
-        var data = Directory.CreateTempSubdirectory("pacts-load-").FullName;
-        var pacts = Path.Combine(Workload.Dir, "treasury.pact.yaml");
-        var app = PactsServer.Build(["--pacts", pacts, "--data", data, "--urls", "http://127.0.0.1:0"]);
-        await app.StartAsync();
-        try
+    private static readonly int[] LoadLevels = [1, 4, 16, 64];
+    private static readonly int[] IngestLevels = [1, 16, 64];
+
+    public static Task RunAsync(int requests) =>
+        WithService("pacts-load-", [], async (address, key, calls) =>
         {
-            var key = app.Services.GetRequiredService<KeyStore>().Add("load").Key;
-            var address = app.Urls.First();
-            var calls = Workload.RawParams.Take(1000).Select(p => $"{{\"tool\":\"transfer_funds\",\"params\":{Encoding.UTF8.GetString(p)}}}").ToArray();
             Console.WriteLine($"service at {address}, {requests} requests per level");
             Console.WriteLine("| endpoint | concurrency | requests/s | p50 ms | p99 ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
-            foreach (var concurrency in new[] { 1, 4, 16, 64 })
+            foreach (var concurrency in LoadLevels)
             {
                 await Level("validate-call", address, key, concurrency, requests, i =>
                     ("/api/v1/pacts/bench-treasury/validate-call", calls[i % calls.Length]));
             }
 
-            foreach (var concurrency in new[] { 1, 4, 16, 64 })
+            foreach (var concurrency in LoadLevels)
             {
                 var run = concurrency;
                 await Level("ingest (10 events)", address, key, concurrency, requests / 4, i => ("/api/v1/telemetry/events", Batch(run, i, calls)));
             }
+        });
 
+    /// <summary>Runs <paramref name="load"/> against the real service on a loopback port with a fresh data directory, then verifies its ledger.</summary>
+    private static async Task WithService(string prefix, string[] more, Func<string, string, string[], Task> load, Action<string, string[]>? before = null)
+    {
+        var data = Directory.CreateTempSubdirectory(prefix).FullName;
+        var pacts = Path.Combine(Workload.Dir, "treasury.pact.yaml");
+        var calls = Workload.RawParams.Take(1000).Select(p => $"{{\"tool\":\"transfer_funds\",\"params\":{Encoding.UTF8.GetString(p)}}}").ToArray();
+        before?.Invoke(data, calls);
+        var app = PactsServer.Build(["--pacts", pacts, "--data", Path.Combine(data, "service"), "--urls", "http://127.0.0.1:0", .. more]);
+        await app.StartAsync();
+        try
+        {
+            await load(app.Urls.First(), app.Services.GetRequiredService<KeyStore>().Add("load").Key, calls);
             var verification = app.Services.GetRequiredService<SqliteLedgerStore>().Verify();
             Console.WriteLine($"ledger after load: {verification.Records} records, verifies: {verification.Ok}");
         }
@@ -50,22 +58,81 @@ internal static class ServiceLoad
         }
     }
 
-    private static string Batch(int run, int i, string[] calls)
+    /// <summary>
+    /// Durable ingest throughput (issue #23): batches of 25 events (a session start and 24 tool calls) at concurrency
+    /// 1, 16 and 64 over loopback, each answered only once durable; and in the same run the hand-written baseline, a
+    /// bare insert loop over the same bodies into a SQLite file with the same durability (WAL, synchronous=FULL, one
+    /// transaction per batch). Prints events/s and p50/p99 latency per level.
+    /// </summary>
+    public static Task IngestAsync(int batches) =>
+        WithService("pacts-ingest-load-", ["--log-level", "warning"], async (address, key, calls) =>
+        {
+            foreach (var concurrency in IngestLevels)
+            {
+                var run = concurrency;
+                await Level("pacts serve ingest", address, key, concurrency, batches, i => ("/api/v1/telemetry/events", Batch(run, i, calls, 24)), eventsPerRequest: 25);
+            }
+        }, (data, calls) =>
+        {
+            Console.WriteLine($"{batches} batches of 25 events per level; {Environment.ProcessorCount} cores");
+            Console.WriteLine("| what | concurrency | durable events/s | p50 ms | p99 ms |");
+            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Baseline(data, batches, calls);
+        });
+
+    /// <summary>The bare loop: the same batches' bodies inserted 25 to a transaction, each committed with a full fsync.</summary>
+    private static void Baseline(string dir, int batches, string[] calls)
+    {
+        var path = Path.Combine(dir, "baseline.db");
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        c.Open();
+        using (var setup = c.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);";
+            setup.ExecuteNonQuery();
+        }
+
+        var bodies = Enumerable.Range(0, batches).Select(i => Batch(0, i, calls, 24)).ToArray();
+        var latencies = new double[batches];
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < batches; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var tx = c.BeginTransaction();
+            using var insert = c.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO events (body) VALUES ($b)";
+            var b = insert.Parameters.Add("$b", Microsoft.Data.Sqlite.SqliteType.Text);
+            for (var k = 0; k < 25; k++)
+            {
+                b.Value = bodies[i]; // the batch's bytes, once per event: the same volume as the service writes
+                insert.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        var sorted = latencies.Order().ToArray();
+        Console.WriteLine($"| bare insert loop (baseline) | 1 | {batches * 25 / clock.Elapsed.TotalSeconds:F0} | {sorted[(int)Math.Ceiling(0.5 * sorted.Length) - 1]:F2} | {sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1]:F2} |");
+    }
+
+    private static string Batch(int run, int i, string[] calls, int toolCalls = 9)
     {
         var sb = new StringBuilder("{\"events\":[");
         var sid = $"load-{run}-{i}";
         sb.Append($$"""{"type":"session_start","sessionId":"{{sid}}","agentId":"load","startedAt":"2026-11-21T08:00:00Z","pactId":"bench-treasury"}""");
-        for (var k = 0; k < 9; k++)
+        for (var k = 0; k < toolCalls; k++)
         {
-            var p = calls[(i * 9 + k) % calls.Length];
+            var p = calls[(i * toolCalls + k) % calls.Length];
             var paramsJson = p[(p.IndexOf("\"params\":", StringComparison.Ordinal) + 9)..^1];
-            sb.Append($$""",{"type":"tool_call","sessionId":"{{sid}}","agentId":"load","tool":"transfer_funds","params":{{paramsJson}},"outcome":"success","attemptedAt":"2026-11-21T08:00:0{{k}}Z"}""");
+            sb.Append($$""",{"type":"tool_call","sessionId":"{{sid}}","agentId":"load","tool":"transfer_funds","params":{{paramsJson}},"outcome":"success","attemptedAt":"2026-11-21T08:00:{{k:00}}Z"}""");
         }
 
         return sb.Append("]}").ToString();
     }
 
-    private static async Task Level(string name, string address, string key, int concurrency, int total, Func<int, (string Path, string Body)> request)
+    private static async Task Level(string name, string address, string key, int concurrency, int total, Func<int, (string Path, string Body)> request, int eventsPerRequest = 1)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Add("X-Pact-Key", key);
@@ -91,6 +158,6 @@ internal static class ServiceLoad
         }));
         var done = Math.Min(total, next);
         var sorted = latencies.Take(done).Order().ToArray();
-        Console.WriteLine($"| {name} | {concurrency} | {done / clock.Elapsed.TotalSeconds:F0} | {sorted[(int)Math.Ceiling(0.5 * sorted.Length) - 1]:F2} | {sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1]:F2} |");
+        Console.WriteLine($"| {name} | {concurrency} | {done * eventsPerRequest / clock.Elapsed.TotalSeconds:F0} | {sorted[(int)Math.Ceiling(0.5 * sorted.Length) - 1]:F2} | {sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1]:F2} |");
     }
 }

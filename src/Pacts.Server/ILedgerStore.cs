@@ -12,7 +12,13 @@ namespace Pacts.Server;
 /// </remarks>
 public interface ILedgerStore
 {
-    /// <summary>Appends entries in order; returns for each its sequence number and whether it was new, and the chain head after the batch.</summary>
+    /// <summary>
+    /// Appends entries in order; returns for each its sequence number and whether it was new, and the chain head after
+    /// the batch, once it is durable. The batch takes its place in the ledger's order when the call is made, before the
+    /// returned task completes, so a caller that appends batches one after another (the ingestor, under its order
+    /// lock) may await their durability concurrently and they still land in that order; while a batch waits,
+    /// <see cref="SessionPactAsync"/> and <see cref="ContainsAsync"/> already see it.
+    /// </summary>
     Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default);
 
     /// <summary>The chain head: last sequence number and hash (0 and <see cref="SqliteLedgerStore.Genesis"/> when empty).</summary>

@@ -62,16 +62,32 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
     {
         ArgumentNullException.ThrowIfNull(pacts);
         ArgumentNullException.ThrowIfNull(agents);
+        Judged judged;
         await _order.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
-            return await IngestInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, agents, budgets, ct).ConfigureAwait(false);
+            judged = await JudgeInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, agents, budgets, ct).ConfigureAwait(false);
         }
         finally
         {
             _order.Release();
         }
+
+        // The batch holds its place in the ledger's order (queued under the lock); its durability is awaited outside it,
+        // so batches judged meanwhile join the same commit (group commit, SqliteLedgerStore.AppendAsync).
+        (IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head) appended;
+        try
+        {
+            appended = await judged.Appending.ConfigureAwait(false);
+        }
+        catch
+        {
+            _budgets = null; // charged for calls that were not stored: rebuilt from the ledger on the next request
+            throw;
+        }
+
+        return Finish(judged, appended.Results, appended.Head);
     }
 
     /// <summary>
@@ -136,7 +152,13 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
 
     private static BudgetCall CallOf(AgentEvent ev) => new(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, BudgetCall.OutcomeRecords(ev.Outcome));
 
-    private async Task<IngestResult> IngestInOrderAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, AgentScope agents, BudgetBook budgets, CancellationToken ct)
+    /// <summary>A batch judged in order and queued for the ledger: what its answer needs once it is durable.</summary>
+    private sealed record Judged(
+        List<LedgerEntry> Entries, List<IngestRejection> Rejected, List<IngestVerdict> Verdicts, List<EventType> Types,
+        List<(int Entry, Pact Pact, AgentEvent Event, Verdict Verdict)> Calls, Severity? Worst,
+        Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> Appending, long Started);
+
+    private async Task<Judged> JudgeInOrderAsync(JsonElement events, PactSet pacts, int maxParamDepth, TimeSpan maxClockSkew, AgentScope agents, BudgetBook budgets, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var bodies = new HashSet<string>(StringComparer.Ordinal); // this batch's, so a repeat within it is charged once
@@ -220,16 +242,20 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             types.Add(ev.Type);
         }
 
-        var appending = System.Diagnostics.Stopwatch.GetTimestamp();
-        var (stored, head) = await store.AppendAsync(entries, ct).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        return new Judged(entries, rejected, verdicts, types, judged, worst, store.AppendAsync(entries, CancellationToken.None), started); // queued now, in order
+    }
+
+    private IngestResult Finish(Judged j, IReadOnlyList<(long Seq, bool Stored)> stored, (long Seq, string Hash) head)
+    {
         if (metrics is not null)
         {
-            Count(metrics, entries.Count, System.Diagnostics.Stopwatch.GetElapsedTime(appending), stored, types, judged, rejected.Count);
+            Count(metrics, j.Entries.Count, System.Diagnostics.Stopwatch.GetElapsedTime(j.Started), stored, j.Types, j.Calls, j.Rejected.Count);
         }
 
         if (alerts is { Enabled: true })
         {
-            foreach (var (entry, pact, ev, verdict) in judged)
+            foreach (var (entry, pact, ev, verdict) in j.Calls)
             {
                 if (stored[entry].Stored)
                 {
@@ -238,7 +264,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             }
         }
 
-        return new IngestResult(entries, stored.Count(s => !s.Stored), rejected, verdicts, head, worst);
+        return new IngestResult(j.Entries, stored.Count(s => !s.Stored), j.Rejected, j.Verdicts, head, j.Worst);
     }
 
     /// <summary>A batch's figures: only what was newly stored counts (a retry is a duplicate, not a second verdict).</summary>

@@ -29,6 +29,12 @@ public sealed partial class SqliteLedgerStore
     /// <inheritdoc/>
     public Task<string?> SessionPactAsync(string sessionId, CancellationToken ct = default)
     {
+        var queued = QueuedSessionPact(sessionId, out var found);
+        if (found)
+        {
+            return Task.FromResult(queued); // later than anything stored
+        }
+
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT pact_id FROM events WHERE type = 'session_start' AND session_id = $s ORDER BY seq DESC LIMIT 1";
@@ -39,6 +45,11 @@ public sealed partial class SqliteLedgerStore
     /// <inheritdoc/>
     public Task<bool> ContainsAsync(string body, CancellationToken ct = default)
     {
+        if (IsQueued(EventHash(body)))
+        {
+            return Task.FromResult(true);
+        }
+
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT 1 FROM events WHERE event_hash = $h";

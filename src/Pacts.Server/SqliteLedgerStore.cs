@@ -34,7 +34,14 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
     /// <summary>The database's file name in the data directory.</summary>
     public const string FileName = "ledger.db";
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Lock _queueGate = new();
+    private readonly List<PendingAppend> _queued = []; // batches waiting for the writer, in call order
+    private List<PendingAppend>? _committing; // the group being written
+    private bool _writing;
+    private long _commits;
+
+    /// <summary>Appending transactions committed by this instance (each holds one or more batches).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
     private readonly string _connectionString;
 
     public SqliteLedgerStore(string dataDir)
@@ -128,39 +135,106 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
         }
     }
 
-    /// <summary>Appends entries in order; returns for each its sequence number and whether it was new, and the chain head after the batch.</summary>
-    public async Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default)
+    /// <summary>
+    /// Appends entries in order; returns for each its sequence number and whether it was new, and the chain head after the
+    /// batch, once the batch is durable. Group commit: the batch joins a queue in call order (before this method first
+    /// yields, so callers that append one after another keep that order), and one writer appends every batch queued
+    /// meanwhile in a single transaction, one fsync for all; each caller is answered only after that commit.
+    /// </summary>
+    public Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default)
     {
-        // Derived outside the lock: parsing is the costly part and needs nothing from the database.
-        var derived = entries.Select(e => Derive(e.Body, e.Verdict, e.PactId)).ToList();
-        await _writer.WaitAsync(ct).ConfigureAwait(false);
-        try
+        ArgumentNullException.ThrowIfNull(entries);
+        var append = new PendingAppend(entries, [.. entries.Select(e => Derive(e.Body, e.Verdict, e.PactId))]);
+        bool lead;
+        lock (_queueGate)
         {
-            using var c = Open();
-            using var tx = c.BeginTransaction();
-            var (seq, prev) = Head(c, tx);
-            var results = new List<(long, bool)>(entries.Count);
-            var tallies = new Dictionary<string, AgentTally>(StringComparer.Ordinal);
-            using var find = c.CreateCommand();
-            find.Transaction = tx;
-            find.CommandText = "SELECT seq FROM events WHERE event_hash = $h";
-            var findHash = find.Parameters.Add("$h", SqliteType.Text);
-            using var insert = c.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = """
-                INSERT INTO events (seq, event_hash, type, agent_id, session_id, tool, pact_id, body, verdict, valid, severity, ts, prev_hash, hash)
-                VALUES ($seq, $eh, $type, $agent, $session, $tool, $pact, $body, $verdict, $valid, $sev, $ts, $prev, $hash)
-                """;
-            var p = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
-            foreach (var name in new[] { "$seq", "$eh", "$type", "$agent", "$session", "$tool", "$pact", "$body", "$verdict", "$valid", "$sev", "$ts", "$prev", "$hash" })
+            _queued.Add(append);
+            lead = !_writing;
+            _writing = true;
+        }
+
+        if (lead)
+        {
+            _ = Task.Run(WriteQueued, CancellationToken.None); // SQLite's I/O is synchronous: the writer has a thread of its own
+        }
+
+        return append.Done.Task;
+    }
+
+    /// <summary>The writer: takes every queued batch, appends them in one transaction, answers each; until the queue is empty.</summary>
+    private void WriteQueued()
+    {
+        while (true)
+        {
+            List<PendingAppend> group;
+            lock (_queueGate)
             {
-                p[name] = insert.Parameters.Add(name, SqliteType.Text);
+                if (_queued.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                group = [.. _queued];
+                _queued.Clear();
+                _committing = group;
             }
 
-            for (var i = 0; i < entries.Count; i++)
+            try
             {
-                var (e, d) = (entries[i], derived[i]);
-                findHash.Value = d.Columns.EventHash;
+                var answers = WriteGroup(group);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Done.SetResult(answers[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var append in group)
+                {
+                    append.Done.TrySetException(ex is SqliteException sqlite && IsDamage(sqlite) ? new LedgerDamagedException(FilePath, sqlite.Message, sqlite) : ex);
+                }
+            }
+            finally
+            {
+                lock (_queueGate)
+                {
+                    _committing = null;
+                }
+            }
+        }
+    }
+
+    private List<(IReadOnlyList<(long Seq, bool Stored)>, (long Seq, string Hash))> WriteGroup(List<PendingAppend> group)
+    {
+        using var c = Open();
+        using var tx = c.BeginTransaction();
+        var (seq, prev) = Head(c, tx);
+        var tallies = new Dictionary<string, AgentTally>(StringComparer.Ordinal);
+        using var find = c.CreateCommand();
+        find.Transaction = tx;
+        find.CommandText = "SELECT seq FROM events WHERE event_hash = $h";
+        var findHash = find.Parameters.Add("$h", SqliteType.Text);
+        using var insert = c.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = """
+            INSERT INTO events (seq, event_hash, type, agent_id, session_id, tool, pact_id, body, verdict, valid, severity, ts, prev_hash, hash)
+            VALUES ($seq, $eh, $type, $agent, $session, $tool, $pact, $body, $verdict, $valid, $sev, $ts, $prev, $hash)
+            """;
+        var p = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
+        foreach (var name in new[] { "$seq", "$eh", "$type", "$agent", "$session", "$tool", "$pact", "$body", "$verdict", "$valid", "$sev", "$ts", "$prev", "$hash" })
+        {
+            p[name] = insert.Parameters.Add(name, SqliteType.Text);
+        }
+
+        var answers = new List<(IReadOnlyList<(long Seq, bool Stored)>, (long Seq, string Hash))>(group.Count);
+        foreach (var append in group)
+        {
+            var results = new List<(long, bool)>(append.Entries.Count);
+            for (var i = 0; i < append.Entries.Count; i++)
+            {
+                var (e, d) = (append.Entries[i], append.Derived[i]);
+                findHash.Value = d.Columns.EventHash; // the transaction sees its own inserts: a repeat within the group is found too
                 if (find.ExecuteScalar() is long existing)
                 {
                     results.Add((existing, false));
@@ -190,14 +264,62 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
                 results.Add((seq, true));
             }
 
-            AddToSummary(c, tx, tallies);
-            tx.Commit();
-            return (results, (seq, prev));
+            answers.Add((results, (seq, prev)));
         }
-        finally
+
+        AddToSummary(c, tx, tallies);
+        tx.Commit();
+        Interlocked.Increment(ref _commits);
+        return answers;
+    }
+
+    /// <summary>
+    /// What the queue says of a session not yet durable: the pact of its latest queued <c>session_start</c>
+    /// (<paramref name="found"/> false when none is queued), so a batch judged while the one before it is still being
+    /// written binds its calls as it would once that one is stored.
+    /// </summary>
+    private string? QueuedSessionPact(string sessionId, out bool found)
+    {
+        lock (_queueGate)
         {
-            _writer.Release();
+            foreach (var list in new[] { _queued, _committing ?? [] })
+            {
+                for (var a = list.Count - 1; a >= 0; a--)
+                {
+                    for (var i = list[a].Derived.Count - 1; i >= 0; i--)
+                    {
+                        var col = list[a].Derived[i].Columns;
+                        if (col.Type == "session_start" && col.SessionId == sessionId)
+                        {
+                            found = true;
+                            return col.PactId;
+                        }
+                    }
+                }
+            }
         }
+
+        found = false;
+        return null;
+    }
+
+    /// <summary>True when an event with this identity is queued or being written.</summary>
+    private bool IsQueued(string eventHash)
+    {
+        lock (_queueGate)
+        {
+            return _queued.Concat(_committing ?? []).Any(a => a.Derived.Any(d => d.Columns.EventHash == eventHash));
+        }
+    }
+
+    /// <summary>A batch waiting for the writer, and its answer.</summary>
+    private sealed class PendingAppend(IReadOnlyList<LedgerEntry> entries, List<Derived> derived)
+    {
+        public IReadOnlyList<LedgerEntry> Entries { get; } = entries;
+
+        public List<Derived> Derived { get; } = derived;
+
+        public TaskCompletionSource<(IReadOnlyList<(long Seq, bool Stored)>, (long Seq, string Hash))> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>The chain head: last sequence number and hash (0 and the genesis hash when empty).</summary>
@@ -220,7 +342,23 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Waits (at most 30 s) for the writer to finish the batches already queued.</summary>
+    public void Dispose()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            lock (_queueGate)
+            {
+                if (!_writing)
+                {
+                    return;
+                }
+            }
+
+            Thread.Sleep(1);
+        }
+    }
 
     internal static string ChainHash(string prev, long seq, string body, string? verdict) =>
         Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"{prev}\n{seq}\n{body}\n{verdict}")));

@@ -114,4 +114,53 @@ public class IngestorTests
         Assert.Equal(2, result.Accepted.Count);
         Assert.Equal("", Budgets(result));
     }
+
+    // Group commit: a batch is judged while the one before it still waits for its commit (the ledger file held by
+    // another writer here), and still binds to the session that batch starts, and is charged once.
+    [Fact]
+    public async Task A_batch_judged_while_the_one_before_waits_for_its_commit_sees_that_one()
+    {
+        using var t = new TempLedger();
+        var ingestor = new Ingestor(t.Ledger);
+        Task<IngestResult> first, second;
+        using (var blocker = t.Ledger.Open())
+        {
+            using (var begin = blocker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery(); // the ledger's writer now waits (busy_timeout) for this connection
+            }
+
+            using var a = JsonDocument.Parse("[" + Start("queued", "treasury-pact") + "]");
+            using var b = JsonDocument.Parse("[" + Call("queued") + "]");
+            first = ingestor.IngestAsync(a.RootElement, Loaded, Pact.MaxParamsDepth);
+            second = ingestor.IngestAsync(b.RootElement, Loaded, Pact.MaxParamsDepth);
+            await Task.Delay(200);
+            Assert.False(first.IsCompleted); // not durable, so not answered
+            using var rollback = blocker.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+
+        var (r1, r2) = (await first, await second);
+        Assert.Single(r1.Accepted);
+        var verdict = Assert.Single(r2.Verdicts); // bound through the queued session_start
+        Assert.Equal("treasury-pact", verdict.PactId);
+        Assert.Equal(r1.Head.Seq + 1, r2.Head.Seq);
+        Assert.True(t.Ledger.Verify().Ok);
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_land_in_call_order_in_fewer_commits_than_batches()
+    {
+        using var t = new TempLedger();
+        var batches = Enumerable.Range(0, 50).Select(i => (IReadOnlyList<LedgerEntry>)[new LedgerEntry(Start($"g{i}", "treasury-pact"), null)]).ToList();
+        var commitsBefore = t.Ledger.Commits;
+        var tasks = batches.Select(b => t.Ledger.AppendAsync(b)).ToList(); // all queued before any is awaited
+        var answers = await Task.WhenAll(tasks);
+        Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), answers.Select(a => a.Head.Seq));
+        Assert.True(t.Ledger.Commits - commitsBefore < 50, $"{t.Ledger.Commits - commitsBefore} commits for 50 batches");
+        Assert.Equal(batches.Select(b => b[0].Body), t.Ledger.Records().Select(r => r.Body));
+        Assert.True(t.Ledger.Verify().Ok);
+    }
 }
