@@ -8,6 +8,12 @@ internal static class Program
 {
     private static void Main(string[] args)
     {
+        if (args is ["--ingest-inproc", ..])
+        {
+            ServiceLoad.InProcessAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000).GetAwaiter().GetResult();
+            return;
+        }
+
         if (args is ["--ingest-load", ..])
         {
             ServiceLoad.IngestAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000).GetAwaiter().GetResult();
