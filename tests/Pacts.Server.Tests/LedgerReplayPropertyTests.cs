@@ -51,4 +51,50 @@ public class LedgerReplayPropertyTests(ServiceFixture service) : IClassFixture<S
             Assert.Equal(recorded, returned);
             Assert.Equal(recorded, replayed);
         });
+
+    // Group commit: batches ingested at once, judged one after another and written together, still land in the order
+    // they were judged, so one agent's budget (treasury's daily outflow, per agent) and sessions started in another
+    // batch of the same group replay to exactly the verdicts the ledger recorded.
+    [Property(MaxTest = 25)]
+    public Property Concurrent_batches_replay_to_their_recorded_verdicts() =>
+        Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var rng = new Random(seed);
+            using var t = new TempLedger();
+            using var ingestor = new Ingestor(t.Ledger);
+            var pacts = PactSet.Load(service.PactsDir);
+            const string Agent = "shared-agent";
+            var sessions = Enumerable.Range(0, rng.Next(1, 4)).Select(k => $"s{k}").ToArray();
+            var docs = Enumerable.Range(0, rng.Next(2, 9)).Select(b =>
+            {
+                var events = new List<string>();
+                if (b < sessions.Length)
+                {
+                    events.Add($$"""{"type":"session_start","sessionId":"{{sessions[b]}}","agentId":"{{Agent}}","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}""");
+                }
+
+                for (var i = 0; i < rng.Next(1, 6); i++)
+                {
+                    var amount = rng.Next(1, 50) * 500;
+                    events.Add($$"""{"type":"tool_call","sessionId":"{{sessions[rng.Next(sessions.Length)]}}","agentId":"{{Agent}}","tool":"transfer_funds","params":{"destination":"0xA11A000000000000000000000000000000000001","amount":{{amount}},"currency":"USDC"},"outcome":"success","attemptedAt":"2026-11-21T08:{{b:00}}:{{i:00}}Z"}""");
+                }
+
+                return JsonDocument.Parse("[" + string.Join(",", events) + "]");
+            }).ToList();
+            try
+            {
+                Task.WhenAll(docs.Select(d => ingestor.IngestAsync(d.RootElement, pacts, Pact.MaxParamsDepth))).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                docs.ForEach(d => d.Dispose());
+            }
+
+            var records = t.Ledger.Records().ToList();
+            var analyzer = new Replay.ReplayAnalyzer(pacts);
+            var replayed = Events.EventLogReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", records.Select(r => r.Body)))), "export.jsonl")
+                .Select(analyzer.Process).Select(c => c?.Verdict.ToJson()).ToList();
+            Assert.Equal(records.Select(r => r.Verdict), replayed);
+            Assert.True(t.Ledger.Verify().Ok);
+        });
 }
