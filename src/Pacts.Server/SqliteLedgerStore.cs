@@ -40,6 +40,41 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
     private bool _writing;
     private long _commits;
 
+    /// <summary>
+    /// Copying the write-ahead log back into the database file (SQLite's checkpoint) is done every this many commits on
+    /// a thread of its own, PASSIVE (it never blocks a writer), instead of inside the commit that crosses SQLite's
+    /// 1,000-page threshold: an ingest's answer no longer waits for it. Durability does not depend on it: a committed
+    /// transaction is already fsynced in the log (synchronous=FULL), and a log left long is replayed at the next open.
+    /// </summary>
+    private const int CheckpointEvery = 32;
+
+    private int _checkpointing;
+
+    private void CheckpointInBackground()
+    {
+        if (Interlocked.Exchange(ref _checkpointing, 1) == 1)
+        {
+            return; // one at a time
+        }
+
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                using var c = Open();
+                Exec(c, "PRAGMA wal_checkpoint(PASSIVE);");
+            }
+            catch (SqliteException)
+            {
+                // busy or closing: the next one catches up
+            }
+            finally
+            {
+                Volatile.Write(ref _checkpointing, 0);
+            }
+        });
+    }
+
     /// <summary>Appending transactions committed by this instance (each holds one or more batches).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
     private readonly string _connectionString;
@@ -107,7 +142,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
-        Exec(c, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+        Exec(c, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;");
         return c;
     }
 
@@ -269,7 +304,11 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
 
         AddToSummary(c, tx, tallies);
         tx.Commit();
-        Interlocked.Increment(ref _commits);
+        if (Interlocked.Increment(ref _commits) % CheckpointEvery == 0)
+        {
+            CheckpointInBackground();
+        }
+
         return answers;
     }
 
