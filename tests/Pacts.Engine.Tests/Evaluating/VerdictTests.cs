@@ -83,4 +83,15 @@ public class VerdictTests
         Assert.Contains("5000", v.Message);
         Assert.Contains("amount", v.Message);
     }
+
+    [Fact]
+    public void A_violation_describes_itself_on_one_line_for_people()
+    {
+        Assert.Equal("critical destination allowList \"0xEVIL\": destination must be a treasury wallet",
+            new Violation("destination", "allowList", Severity.Critical, "\"0xEVIL\"", "destination must be a treasury wallet").Describe());
+        Assert.Equal("critical (call) unboundTool: `refund` is not bound",
+            new Violation("", "unboundTool", Severity.Critical, null, "`refund` is not bound").Describe());
+        Assert.Equal("major amount budget 4000: too much (budget daily, used 140)",
+            new Violation("amount", "budget", Severity.Major, "4000", "too much") { Budget = "daily", Used = "140" }.Describe());
+    }
 }
