@@ -3,7 +3,8 @@ namespace Pacts.Server;
 /// <summary>
 /// The pact set the service validates against. Swapped atomically: a request reads <see cref="Current"/>
 /// once and finishes on that set. The directory is watched; a change that compiles replaces the set, one
-/// that does not keeps the old set serving and logs the diagnostics.
+/// that does not keeps the old set serving and logs the diagnostics. SIGHUP reloads too (SPEC §9), the way to reload a
+/// single pact file, which is not watched.
 /// </summary>
 public sealed partial class PactRegistry : IDisposable
 {
@@ -11,6 +12,7 @@ public sealed partial class PactRegistry : IDisposable
     private readonly ILogger<PactRegistry> _log;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _debounce;
+    private readonly System.Runtime.InteropServices.PosixSignalRegistration? _hangup;
     private PactSet _current;
 
     public PactRegistry(string path, ILogger<PactRegistry> log)
@@ -32,6 +34,15 @@ public sealed partial class PactRegistry : IDisposable
             _watcher.Created += (_, _) => Schedule();
             _watcher.Deleted += (_, _) => Schedule();
             _watcher.Renamed += (_, _) => Schedule();
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            _hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, ctx =>
+            {
+                ctx.Cancel = true; // reload, do not stop
+                Schedule();
+            });
         }
     }
 
@@ -61,6 +72,7 @@ public sealed partial class PactRegistry : IDisposable
     public void Dispose()
     {
         _watcher?.Dispose();
+        _hangup?.Dispose();
         _debounce.Dispose();
     }
 
