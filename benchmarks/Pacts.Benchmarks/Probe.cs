@@ -102,6 +102,7 @@ internal static class Probe
             "sub" => Workload.SubElements,
             "sub-bytes" => Workload.SubElementsFromBytes,
             "own-string" => Workload.ElementsFromStrings,
+            "one-doc" => Workload.OneDocument,
             _ => Workload.Elements,
         };
         var raw = Workload.RawParams;

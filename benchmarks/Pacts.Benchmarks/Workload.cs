@@ -29,6 +29,12 @@ internal static class Workload
     /// <summary>As <see cref="SubElements"/>, each line parsed from UTF-8 bytes (the document reads them in place) instead of a string.</summary>
     public static JsonElement[] SubElementsFromBytes { get; } = [.. File.ReadLines(Path.Combine(Dir, "calls.jsonl")).Select(l => JsonDocument.Parse(Encoding.UTF8.GetBytes(l)).RootElement.GetProperty("params"))];
 
+    /// <summary>
+    /// Every call's params as an element of one array document (<c>[{…},{…},…]</c> parsed once): sub-elements too, but
+    /// with every params' bytes and metadata rows next to the previous call's, the layout control for issue #20.
+    /// </summary>
+    public static JsonElement[] OneDocument { get; } = [.. JsonDocument.Parse("[" + string.Join(",", RawParams.Select(b => Encoding.UTF8.GetString(b))) + "]").RootElement.EnumerateArray()];
+
     /// <summary>As <see cref="Elements"/>, each params object parsed from a string (transcoded into a pooled buffer).</summary>
     public static JsonElement[] ElementsFromStrings { get; } = [.. RawParams.Select(b => JsonDocument.Parse(Encoding.UTF8.GetString(b)).RootElement)];
 
