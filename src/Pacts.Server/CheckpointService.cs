@@ -10,22 +10,13 @@ public sealed partial class CheckpointService(ServerOptions options, ILedgerStor
     /// <summary>The file in the data directory that holds the latest checkpoint.</summary>
     public const string FileName = "checkpoint.json";
 
-    private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signing = new(1, 1);
     private Checkpoint? _latest;
 
     /// <summary>The latest checkpoint, signing one now when there is none yet.</summary>
     public async Task<Checkpoint> LatestAsync(CancellationToken ct = default)
     {
-        lock (_gate)
-        {
-            if (_latest is not null)
-            {
-                return _latest;
-            }
-        }
-
-        return await SignAsync(ct).ConfigureAwait(false);
+        return Volatile.Read(ref _latest) ?? await SignAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Signs the head as it is now.</summary>
@@ -37,10 +28,7 @@ public sealed partial class CheckpointService(ServerOptions options, ILedgerStor
         {
             var (seq, hash) = await store.HeadAsync(ct).ConfigureAwait(false);
             var checkpoint = signer.Sign(seq, hash, time.GetUtcNow());
-            lock (_gate)
-            {
-                _latest = checkpoint;
-            }
+            Volatile.Write(ref _latest, checkpoint);
 
             var path = Path.Combine(options.DataDir, FileName);
             var temp = path + ".tmp";

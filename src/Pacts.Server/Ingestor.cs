@@ -282,7 +282,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         {
             if (stored[i].Stored)
             {
-                metrics.Accepted(TypeName(types[i]));
+                metrics.Accepted(types[i].ToName());
             }
         }
 
@@ -294,13 +294,4 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             }
         }
     }
-
-    private static string TypeName(EventType type) => type switch
-    {
-        EventType.SessionStart => "session_start",
-        EventType.ToolCall => "tool_call",
-        EventType.Response => "response",
-        EventType.SessionEnd => "session_end",
-        _ => "other",
-    };
 }

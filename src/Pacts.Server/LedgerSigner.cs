@@ -84,7 +84,26 @@ public class LedgerKey : IDisposable
     private protected ECDsa Key { get; }
 
     /// <summary>A public key from PEM text (a <c>PUBLIC KEY</c>, or a private key, whose public half is used).</summary>
-    public static LedgerKey FromPem(string pem, string source)
+    public static LedgerKey FromPem(string pem, string source) => new(Import(pem, source));
+
+    /// <summary>A public key from a PEM file; <see cref="InvalidOperationException"/> naming the file when it cannot be read or is not one.</summary>
+    public static LedgerKey FromFile(string path) => FromPem(ReadPem(path), path);
+
+    /// <summary>The text of a key file; <see cref="InvalidOperationException"/> naming it when it cannot be read.</summary>
+    private protected static string ReadPem(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{path}: cannot read the key ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>An ECDSA P-256 key from PEM; <see cref="InvalidOperationException"/> naming <paramref name="source"/> when it is not one.</summary>
+    private protected static ECDsa Import(string pem, string source)
     {
         ArgumentNullException.ThrowIfNull(pem);
         var key = ECDsa.Create();
@@ -109,7 +128,7 @@ public class LedgerKey : IDisposable
             throw new InvalidOperationException($"{source}: an ECDSA key of {key.KeySize} bits; checkpoints use P-256");
         }
 
-        return new LedgerKey(key);
+        return key;
     }
 
     /// <summary>True when <paramref name="checkpoint"/> is signed by this key (algorithm, key id and signature).</summary>
@@ -156,25 +175,10 @@ public sealed class LedgerSigner : LedgerKey
     /// <summary>Reads a private key file; <see cref="InvalidOperationException"/> naming the file when it is not one.</summary>
     public static LedgerSigner Load(string path)
     {
-        string pem;
-        try
-        {
-            pem = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"{path}: cannot read the signing key ({ex.Message})", ex);
-        }
-
-        if (!pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"{path}: not a private key (PEM `PRIVATE KEY`); make one with `pacts ledger keygen FILE`");
-        }
-
-        using var probe = FromPem(pem, path); // the same checks and messages as a public key
-        var key = ECDsa.Create();
-        key.ImportFromPem(pem);
-        return new LedgerSigner(key);
+        var pem = ReadPem(path);
+        return pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal)
+            ? new LedgerSigner(Import(pem, path))
+            : throw new InvalidOperationException($"{path}: not a private key (PEM `PRIVATE KEY`); make one with `pacts ledger keygen FILE`");
     }
 
     /// <summary>The key in <paramref name="path"/>, or a new one written there when the file does not exist.</summary>

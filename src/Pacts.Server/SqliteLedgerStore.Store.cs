@@ -45,7 +45,8 @@ public sealed partial class SqliteLedgerStore
     /// <inheritdoc/>
     public Task<bool> ContainsAsync(string body, CancellationToken ct = default)
     {
-        if (IsQueued(EventHash(body)))
+        var hash = EventHash(body);
+        if (IsQueued(hash))
         {
             return Task.FromResult(true);
         }
@@ -53,7 +54,7 @@ public sealed partial class SqliteLedgerStore
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT 1 FROM events WHERE event_hash = $h";
-        cmd.Parameters.AddWithValue("$h", EventHash(body));
+        cmd.Parameters.AddWithValue("$h", hash);
         return Task.FromResult(cmd.ExecuteScalar() is not null);
     }
 

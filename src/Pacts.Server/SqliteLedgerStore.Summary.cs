@@ -82,7 +82,7 @@ public sealed partial class SqliteLedgerStore
     /// <summary>An event's identity in the ledger: the SHA-256 of its canonical JSON (so key order and spacing do not count).</summary>
     private static string EventHash(JsonElement ev) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Write(ev))));
 
-    internal static string EventHash(string body)
+    private static string EventHash(string body)
     {
         using var doc = JsonDocument.Parse(body, BodyOptions);
         return EventHash(doc.RootElement);

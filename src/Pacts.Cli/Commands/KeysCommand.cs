@@ -19,15 +19,13 @@ internal static class KeysCommand
         var add = new Command("add", "Create a key; it is printed once and only its SHA-256 is stored.") { data, description, agents };
         add.SetAction(parse =>
         {
-            AgentScope scope;
-            try
+            var patterns = parse.GetValue(agents) ?? [];
+            if (patterns.Select(p => (Pattern: p, Problem: AgentScope.Problem(p))).FirstOrDefault(x => x.Problem is not null) is { Problem: { } problem } bad)
             {
-                scope = AgentScope.Of(parse.GetValue(agents) ?? []);
+                return (int)context.Fail($"--agents: agent pattern `{bad.Pattern}`: {problem}");
             }
-            catch (ArgumentException ex)
-            {
-                return (int)context.Fail($"--agents: {ex.Message.Split(" (Parameter", 2)[0]}");
-            }
+
+            var scope = AgentScope.Of(patterns);
 
             return LedgerStoreOpening.WithCreated(context, parse.GetValue(data)!, store =>
             {

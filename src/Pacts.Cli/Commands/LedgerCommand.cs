@@ -198,11 +198,11 @@ internal static class LedgerCommand
         LedgerKey key;
         try
         {
-            key = LedgerKey.FromPem(File.ReadAllText(keyPath), keyPath);
+            key = LedgerKey.FromFile(keyPath);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (InvalidOperationException ex)
         {
-            context.Fail(ex is InvalidOperationException ? ex.Message : $"{keyPath}: {ex.Message}{(publicKeyPath is null ? "; give --public-key FILE" : "")}");
+            context.Fail(ex.Message + (publicKeyPath is null && !File.Exists(keyPath) ? "; give --public-key FILE" : ""));
             return null;
         }
 

@@ -31,7 +31,7 @@ internal static class TrustCommand
             try
             {
                 bytes = bodyPath == "-" ? ReadAll(Console.OpenStandardInput()) : File.ReadAllBytes(bodyPath);
-                key = LedgerKey.FromPem(File.ReadAllText(keyPath), keyPath);
+                key = LedgerKey.FromFile(keyPath); // last: nothing to dispose when the body cannot be read
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {

@@ -305,55 +305,11 @@ internal static class McpGate
         }
 
         /// <summary><c>name</c> of the object at the reader (a string), else null; leaves the reader on the value's end.</summary>
-        private static string? NameIn(ref Utf8JsonReader reader)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                return null;
-            }
+        private static string? NameIn(ref Utf8JsonReader reader) =>
+            LastMember(ref reader, "name"u8, out var name) && name.TokenType == JsonTokenType.String ? name.GetString() : null;
 
-            string? name = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isName = reader.ValueTextEquals("name"u8);
-                reader.Read();
-                if (isName)
-                {
-                    name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-
-                reader.Skip();
-            }
-
-            return name;
-        }
-
-        private static string? MetaClientName(ref Utf8JsonReader reader)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                return null;
-            }
-
-            string? name = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isInfo = reader.ValueTextEquals("io.modelcontextprotocol/clientInfo"u8);
-                reader.Read();
-                if (isInfo)
-                {
-                    name = NameIn(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            return name;
-        }
+        private static string? MetaClientName(ref Utf8JsonReader reader) =>
+            LastMember(ref reader, "io.modelcontextprotocol/clientInfo"u8, out var info) ? NameIn(ref info) : null;
     }
 
     /// <summary>
@@ -395,50 +351,45 @@ internal static class McpGate
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
-
-        string? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var match = reader.ValueTextEquals(name);
-            reader.Read();
-            if (match)
-            {
-                value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-
-            reader.Skip();
-        }
-
-        return value;
+        return LastMember(ref reader, name, out var value) && value.TokenType == JsonTokenType.String ? value.GetString() : null;
     }
 
     private static bool TrueMember(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         reader.Read();
+        return LastMember(ref reader, name, out var value) && value.TokenType == JsonTokenType.True;
+    }
+
+    /// <summary>
+    /// Reads the value at <paramref name="reader"/> to its end; when it is an object with a member
+    /// <paramref name="name"/>, <paramref name="value"/> is a reader on the last such member's value (the one
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> gives).
+    /// </summary>
+    private static bool LastMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, out Utf8JsonReader value)
+    {
+        value = default;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
+            reader.Skip();
             return false;
         }
 
-        var value = false;
+        var found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var match = reader.ValueTextEquals(name);
             reader.Read();
             if (match)
             {
-                value = reader.TokenType == JsonTokenType.True;
+                value = reader; // a copy, on the value's first token
+                found = true;
             }
 
             reader.Skip();
         }
 
-        return value;
+        return found;
     }
 
     /// <summary>The result a blocked call gets: the violations as text lines, <c>isError</c>, and the verdict in <c>_meta</c>.</summary>
