@@ -50,11 +50,19 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
 
     private int _checkpointing;
 
+    private int _disposed;
+
     private void CheckpointInBackground()
     {
         if (Interlocked.Exchange(ref _checkpointing, 1) == 1)
         {
             return; // one at a time
+        }
+
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            Volatile.Write(ref _checkpointing, 0);
+            return; // closing: the next open replays the log
         }
 
         _ = Task.Run(() =>
@@ -381,7 +389,10 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
         }
     }
 
-    /// <summary>Waits (at most 30 s) for the writer to finish the batches already queued.</summary>
+    /// <summary>
+    /// Waits (at most 30 s) for the writer to finish the batches already queued and for a background WAL checkpoint
+    /// to end, so that nothing touches the database's files once this returns (a data directory can then be removed).
+    /// </summary>
     public void Dispose()
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -391,8 +402,13 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
             {
                 if (!_writing)
                 {
-                    return;
+                    Interlocked.Exchange(ref _disposed, 1); // no checkpoint starts from here on (a full fence, as on the other side)
                 }
+            }
+
+            if (Volatile.Read(ref _disposed) == 1 && Volatile.Read(ref _checkpointing) == 0)
+            {
+                return;
             }
 
             Thread.Sleep(1);

@@ -65,6 +65,6 @@ public sealed class GuardEndToEndTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, true);
+        Pacts.Testing.Shared.TempDirs.Remove(_data);
     }
 }

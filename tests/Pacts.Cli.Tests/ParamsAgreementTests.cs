@@ -56,7 +56,7 @@ public class ParamsAgreementTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(data, true);
+            Pacts.Testing.Shared.TempDirs.Remove(data);
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class AlertTests : IDisposable
     {
         _listener.Close();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, true);
+        Pacts.Testing.Shared.TempDirs.Remove(_data);
     }
 
     /// <summary>Answers each request with the status <paramref name="answer"/> gives for its number (1-based), after <paramref name="hold"/>.</summary>

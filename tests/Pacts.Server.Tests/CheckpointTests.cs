@@ -63,7 +63,7 @@ public class CheckpointTests(ServiceFixture service) : IClassFixture<ServiceFixt
         }
         finally
         {
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 
@@ -126,7 +126,7 @@ public class CheckpointTests(ServiceFixture service) : IClassFixture<ServiceFixt
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 }

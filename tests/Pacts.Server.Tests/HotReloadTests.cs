@@ -25,7 +25,7 @@ public class HotReloadTests
         }
         finally
         {
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 

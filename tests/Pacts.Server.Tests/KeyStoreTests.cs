@@ -31,7 +31,7 @@ public class KeyStoreTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 
@@ -80,7 +80,7 @@ public class KeyStoreTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 
@@ -117,7 +117,7 @@ public class KeyStoreTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 }

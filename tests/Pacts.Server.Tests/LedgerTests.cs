@@ -34,7 +34,7 @@ public class LedgerTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 }

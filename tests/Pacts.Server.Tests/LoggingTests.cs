@@ -10,7 +10,7 @@ public sealed class LoggingTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, true);
+        Pacts.Testing.Shared.TempDirs.Remove(_data);
     }
 
     private string[] Args(params string[] more) => ["--pacts", Pacts.Testing.Shared.RepoPaths.ExamplePacts, "--data", _data, .. more];

@@ -40,7 +40,7 @@ public class LedgerCommandTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, true);
+            Pacts.Testing.Shared.TempDirs.Remove(dir);
         }
     }
 

@@ -111,7 +111,7 @@ public class ServeEndToEndTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(data, true);
+            Pacts.Testing.Shared.TempDirs.Remove(data);
         }
     }
 
@@ -159,7 +159,7 @@ public class ServeEndToEndTests
         {
             server?.Kill(entireProcessTree: true);
             server?.WaitForExit();
-            Directory.Delete(data, recursive: true);
+            Pacts.Testing.Shared.TempDirs.Remove(data);
         }
     }
 
@@ -202,7 +202,7 @@ public class ServeEndToEndTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(data, true);
+            Pacts.Testing.Shared.TempDirs.Remove(data);
         }
     }
 
@@ -260,7 +260,7 @@ public class ServeEndToEndTests
 
             server?.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(data, true);
+            Pacts.Testing.Shared.TempDirs.Remove(data);
         }
     }
 

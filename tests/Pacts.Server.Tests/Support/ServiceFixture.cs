@@ -42,6 +42,6 @@ public sealed class ServiceFixture : IDisposable
     {
         Factory.Dispose();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(DataDir, true);
+        Pacts.Testing.Shared.TempDirs.Remove(DataDir);
     }
 }

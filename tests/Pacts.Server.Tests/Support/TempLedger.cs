@@ -59,6 +59,6 @@ public sealed class TempLedger : IDisposable
     {
         Ledger.Dispose();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(Dir, true);
+        Pacts.Testing.Shared.TempDirs.Remove(Dir);
     }
 }
