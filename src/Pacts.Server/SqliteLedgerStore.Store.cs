@@ -29,7 +29,7 @@ public sealed partial class SqliteLedgerStore
     /// <inheritdoc/>
     public Task<string?> SessionPactAsync(string sessionId, CancellationToken ct = default)
     {
-        var queued = QueuedSessionPact(sessionId, out var found);
+        var queued = _queue.SessionPact(sessionId, out var found);
         if (found)
         {
             return Task.FromResult(queued); // later than anything stored
@@ -46,7 +46,7 @@ public sealed partial class SqliteLedgerStore
     public Task<bool> ContainsAsync(string body, CancellationToken ct = default)
     {
         var hash = EventHash(body);
-        if (IsQueued(hash))
+        if (_queue.Contains(hash))
         {
             return Task.FromResult(true);
         }
@@ -104,10 +104,10 @@ public sealed partial class SqliteLedgerStore
     }
 
     /// <summary>A key's scope as stored: a JSON array of patterns, NULL for every agent.</summary>
-    private static object AgentsColumn(AgentScope agents) =>
+    internal static object AgentsColumn(AgentScope agents) =>
         agents.IsEveryone ? DBNull.Value : System.Text.Json.JsonSerializer.Serialize(agents.Patterns);
 
-    private static AgentScope AgentsOf(string? column) =>
+    internal static AgentScope AgentsOf(string? column) =>
         column is null ? AgentScope.Everyone : AgentScope.Of(System.Text.Json.JsonSerializer.Deserialize<string[]>(column) ?? []);
 
     /// <inheritdoc/>

@@ -51,10 +51,12 @@ public sealed partial class SqliteLedgerStore
             }
         }
 
-        // Ordered here, not in SQL: ties go by ordinal (UTF-16) order of the path, as replay orders them.
-        var top = paths.OrderByDescending(x => x.Item2).ThenBy(x => x.Item1, StringComparer.Ordinal).Take(5).ToList();
-        return new AgentTrust(agentId, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), top, r.GetString(6));
+        return new AgentTrust(agentId, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), TopPaths(paths), r.GetString(6));
     }
+
+    /// <summary>An agent's five most violated paths; ordered here, not in SQL: ties go by ordinal (UTF-16) order of the path, as replay orders them.</summary>
+    internal static List<(string ParamPath, long Count)> TopPaths(List<(string, long)> paths) =>
+        [.. paths.OrderByDescending(x => x.Item2).ThenBy(x => x.Item1, StringComparer.Ordinal).Take(5)];
 
     /// <summary>
     /// The derived columns of a record, from its body and verdict alone (and, for a tool call, the pact it was bound
@@ -82,15 +84,15 @@ public sealed partial class SqliteLedgerStore
     /// <summary>An event's identity in the ledger: the SHA-256 of its canonical JSON (so key order and spacing do not count).</summary>
     private static string EventHash(JsonElement ev) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Write(ev))));
 
-    private static string EventHash(string body)
+    internal static string EventHash(string body)
     {
         using var doc = JsonDocument.Parse(body, BodyOptions);
         return EventHash(doc.RootElement);
     }
 
-    private static Derived Derive(string body, string? verdict, string? toolCallPact) => Derive(body, verdict, (_, _) => toolCallPact);
+    internal static Derived Derive(string body, string? verdict, string? toolCallPact) => Derive(body, verdict, (_, _) => toolCallPact);
 
-    private static void Tally(Dictionary<string, AgentTally> tallies, long seq, Derived d)
+    internal static void Tally(Dictionary<string, AgentTally> tallies, long seq, Derived d)
     {
         if (!tallies.TryGetValue(d.Columns.AgentId, out var t))
         {

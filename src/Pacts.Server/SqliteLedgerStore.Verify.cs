@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Pacts.Replay;
@@ -21,7 +22,8 @@ public sealed partial class SqliteLedgerStore
         try
         {
             CheckIntegrity();
-            return VerifyRecords(expectHead);
+            using var c = Open();
+            return VerifyRecords(c, expectHead);
         }
         catch (LedgerDamagedException ex)
         {
@@ -33,14 +35,14 @@ public sealed partial class SqliteLedgerStore
         }
     }
 
-    private LedgerVerification VerifyRecords((long Seq, string Hash)? expectHead)
+    /// <summary>The chain, derived columns and summary checks over any store's connection (the same tables and column types).</summary>
+    internal static LedgerVerification VerifyRecords(DbConnection c, (long Seq, string Hash)? expectHead)
     {
         var prev = Genesis;
         long expected = 1, count = 0;
         string? hashAtExpected = null;
         var tallies = new Dictionary<string, AgentTally>(StringComparer.Ordinal);
         var sessions = new SessionBinding();
-        using var c = Open();
         using (var cmd = c.CreateCommand())
         {
             cmd.CommandText = "SELECT seq, prev_hash, hash, body, verdict, " + string.Join(", ", DerivedColumnNames) + " FROM events ORDER BY seq";
@@ -126,7 +128,7 @@ public sealed partial class SqliteLedgerStore
     }
 
     /// <summary>The stored per-agent summary against the one recomputed from the records; the first agent that differs.</summary>
-    private static string? CompareSummary(SqliteConnection c, Dictionary<string, AgentTally> tallies)
+    private static string? CompareSummary(DbConnection c, Dictionary<string, AgentTally> tallies)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using (var cmd = c.CreateCommand())

@@ -16,8 +16,16 @@ public sealed class LedgerDamagedException(string path, string detail, Exception
         string.Join("; ", detail.Replace("*** in database main ***", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
+/// <summary>The ledger's database cannot be reached or used (PostgreSQL down, refusing the login, a schema too new).</summary>
+public sealed class LedgerUnavailableException(string where, string detail, Exception? inner = null)
+    : InvalidOperationException($"the ledger at {where} is unavailable: {detail}", inner)
+{
+    /// <summary>Where the ledger is (no password).</summary>
+    public string Where { get; } = where;
+}
+
 /// <summary>
-/// The embedded <see cref="ILedgerStore"/>, and the only place the service's SQL is written: the tamper-evident ledger, an SQLite database in the data directory (WAL, synchronous FULL), one row per
+/// The embedded <see cref="ILedgerStore"/>: the tamper-evident ledger, an SQLite database in the data directory (WAL, synchronous FULL), one row per
 /// accepted event, each hash-chained to the previous one: <c>hash = SHA-256(prevHash \n seq \n body \n verdict)</c>.
 /// Appends are serialised through one writer so the chain stays linear under concurrent ingest; a batch is
 /// one transaction, committed (durable) before the caller answers. An event whose canonical form is already
@@ -34,10 +42,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
     /// <summary>The database's file name in the data directory.</summary>
     public const string FileName = "ledger.db";
 
-    private readonly Lock _queueGate = new();
-    private readonly List<PendingAppend> _queued = []; // batches waiting for the writer, in call order
-    private List<PendingAppend>? _committing; // the group being written
-    private bool _writing;
+    private readonly AppendQueue _queue;
     private long _commits;
 
     /// <summary>
@@ -92,6 +97,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
         Directory.CreateDirectory(dataDir);
         FilePath = Path.Combine(dataDir, FileName);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = true }.ToString();
+        _queue = new AppendQueue(WriteGroup, ex => ex is SqliteException sqlite && IsDamage(sqlite) ? new LedgerDamagedException(FilePath, sqlite.Message, sqlite) : ex);
         try
         {
             using var c = Open();
@@ -187,68 +193,10 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
     public Task<(IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head)> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var append = new PendingAppend(entries, [.. entries.Select(e => Derive(e.Body, e.Verdict, e.PactId))]);
-        bool lead;
-        lock (_queueGate)
-        {
-            _queued.Add(append);
-            lead = !_writing;
-            _writing = true;
-        }
-
-        if (lead)
-        {
-            _ = Task.Run(WriteQueued, CancellationToken.None); // SQLite's I/O is synchronous: the writer has a thread of its own
-        }
-
-        return append.Done.Task;
+        return _queue.Enqueue(entries, [.. entries.Select(e => Derive(e.Body, e.Verdict, e.PactId))]);
     }
 
-    /// <summary>The writer: takes every queued batch, appends them in one transaction, answers each; until the queue is empty.</summary>
-    private void WriteQueued()
-    {
-        while (true)
-        {
-            List<PendingAppend> group;
-            lock (_queueGate)
-            {
-                if (_queued.Count == 0)
-                {
-                    _writing = false;
-                    return;
-                }
-
-                group = [.. _queued];
-                _queued.Clear();
-                _committing = group;
-            }
-
-            try
-            {
-                var answers = WriteGroup(group);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Done.SetResult(answers[i]);
-                }
-            }
-            catch (Exception ex)
-            {
-                foreach (var append in group)
-                {
-                    append.Done.TrySetException(ex is SqliteException sqlite && IsDamage(sqlite) ? new LedgerDamagedException(FilePath, sqlite.Message, sqlite) : ex);
-                }
-            }
-            finally
-            {
-                lock (_queueGate)
-                {
-                    _committing = null;
-                }
-            }
-        }
-    }
-
-    private List<(IReadOnlyList<(long Seq, bool Stored)>, (long Seq, string Hash))> WriteGroup(List<PendingAppend> group)
+    private List<(IReadOnlyList<(long Seq, bool Stored)>, (long Seq, string Hash))> WriteGroup(List<AppendQueue.Pending> group)
     {
         using var c = Open();
         using var tx = c.BeginTransaction();
@@ -320,55 +268,6 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
         return answers;
     }
 
-    /// <summary>
-    /// What the queue says of a session not yet durable: the pact of its latest queued <c>session_start</c>
-    /// (<paramref name="found"/> false when none is queued), so a batch judged while the one before it is still being
-    /// written binds its calls as it would once that one is stored.
-    /// </summary>
-    private string? QueuedSessionPact(string sessionId, out bool found)
-    {
-        lock (_queueGate)
-        {
-            foreach (var list in new[] { _queued, _committing ?? [] })
-            {
-                for (var a = list.Count - 1; a >= 0; a--)
-                {
-                    for (var i = list[a].Derived.Count - 1; i >= 0; i--)
-                    {
-                        var col = list[a].Derived[i].Columns;
-                        if (col.Type == "session_start" && col.SessionId == sessionId)
-                        {
-                            found = true;
-                            return col.PactId;
-                        }
-                    }
-                }
-            }
-        }
-
-        found = false;
-        return null;
-    }
-
-    /// <summary>True when an event with this identity is queued or being written.</summary>
-    private bool IsQueued(string eventHash)
-    {
-        lock (_queueGate)
-        {
-            return _queued.Concat(_committing ?? []).Any(a => a.Derived.Any(d => d.Columns.EventHash == eventHash));
-        }
-    }
-
-    /// <summary>A batch waiting for the writer, and its answer.</summary>
-    private sealed class PendingAppend(IReadOnlyList<LedgerEntry> entries, List<Derived> derived)
-    {
-        public IReadOnlyList<LedgerEntry> Entries { get; } = entries;
-
-        public List<Derived> Derived { get; } = derived;
-
-        public TaskCompletionSource<(IReadOnlyList<(long Seq, bool Stored)>, (long Seq, string Hash))> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
     /// <summary>The chain head: last sequence number and hash (0 and the genesis hash when empty).</summary>
     public (long Seq, string Hash) Head()
     {
@@ -395,22 +294,11 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
     /// </summary>
     public void Dispose()
     {
+        _queue.WaitIdle(TimeSpan.FromSeconds(30));
+        Interlocked.Exchange(ref _disposed, 1); // no checkpoint starts from here on (a full fence, as on the other side)
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (Volatile.Read(ref _checkpointing) != 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
-            lock (_queueGate)
-            {
-                if (!_writing)
-                {
-                    Interlocked.Exchange(ref _disposed, 1); // no checkpoint starts from here on (a full fence, as on the other side)
-                }
-            }
-
-            if (Volatile.Read(ref _disposed) == 1 && Volatile.Read(ref _checkpointing) == 0)
-            {
-                return;
-            }
-
             Thread.Sleep(1);
         }
     }
