@@ -146,6 +146,33 @@ public abstract class LedgerStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task A_body_is_kept_byte_for_byte_with_its_key_order_escapes_and_exact_numbers()
+    {
+        var store = Store();
+        // No JSON normalisation (a jsonb column would reorder keys, drop the escapes and round the numbers).
+        const string body = """{"type":"tool_call","sessionId":"s1","agentId":"a","tool":"t","params":{"z":1.50000000000000000000001,"a":"caf\u00e9 \"q\" \ud83d\ude00","big":1e400,"n":-0.0,"k":{ "y" : [ 1,2 ] }},"outcome":"success","attemptedAt":"2026-11-21T08:00:01Z"}""";
+        await store.AppendAsync([new LedgerEntry(body, null)]);
+        Assert.Equal(body, (await Chain(store)).Single().Body);
+        Assert.True(await store.ContainsAsync(body));
+        Assert.True((await store.VerifyAsync()).Ok);
+    }
+
+    [Fact]
+    public async Task Verification_against_an_earlier_head_catches_a_ledger_that_ends_before_it()
+    {
+        var store = Store();
+        var (_, head) = await store.AppendAsync([Start("s1", "a", "treasury-pact"), Call("s1", "a", Good, 1)]);
+        Assert.True((await store.VerifyAsync(head)).Ok);
+        Assert.True((await store.VerifyAsync((0, SqliteLedgerStore.Genesis))).Ok);
+        var beyond = await store.VerifyAsync((head.Seq + 1, head.Hash));
+        Assert.False(beyond.Ok);
+        Assert.Contains("removed from its end", beyond.Problem, StringComparison.Ordinal);
+        var rewritten = await store.VerifyAsync((head.Seq, new string('f', 64)));
+        Assert.False(rewritten.Ok);
+        Assert.Contains("rewritten", rewritten.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Keys_are_stored_listed_looked_up_only_while_live_and_revoked_once()
     {
         var store = Store();

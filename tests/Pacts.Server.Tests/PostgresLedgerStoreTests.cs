@@ -12,3 +12,133 @@ public sealed class PostgresLedgerStoreTests : LedgerStoreContract
         PostgresCluster.DropSchema(pg.ConnectionString);
     }
 }
+
+/// <summary>What only a shared database can show: several instances on one PostgreSQL ledger.</summary>
+public sealed class PostgresInstancesTests : IDisposable
+{
+    private readonly string _connection = PostgresCluster.NewSchema();
+    private readonly List<PostgresLedgerStore> _instances = [];
+
+    private PostgresLedgerStore Instance()
+    {
+        var store = new PostgresLedgerStore(_connection);
+        _instances.Add(store);
+        return store;
+    }
+
+    private static LedgerEntry Start(string session) =>
+        new($$"""{"type":"session_start","sessionId":"{{session}}","agentId":"fleet","startedAt":"2026-11-21T08:00:00Z","pactId":"treasury-pact"}""", null);
+
+    [Fact]
+    public async Task Instances_appending_at_once_extend_one_chain_in_one_order_with_one_summary()
+    {
+        var a = Instance();
+        var b = Instance(); // the second start finds the schema migrated and migrates nothing
+        var heads = new System.Collections.Concurrent.ConcurrentBag<(long, string)>();
+        await Parallel.ForAsync(0, 16, async (i, ct) =>
+        {
+            var store = i % 2 == 0 ? a : b;
+            for (var n = 0; n < 10; n++)
+            {
+                var (results, head) = await store.AppendAsync([Start($"i{i}-{n}-x"), Start($"i{i}-{n}-y")], ct);
+                Assert.All(results, r => Assert.True(r.Stored));
+                heads.Add(head);
+            }
+        });
+
+        var records = new List<LedgerRecord>();
+        await foreach (var r in a.RecordsAsync())
+        {
+            records.Add(r);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 320).Select(n => (long)n), records.Select(r => r.Seq));
+        Assert.Equal(await a.HeadAsync(), await b.HeadAsync());
+        Assert.Equal(320, heads.Max(h => h.Item1));
+        Assert.True((await b.VerifyAsync()).Ok);
+        Assert.True(a.Commits + b.Commits <= 160); // batches from one instance shared transactions
+        Assert.Equal(0L, (await a.TrustAsync("fleet"))!.ToolCalls);
+        Assert.Equal("2026-11-21T08:00:00.0000000Z", (await b.TrustAsync("fleet"))!.LastEventAt);
+    }
+
+    [Fact]
+    public async Task A_retry_sent_to_another_instance_is_acknowledged_not_stored_again()
+    {
+        var a = Instance();
+        var b = Instance();
+        var (first, _) = await a.AppendAsync([Start("once")]);
+        var (again, head) = await b.AppendAsync([Start("once")]);
+        Assert.Equal(first[0].Seq, again[0].Seq);
+        Assert.False(again[0].Stored);
+        Assert.Equal(1L, head.Seq);
+        Assert.True(await b.ContainsAsync(Start("once").Body));
+    }
+
+    [Fact]
+    public async Task Keys_added_on_one_instance_are_live_on_every_other()
+    {
+        var a = Instance();
+        var b = Instance();
+        await a.AddKeyAsync(new ApiKeyInfo("k1", "shared", DateTimeOffset.UnixEpoch, null), [7]);
+        Assert.Equal(new byte[] { 7 }, (await b.LiveKeyAsync("k1"))!.Hash);
+        Assert.True(await b.RevokeKeyAsync("k1", DateTimeOffset.UnixEpoch.AddDays(1)));
+        Assert.Null(await a.LiveKeyAsync("k1"));
+    }
+
+    [Fact]
+    public async Task An_altered_or_removed_record_is_named_by_verification()
+    {
+        var store = Instance();
+        await store.AppendAsync([Start("v1"), Start("v2"), Start("v3")]);
+        Sql("UPDATE events SET body = replace(body, 'v2', 'vX') WHERE seq = 2");
+        var altered = await store.VerifyAsync();
+        Assert.False(altered.Ok);
+        Assert.Equal(2L, altered.FirstBadSeq);
+        Sql("UPDATE events SET body = replace(body, 'vX', 'v2') WHERE seq = 2");
+        Assert.True((await store.VerifyAsync()).Ok);
+        Sql("DELETE FROM events WHERE seq = 2");
+        Assert.Contains("record 2 is missing", (await store.VerifyAsync()).Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_schema_newer_than_this_build_is_refused_with_one_clear_error()
+    {
+        Instance().Dispose();
+        Sql($"INSERT INTO pacts_migrations (version) VALUES ({PostgresLedgerStore.SchemaVersion + 1})");
+        var ex = Assert.Throws<LedgerUnavailableException>(() => new PostgresLedgerStore(_connection));
+        Assert.Contains($"its schema is version {PostgresLedgerStore.SchemaVersion + 1}, newer than this pacts knows", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreachable_server_is_one_clear_error_naming_it_without_the_password()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port; // free now, nobody listening once closed
+        }
+
+        var ex = Assert.Throws<LedgerUnavailableException>(() => new PostgresLedgerStore($"Host=127.0.0.1;Port={port};Username=u;Password=secret;Timeout=3"));
+        Assert.StartsWith($"the ledger at postgres://127.0.0.1:{port}/u is unavailable: ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
+    }
+
+    private void Sql(string sql)
+    {
+        using var c = new Npgsql.NpgsqlConnection(_connection);
+        c.Open();
+        using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _instances)
+        {
+            store.Dispose();
+        }
+
+        PostgresCluster.DropSchema(_connection);
+    }
+}
