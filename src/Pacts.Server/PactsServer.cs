@@ -25,15 +25,17 @@ public static partial class PactsServer
         }
 
         builder.Services.AddSingleton(sp => ServerOptions.From(sp.GetRequiredService<IConfiguration>()));
-        builder.Services.AddSingleton(sp => new SqliteLedgerStore(sp.GetRequiredService<ServerOptions>().DataDir));
-        builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteLedgerStore>());
+        builder.Services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<ServerOptions>().OpenStore());
+        // The embedded store itself, for what only it has (its integrity check); asked for under --store postgres, an error.
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<ILedgerStore>() as SqliteLedgerStore
+            ?? throw new InvalidOperationException("the ledger is not the embedded SQLite store"));
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddSingleton<AlertSender>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
         {
-            _ = sp.GetRequiredService<SqliteLedgerStore>(); // makes the data directory
+            Directory.CreateDirectory(sp.GetRequiredService<ServerOptions>().DataDir); // where the key is made when absent
             return LedgerSigner.LoadOrCreate(sp.GetRequiredService<ServerOptions>().SigningKeyFile);
         });
         builder.Services.AddSingleton<CheckpointService>();
@@ -49,7 +51,10 @@ public static partial class PactsServer
         // file is damaged (a damaged page mid-file would otherwise let the service start and answer 500 later). The
         // quick check reads every page in 0.5 s a million rows; the full one (`ledger verify`) takes 4.4 s.
         _ = app.Services.GetRequiredService<PactRegistry>();
-        app.Services.GetRequiredService<SqliteLedgerStore>().CheckIntegrity(quick: true);
+        if (app.Services.GetRequiredService<ILedgerStore>() is SqliteLedgerStore sqlite)
+        {
+            sqlite.CheckIntegrity(quick: true); // PostgreSQL checks its own pages (and the store connected and migrated on the line above)
+        }
         _ = app.Services.GetRequiredService<LedgerSigner>(); // an unreadable key stops the start, not the first checkpoint
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pacts.Server.Requests");
         app.Use(async (http, next) =>

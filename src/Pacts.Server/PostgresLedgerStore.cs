@@ -58,18 +58,9 @@ public sealed class PostgresLedgerStore : ILedgerStore, IDisposable
     public PostgresLedgerStore(string connectionString)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
-        NpgsqlConnectionStringBuilder builder;
-        try
-        {
-            builder = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new LedgerUnavailableException("the PostgreSQL connection string", ex.Message, ex);
-        }
-
+        var builder = Builder(connectionString);
         ConnectionString = connectionString;
-        Where = $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        Where = WhereOf(builder);
         _source = NpgsqlDataSource.Create(builder);
         _queue = new AppendQueue(WriteGroup, ex => ex is NpgsqlException n ? new LedgerUnavailableException(Where, n.Message, n) : ex);
         try
@@ -94,6 +85,42 @@ public sealed class PostgresLedgerStore : ILedgerStore, IDisposable
 
     /// <summary>Appending transactions committed by this instance (each holds one or more batches).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>
+    /// Whether the database already holds a ledger (its migrations table), without creating one; <paramref name="where"/>
+    /// names it for messages.
+    /// </summary>
+    /// <exception cref="LedgerUnavailableException">The database cannot be reached.</exception>
+    public static bool HasLedger(string connectionString, out string where)
+    {
+        var builder = Builder(connectionString);
+        where = WhereOf(builder);
+        try
+        {
+            using var c = new NpgsqlConnection(builder.ConnectionString);
+            c.Open();
+            using var cmd = new NpgsqlCommand("SELECT to_regclass('pacts_migrations') IS NOT NULL", c);
+            return cmd.ExecuteScalar() is true;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new LedgerUnavailableException(where, ex.Message, ex);
+        }
+    }
+
+    private static NpgsqlConnectionStringBuilder Builder(string connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new LedgerUnavailableException("the PostgreSQL connection string", ex.Message, ex);
+        }
+    }
+
+    private static string WhereOf(NpgsqlConnectionStringBuilder b) => $"postgres://{b.Host}:{b.Port}/{b.Database ?? b.Username}";
 
     /// <summary>A pooled connection to the ledger's database.</summary>
     public NpgsqlConnection Open() => _source.OpenConnection();

@@ -16,6 +16,36 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
     /// <summary>How often the ledger's head is signed (default 60 s; also at start and on shutdown).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <c>--connection</c> with <c>--store postgres</c>: the PostgreSQL ledger's Npgsql connection string; null for the
+    /// embedded SQLite ledger in <see cref="DataDir"/> (the default).
+    /// </summary>
+    public string? PostgresConnection { get; init; }
+
+    /// <summary>Opens the ledger these options name.</summary>
+    public ILedgerStore OpenStore() => PostgresConnection is { } c ? new PostgresLedgerStore(c) : new SqliteLedgerStore(DataDir);
+
+    /// <summary>
+    /// The connection string of <c>--store</c> / <c>--connection</c> (or <c>PACTS_STORE</c> / <c>PACTS_CONNECTION</c>):
+    /// null for sqlite, the string for postgres; any other combination is one error.
+    /// </summary>
+    public static string? StoreConnection(string? store, string? connection)
+    {
+        switch (store ?? "sqlite")
+        {
+            case "sqlite" when connection is null:
+                return null;
+            case "sqlite":
+                throw new InvalidOperationException("--connection is for --store postgres; the sqlite ledger lives in --data");
+            case "postgres" when connection is { Length: > 0 }:
+                return connection;
+            case "postgres":
+                throw new InvalidOperationException("--store postgres needs --connection \"Host=…;Database=…;Username=…\" (or PACTS_CONNECTION, which keeps a password off the command line)");
+            default:
+                throw new InvalidOperationException($"--store `{store}` is not sqlite or postgres");
+        }
+    }
+
     /// <summary>The signing key file in use.</summary>
     public string SigningKeyFile => SigningKeyPath ?? Path.Combine(DataDir, "signing-key.pem");
 
@@ -70,6 +100,7 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
             AlertOn = (config["alert-on"] ?? Environment.GetEnvironmentVariable("PACTS_ALERT_ON")) is { } on
                 ? Evaluating.SeverityNames.TryParse(on, out var severity) ? severity : throw new InvalidOperationException($"--alert-on `{on}` is not critical, major or minor")
                 : Evaluating.Severity.Critical,
+            PostgresConnection = StoreConnection(config["store"] ?? Environment.GetEnvironmentVariable("PACTS_STORE"), config["connection"] ?? Environment.GetEnvironmentVariable("PACTS_CONNECTION")),
             SigningKeyPath = config["signing-key"] ?? Environment.GetEnvironmentVariable("PACTS_SIGNING_KEY"),
             CheckpointInterval = (config["checkpoint-interval"] ?? Environment.GetEnvironmentVariable("PACTS_CHECKPOINT_INTERVAL")) is { } every
                 ? ParseDuration(every) is { } d && d > TimeSpan.Zero && d <= TimeSpan.FromSeconds(60) ? d

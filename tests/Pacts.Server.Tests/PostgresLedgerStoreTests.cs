@@ -1,22 +1,22 @@
 namespace Pacts.Server.Tests;
 
-/// <summary>The store contract, run against the PostgreSQL store on a real server (<see cref="PostgresCluster"/>), a fresh schema per store.</summary>
+/// <summary>The store contract, run against the PostgreSQL store on a real server (<see cref="Pacts.Testing.Shared.PostgresCluster"/>), a fresh schema per store.</summary>
 public sealed class PostgresLedgerStoreTests : LedgerStoreContract
 {
-    protected override ILedgerStore Create() => new PostgresLedgerStore(PostgresCluster.NewSchema());
+    protected override ILedgerStore Create() => new PostgresLedgerStore(Pacts.Testing.Shared.PostgresCluster.NewSchema());
 
     protected override void Release(ILedgerStore store)
     {
         var pg = (PostgresLedgerStore)store;
         pg.Dispose();
-        PostgresCluster.DropSchema(pg.ConnectionString);
+        Pacts.Testing.Shared.PostgresCluster.DropSchema(pg.ConnectionString);
     }
 }
 
 /// <summary>What only a shared database can show: several instances on one PostgreSQL ledger.</summary>
 public sealed class PostgresInstancesTests : IDisposable
 {
-    private readonly string _connection = PostgresCluster.NewSchema();
+    private readonly string _connection = Pacts.Testing.Shared.PostgresCluster.NewSchema();
     private readonly List<PostgresLedgerStore> _instances = [];
 
     private PostgresLedgerStore Instance()
@@ -139,6 +139,6 @@ public sealed class PostgresInstancesTests : IDisposable
             store.Dispose();
         }
 
-        PostgresCluster.DropSchema(_connection);
+        Pacts.Testing.Shared.PostgresCluster.DropSchema(_connection);
     }
 }

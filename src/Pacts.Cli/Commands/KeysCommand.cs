@@ -8,7 +8,7 @@ internal static class KeysCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = LedgerStoreOpening.DataOption();
+        var ledger = LedgerStoreOpening.Options();
         var description = new Option<string>("--description") { Description = "who or what the key is for", Required = true, HelpName = "TEXT" };
         var agents = new Option<string[]>("--agents")
         {
@@ -16,7 +16,8 @@ internal static class KeysCommand
             HelpName = "PATTERN",
             AllowMultipleArgumentsPerToken = true,
         };
-        var add = new Command("add", "Create a key; it is printed once and only its SHA-256 is stored.") { data, description, agents };
+        var add = new Command("add", "Create a key; it is printed once and only its SHA-256 is stored.") { description, agents };
+        ledger.AddTo(add);
         add.SetAction(parse =>
         {
             var patterns = parse.GetValue(agents) ?? [];
@@ -27,7 +28,7 @@ internal static class KeysCommand
 
             var scope = AgentScope.Of(patterns);
 
-            return LedgerStoreOpening.WithCreated(context, parse.GetValue(data)!, store =>
+            return ledger.WithCreated(context, parse, store =>
             {
                 var (key, info) = new KeyStore(store).Add(parse.GetValue(description)!, scope);
                 context.Out.WriteLine(key);
@@ -36,9 +37,10 @@ internal static class KeysCommand
             });
         });
 
-        var listData = LedgerStoreOpening.DataOption();
-        var list = new Command("list", "List keys (id, created, active or revoked, agents, description).") { listData };
-        list.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(listData)!, store =>
+        var listLedger = LedgerStoreOpening.Options();
+        var list = new Command("list", "List keys (id, created, active or revoked, agents, description).");
+        listLedger.AddTo(list);
+        list.SetAction(parse => listLedger.WithExisting(context, parse, store =>
         {
             foreach (var k in new KeyStore(store).List())
             {
@@ -48,10 +50,11 @@ internal static class KeysCommand
             return 0;
         }));
 
-        var revokeData = LedgerStoreOpening.DataOption();
+        var revokeLedger = LedgerStoreOpening.Options();
         var id = new Argument<string>("ID") { Description = "the key id (the part after pk_)" };
-        var revoke = new Command("revoke", "Revoke a key by id.") { revokeData, id };
-        revoke.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(revokeData)!, store => new KeyStore(store).Revoke(parse.GetValue(id)!)
+        var revoke = new Command("revoke", "Revoke a key by id.") { id };
+        revokeLedger.AddTo(revoke);
+        revoke.SetAction(parse => revokeLedger.WithExisting(context, parse, store => new KeyStore(store).Revoke(parse.GetValue(id)!)
             ? 0
             : (int)context.Fail($"no active key `{parse.GetValue(id)}`; see `pacts keys list --data DIR`")));
 
@@ -61,6 +64,7 @@ internal static class KeysCommand
             Examples:
               pacts keys add --data ./data --description "atlas agent"
               pacts keys add --data ./data --description "team a's agents" --agents "team-a/*" atlas
+              PACTS_CONNECTION="Host=db;Database=pacts;Username=pacts" pacts keys add --store postgres --description "fleet"
             """)
         {
             add, list, revoke,

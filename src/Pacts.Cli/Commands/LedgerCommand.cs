@@ -11,7 +11,7 @@ internal static class LedgerCommand
 
     public static Command Create(CliContext context)
     {
-        var verifyData = LedgerStoreOpening.DataOption();
+        var verifyLedger = LedgerStoreOpening.Options();
         var expectHead = new Option<string>("--expect-head")
         {
             Description = "a head the service answered before, as SEQ:HASH (every ingest answer carries it): also prove no record up to it was removed or rewritten",
@@ -34,8 +34,9 @@ internal static class LedgerCommand
             whole: a head kept outside the ledger can, signed (--checkpoint FILE) or as SEQ:HASH (--expect-head).
             """)
         {
-            verifyData, expectHead, checkpointFile, publicKey,
+            expectHead, checkpointFile, publicKey,
         };
+        verifyLedger.AddTo(verify);
         verify.SetAction(parse =>
         {
             (long Seq, string Hash)? head = null;
@@ -46,7 +47,7 @@ internal static class LedgerCommand
                     return (int)context.Fail("give --checkpoint or --expect-head, not both");
                 }
 
-                if (SignedHead(context, checkpointPath, parse.GetValue(publicKey), parse.GetValue(verifyData)!, out var refused) is not { } signed)
+                if (SignedHead(context, checkpointPath, parse.GetValue(publicKey), parse.GetValue(verifyLedger.Data), out var refused) is not { } signed)
                 {
                     return refused;
                 }
@@ -68,40 +69,24 @@ internal static class LedgerCommand
                 head = parsed;
             }
 
-            using var ledger = LedgerStoreOpening.OpenExisting(parse.GetValue(verifyData)!, context, out var damaged);
-            if (ledger is null)
+            using var opened = verifyLedger.OpenExisting(context, parse, out var damaged);
+            if (opened is null)
             {
                 return damaged ? (int)ExitCode.Findings : (int)ExitCode.Error;
             }
 
-            var result = ledger.Verify(head);
-            if (result.Damaged)
-            {
-                context.Fail(result.Problem!);
-                return (int)ExitCode.Findings;
-            }
-
-            if (result.Ok)
-            {
-                var (seq, hash) = ledger.Head();
-                context.Out.WriteLine(head is null
-                    ? $"ledger ok: {result.Records} records, head {seq}:{hash}"
-                    : $"ledger ok: {result.Records} records, head {seq}:{hash}, nothing removed up to {head.Value.Seq}:{head.Value.Hash}");
-                return 0;
-            }
-
-            context.Out.WriteLine(result.FirstBadSeq is { } bad ? $"ledger broken at record {bad}: {result.Problem}" : $"ledger broken: {result.Problem}");
-            return 1;
+            return opened.Guard(context, () => Report(context, opened.Store, head));
         });
 
-        var exportData = LedgerStoreOpening.DataOption();
+        var exportLedger = LedgerStoreOpening.Options();
         var exportOut = new Option<string>("--out") { Description = "file to write (default stdout)", HelpName = "FILE" };
-        var export = new Command("export", "Write the ledger's events as a SPEC §6 JSONL log that `pacts replay` reads.") { exportData, exportOut };
-        export.SetAction(parse => LedgerStoreOpening.WithExisting(context, parse.GetValue(exportData)!, ledger =>
+        var export = new Command("export", "Write the ledger's events as a SPEC §6 JSONL log that `pacts replay` reads.") { exportOut };
+        exportLedger.AddTo(export);
+        export.SetAction(parse => exportLedger.WithExisting(context, parse, ledger =>
         {
             try
             {
-                ledger.CheckIntegrity(); // a damaged page would otherwise cut the log short, or pass unseen in an index
+                (ledger as SqliteLedgerStore)?.CheckIntegrity(); // a damaged page would otherwise cut the log short, or pass unseen in an index
             }
             catch (LedgerDamagedException ex)
             {
@@ -111,12 +96,21 @@ internal static class LedgerCommand
             var path = parse.GetValue(exportOut);
             using var writer = path is null ? null : new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
             var w = writer ?? context.Out;
-            foreach (var record in ledger.Records())
+            var records = ledger.RecordsAsync().GetAsyncEnumerator();
+            try
             {
-                // SPEC §11: a tool call's line carries the verdict the service recorded, as its last member `verdict`
-                // (replay ignores it; `pacts diff --baseline recorded` reads it). The event's own bytes come first, as accepted.
-                w.WriteLine(record.Verdict is null || !record.Body.EndsWith('}') ? record.Body
-                    : string.Concat(record.Body.AsSpan(0, record.Body.Length - 1), record.Body.Length > 2 ? ",\"verdict\":" : "\"verdict\":", record.Verdict, "}"));
+                while (records.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    var record = records.Current;
+                    // SPEC §11: a tool call's line carries the verdict the service recorded, as its last member `verdict`
+                    // (replay ignores it; `pacts diff --baseline recorded` reads it). The event's own bytes come first, as accepted.
+                    w.WriteLine(record.Verdict is null || !record.Body.EndsWith('}') ? record.Body
+                        : string.Concat(record.Body.AsSpan(0, record.Body.Length - 1), record.Body.Length > 2 ? ",\"verdict\":" : "\"verdict\":", record.Verdict, "}"));
+                }
+            }
+            finally
+            {
+                records.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
 
             return 0;
@@ -174,7 +168,30 @@ internal static class LedgerCommand
     }
 
     /// <summary>The head a checkpoint file signs, once its signature checks with the key given (or the service's own); null after saying why not.</summary>
-    private static (long, string)? SignedHead(CliContext context, string path, string? publicKeyPath, string dataDir, out int exit)
+    /// <summary>Verifies the ledger and prints the one-line answer; exit 0 intact, 1 broken or damaged.</summary>
+    private static int Report(CliContext context, ILedgerStore ledger, (long Seq, string Hash)? head)
+    {
+        var result = ledger.VerifyAsync(head).GetAwaiter().GetResult();
+        if (result.Damaged)
+        {
+            context.Fail(result.Problem!);
+            return (int)ExitCode.Findings;
+        }
+
+        if (result.Ok)
+        {
+            var (seq, hash) = ledger.HeadAsync().GetAwaiter().GetResult();
+            context.Out.WriteLine(head is null
+                ? $"ledger ok: {result.Records} records, head {seq}:{hash}"
+                : $"ledger ok: {result.Records} records, head {seq}:{hash}, nothing removed up to {head.Value.Seq}:{head.Value.Hash}");
+            return 0;
+        }
+
+        context.Out.WriteLine(result.FirstBadSeq is { } bad ? $"ledger broken at record {bad}: {result.Problem}" : $"ledger broken: {result.Problem}");
+        return 1;
+    }
+
+    private static (long, string)? SignedHead(CliContext context, string path, string? publicKeyPath, string? dataDir, out int exit)
     {
         exit = (int)ExitCode.Error;
         string text;
@@ -194,7 +211,13 @@ internal static class LedgerCommand
             return null;
         }
 
-        var keyPath = publicKeyPath ?? Path.Combine(dataDir, "signing-key.pem");
+        if (publicKeyPath is null && dataDir is null)
+        {
+            context.Fail("--checkpoint needs --public-key FILE (or --data DIR, where the service keeps its key)");
+            return null;
+        }
+
+        var keyPath = publicKeyPath ?? Path.Combine(dataDir!, "signing-key.pem");
         LedgerKey key;
         try
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Pacts.Server.Tests;
+namespace Pacts.Testing.Shared;
 
 /// <summary>
 /// The PostgreSQL the store tests run against: <c>PACTS_POSTGRES</c> (an Npgsql connection string; <c>.ci/run</c> sets it
