@@ -77,3 +77,18 @@ public sealed record LedgerVerification(bool Ok, long Records, long? FirstBadSeq
 public sealed record AgentTrust(
     string AgentId, long ToolCalls, long Evaluated, long Valid, long Critical, long Major, long Minor,
     IReadOnlyList<(string ParamPath, long Count)> TopParamPaths, string LastEventAt);
+
+/// <summary>
+/// A ledger that several service instances append to (<see cref="PostgresLedgerStore"/>). Budgets (SPEC §10) are one set
+/// of totals for all of them: an instance judges a batch only while it holds the ingest lock, after reading what the
+/// others appended since it last held it, and keeps the lock until its batches are durable, so no other instance
+/// judges against totals that miss them.
+/// </summary>
+public interface ISharedLedgerStore : ILedgerStore
+{
+    /// <summary>Waits for the ingest lock (one holder across every instance); disposing the result releases it.</summary>
+    Task<IAsyncDisposable> LockIngestAsync(CancellationToken ct = default);
+
+    /// <summary>The records after <paramref name="seq"/>, in chain order.</summary>
+    IAsyncEnumerable<LedgerRecord> RecordsAfterAsync(long seq, CancellationToken ct = default);
+}

@@ -33,12 +33,32 @@ public sealed record IngestResult(
 /// client's retry) is not charged again. The book is not stored beside the ledger: it is rebuilt from the ledger on the
 /// first request after a start, so a restart, or a kill -9 between any two statements, changes no verdict, and a
 /// <c>ledger export</c> replayed gives the verdicts the service gave.
+/// <para>
+/// On a ledger several instances share (<see cref="ISharedLedgerStore"/>, PostgreSQL) the totals are the fleet's: an
+/// instance judges only while it holds the store's ingest lock, first charging its book with what the other instances
+/// appended since it last held it, and keeps the lock until the batches it judged are durable. Batches arriving at one
+/// instance meanwhile still share commits; an instance that has held the lock for <see cref="MaxLockHold"/> lets its
+/// batches drain and the lock go, so a busy instance does not starve the others.
+/// </para>
 /// </remarks>
 public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, ServiceMetrics? metrics = null, AlertSender? alerts = null) : IDisposable
 {
+    /// <summary>How long an instance keeps taking batches under the shared ingest lock before it lets the others in.</summary>
+    public static readonly TimeSpan MaxLockHold = TimeSpan.FromMilliseconds(20);
+
     private readonly SemaphoreSlim _order = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ISharedLedgerStore? _shared = store as ISharedLedgerStore;
     private BudgetBook? _budgets;
+
+    // Under _order, with a shared ledger only: the ingest lock while held, since when, the batches judged under it and
+    // not yet durable, the last sequence number the book has seen, and whether it must first read the others' records.
+    private IAsyncDisposable? _lock;
+    private long _lockSince;
+    private int _pending;
+    private long _bookSeq;
+    private bool _catchUp;
+    private TaskCompletionSource? _drained;
 
     /// <inheritdoc/>
     public void Dispose() => _order.Dispose();
@@ -63,20 +83,22 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         ArgumentNullException.ThrowIfNull(pacts);
         ArgumentNullException.ThrowIfNull(agents);
         Judged judged;
-        await _order.WaitAsync(ct).ConfigureAwait(false);
+        await EnterAsync(ct).ConfigureAwait(false);
         try
         {
             var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
             judged = await JudgeInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, agents, budgets, ct).ConfigureAwait(false);
+            _pending++;
         }
         finally
         {
+            await ReleaseIfIdleAsync().ConfigureAwait(false);
             _order.Release();
         }
 
         // The batch holds its place in the ledger's order (queued under the lock); its durability is awaited outside it,
-        // so batches judged meanwhile join the same commit (group commit, SqliteLedgerStore.AppendAsync).
-        (IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head) appended;
+        // so batches judged meanwhile join the same commit (group commit, AppendQueue).
+        (IReadOnlyList<(long Seq, bool Stored)> Results, (long Seq, string Hash) Head) appended = ([], (0, ""));
         try
         {
             appended = await judged.Appending.ConfigureAwait(false);
@@ -85,6 +107,10 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         {
             _budgets = null; // charged for calls that were not stored: rebuilt from the ledger on the next request
             throw;
+        }
+        finally
+        {
+            await LeaveAsync(appended.Head.Seq).ConfigureAwait(false);
         }
 
         return Finish(judged, appended.Results, appended.Head);
@@ -104,7 +130,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             return verdict;
         }
 
-        await _order.WaitAsync(ct).ConfigureAwait(false);
+        await EnterAsync(ct).ConfigureAwait(false);
         try
         {
             var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
@@ -114,8 +140,86 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         }
         finally
         {
+            await ReleaseIfIdleAsync().ConfigureAwait(false);
             _order.Release();
         }
+    }
+
+    /// <summary>
+    /// Takes the order lock and, on a shared ledger, the store's ingest lock: at once while this instance holds it (for
+    /// less than <see cref="MaxLockHold"/>), else after its batches drained and it was let go.
+    /// </summary>
+    private async Task EnterAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            await _order.WaitAsync(ct).ConfigureAwait(false);
+            if (_shared is null)
+            {
+                return;
+            }
+
+            if (_lock is null)
+            {
+                try
+                {
+                    _lock = await _shared.LockIngestAsync(ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _order.Release();
+                    throw;
+                }
+
+                _lockSince = System.Diagnostics.Stopwatch.GetTimestamp();
+                _catchUp = true; // the others may have appended since this instance last held it
+                return;
+            }
+
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(_lockSince) < MaxLockHold)
+            {
+                return;
+            }
+
+            var drained = (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            _order.Release();
+            await drained.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A batch judged under the ingest lock is durable (or failed): the lock goes once none is left.</summary>
+    private async Task LeaveAsync(long headSeq)
+    {
+        if (_shared is null)
+        {
+            return;
+        }
+
+        await _order.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            _pending--;
+            _bookSeq = Math.Max(_bookSeq, headSeq); // only this instance appended while it held the lock
+            await ReleaseIfIdleAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
+    /// <summary>Under the order lock: lets the ingest lock go when no batch judged under it is waiting to be durable.</summary>
+    private async Task ReleaseIfIdleAsync()
+    {
+        if (_pending > 0 || _lock is not { } held)
+        {
+            return;
+        }
+
+        _lock = null;
+        await held.DisposeAsync().ConfigureAwait(false);
+        _drained?.TrySetResult();
+        _drained = null;
     }
 
     /// <summary>The service's budget state: rebuilt once from the ledger, in its order, then kept up by every batch.</summary>
@@ -123,6 +227,12 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
     {
         if (_budgets is not null)
         {
+            if (_catchUp && _shared is not null)
+            {
+                await CatchUpAsync(_budgets, pacts, ct).ConfigureAwait(false);
+            }
+
+            _catchUp = false;
             return _budgets;
         }
 
@@ -130,6 +240,7 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         var sessions = new SessionBinding();
         await foreach (var record in store.RecordsAsync(ct).ConfigureAwait(false))
         {
+            _bookSeq = record.Seq;
             using var doc = JsonDocument.Parse(record.Body);
             if (EventParser.Parse(doc.RootElement, out var ev, out _) != LogRecordKind.Event)
             {
@@ -147,7 +258,30 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             }
         }
 
+        _catchUp = false;
         return _budgets = book;
+    }
+
+    /// <summary>
+    /// Charges the book with the tool calls the other instances appended since this one last held the ingest lock, as
+    /// they judged them: each judged call under the pact its verdict names.
+    /// </summary>
+    private async Task CatchUpAsync(BudgetBook book, PactSet pacts, CancellationToken ct)
+    {
+        await foreach (var record in _shared!.RecordsAfterAsync(_bookSeq, ct).ConfigureAwait(false))
+        {
+            _bookSeq = record.Seq;
+            if (record.Verdict is null || Verdict.FromJson(record.Verdict)?.PactId is not { } pactId || pacts.Find(pactId) is not { BudgetNames.Count: > 0 } pact)
+            {
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(record.Body);
+            if (EventParser.Parse(doc.RootElement, out var ev, out _) == LogRecordKind.Event && ev!.Type == EventType.ToolCall)
+            {
+                _ = book.Apply(pact, pact.Validate(ev.Tool!, ev.Params), CallOf(ev), ev.Params);
+            }
+        }
     }
 
     private static BudgetCall CallOf(AgentEvent ev) => new(ev.Tool!, ev.AgentId, ev.SessionId, ev.Timestamp, BudgetCall.OutcomeRecords(ev.Outcome));

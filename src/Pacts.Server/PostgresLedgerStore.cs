@@ -19,13 +19,16 @@ namespace Pacts.Server;
 /// transaction it did not finish leaves nothing. The schema is versioned (<c>pacts_migrations</c>) and migrated at
 /// start under its own advisory lock, so instances starting together migrate once.
 /// </remarks>
-public sealed class PostgresLedgerStore : ILedgerStore, IDisposable
+public sealed class PostgresLedgerStore : ISharedLedgerStore, IDisposable
 {
     /// <summary>The advisory lock every append holds while it extends the chain ("pacts" in ASCII).</summary>
     public const long AppendLock = 0x7061637473;
 
     /// <summary>The advisory lock migrations hold.</summary>
     public const long MigrationLock = AppendLock + 1;
+
+    /// <summary>The session-scoped advisory lock an instance holds while it judges against the shared budget totals.</summary>
+    public const long IngestLock = AppendLock + 2;
 
     /// <summary>The schema, one entry per version; a version once released is never edited, only followed.</summary>
     private static readonly string[] Migrations =
@@ -292,6 +295,59 @@ public sealed class PostgresLedgerStore : ILedgerStore, IDisposable
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             yield return Record(r);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<LedgerRecord> RecordsAfterAsync(long seq, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand($"SELECT {RecordColumns} FROM events WHERE seq > @s ORDER BY seq", c);
+        cmd.Parameters.Add(new NpgsqlParameter<long>("s", seq));
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            yield return Record(r);
+        }
+    }
+
+    /// <summary>
+    /// Takes <see cref="IngestLock"/> on a connection of its own, held until disposed; an instance that dies loses its
+    /// connection and with it the lock, so a killed instance never blocks the others.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockIngestAsync(CancellationToken ct = default)
+    {
+        var c = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_lock({IngestLock})", c);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return new HeldLock(c);
+        }
+        catch
+        {
+            await c.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private sealed class HeldLock(NpgsqlConnection c) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_unlock({IngestLock})", c);
+                await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // the connection is gone, and the lock with it
+            }
+            finally
+            {
+                await c.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using Pacts.Evaluating;
+
 namespace Pacts.Server.Tests;
 
 /// <summary>The store contract, run against the PostgreSQL store on a real server (<see cref="Pacts.Testing.Shared.PostgresCluster"/>), a fresh schema per store.</summary>
@@ -59,6 +61,47 @@ public sealed class PostgresInstancesTests : IDisposable
         Assert.True(a.Commits + b.Commits <= 160); // batches from one instance shared transactions
         Assert.Equal(0L, (await a.TrustAsync("fleet"))!.ToolCalls);
         Assert.Equal("2026-11-21T08:00:00.0000000Z", (await b.TrustAsync("fleet"))!.LastEventAt);
+    }
+
+    [Fact]
+    public async Task An_agent_spreading_calls_across_instances_gets_one_budget_not_one_per_instance()
+    {
+        // daily-outflow: at most 50000 per agent in 24 h. Sixteen transfers of 5000, sent to two instances at once:
+        // ten pass in ledger order, whichever instance took them; with a book per instance, each would pass eight.
+        var pacts = PactSet.Load(Pacts.Testing.Shared.RepoPaths.ExamplePacts);
+        using var a = new Ingestor(Instance());
+        using var b = new Ingestor(Instance());
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        string Batch(int i) => $$"""
+            [{"type":"tool_call","sessionId":"spread-{{i}}","agentId":"spreader","tool":"transfer_funds","pactId":"treasury-pact",
+              "params":{"destination":"0xA11A000000000000000000000000000000000001","amount":5000,"currency":"USDC"},
+              "outcome":"success","attemptedAt":"{{start.AddSeconds(i):yyyy-MM-ddTHH:mm:ssZ}}"}]
+            """;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(Batch(i));
+            var result = await (i % 2 == 0 ? a : b).IngestAsync(doc.RootElement, pacts, 64);
+            Assert.Single(result.Verdicts);
+        })));
+
+        var verdicts = new List<Verdict>();
+        await foreach (var r in _instances[0].RecordsAsync())
+        {
+            verdicts.Add(Verdict.FromJson(r.Verdict!)!);
+        }
+
+        Assert.Equal(16, verdicts.Count);
+        Assert.All(verdicts.Take(10), v => Assert.True(v.Valid));
+        Assert.All(verdicts.Skip(10), v => Assert.Contains(v.Violations, x => x.Rule == "budget"));
+
+        // A pre-flight on either instance sees the fleet's total.
+        using var call = System.Text.Json.JsonDocument.Parse("""{"destination":"0xA11A000000000000000000000000000000000001","amount":1,"currency":"USDC"}""");
+        var pact = pacts.Find("treasury-pact")!;
+        foreach (var ingestor in new[] { a, b })
+        {
+            var preflight = await ingestor.PreflightAsync(pact, pacts, "transfer_funds", call.RootElement, "spreader", null, DateTimeOffset.UtcNow);
+            Assert.False(preflight.Valid);
+        }
     }
 
     [Fact]
