@@ -5,6 +5,7 @@
 set -euo pipefail
 bin=${PACTS_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$bin/initdb" ] || { echo "no PostgreSQL binaries (apt-get install postgresql, or set PACTS_PG_BIN)" >&2; exit 1; }
+cd / # the postgres user may not enter the caller's directory
 as=() # initdb refuses to run as root: the cluster then belongs to Debian's `postgres` user
 if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
 if [ "${1:-}" = stop ]; then

@@ -16,7 +16,11 @@ internal static class Program
 
         if (args is ["--ingest-load", ..])
         {
-            ServiceLoad.IngestAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000).GetAwaiter().GetResult();
+            // --ingest-load N [--store postgres]: the PostgreSQL server in PACTS_CONNECTION, a fresh schema per run.
+            var postgres = args.Contains("postgres")
+                ? ServiceLoad.PostgresSchema(Environment.GetEnvironmentVariable("PACTS_CONNECTION") ?? throw new InvalidOperationException("--store postgres reads the server from PACTS_CONNECTION"))
+                : null;
+            ServiceLoad.IngestAsync(args.Length > 1 && char.IsAsciiDigit(args[1][0]) ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000, postgres).GetAwaiter().GetResult();
             return;
         }
 

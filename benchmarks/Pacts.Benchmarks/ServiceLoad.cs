@@ -47,7 +47,7 @@ internal static class ServiceLoad
         try
         {
             await load(app.Urls.First(), app.Services.GetRequiredService<KeyStore>().Add("load").Key, calls);
-            var verification = app.Services.GetRequiredService<SqliteLedgerStore>().Verify();
+            var verification = await app.Services.GetRequiredService<ILedgerStore>().VerifyAsync();
             Console.WriteLine($"ledger after load: {verification.Records} records, verifies: {verification.Ok}");
         }
         finally
@@ -64,8 +64,8 @@ internal static class ServiceLoad
     /// bare insert loop over the same bodies into a SQLite file with the same durability (WAL, synchronous=FULL, one
     /// transaction per batch). Prints events/s and p50/p99 latency per level.
     /// </summary>
-    public static Task IngestAsync(int batches) =>
-        WithService("pacts-ingest-load-", ["--log-level", "warning"], async (address, key, calls) =>
+    public static Task IngestAsync(int batches, string? postgres = null) =>
+        WithService("pacts-ingest-load-", postgres is null ? ["--log-level", "warning"] : ["--log-level", "warning", "--store", "postgres", "--connection", postgres], async (address, key, calls) =>
         {
             foreach (var concurrency in IngestLevels)
             {
@@ -74,10 +74,17 @@ internal static class ServiceLoad
             }
         }, (data, calls) =>
         {
-            Console.WriteLine($"{batches} batches of 25 events per level; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"{batches} batches of 25 events per level; {Environment.ProcessorCount} cores; store {(postgres is null ? "sqlite" : "postgres")}");
             Console.WriteLine("| what | concurrency | durable events/s | p50 ms | p99 ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
-            Baseline(data, batches, calls);
+            if (postgres is null)
+            {
+                Baseline(data, batches, calls);
+            }
+            else
+            {
+                PostgresBaseline(postgres, batches, calls);
+            }
         });
 
     /// <summary>
@@ -119,6 +126,54 @@ internal static class ServiceLoad
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>
+    /// A fresh schema on the PostgreSQL of <c>PACTS_CONNECTION</c> (<c>--ingest-load N --store postgres</c>), so the
+    /// service's ledger and the baseline's table start empty; its connection string.
+    /// </summary>
+    public static string PostgresSchema(string server)
+    {
+        var schema = "bench_" + Guid.NewGuid().ToString("N");
+        using var c = new Npgsql.NpgsqlConnection(server);
+        c.Open();
+        using var cmd = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", c);
+        cmd.ExecuteNonQuery();
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ToString();
+    }
+
+    /// <summary>The bare loop on PostgreSQL: the same bodies, 25 inserts to a transaction, each commit acknowledged (synchronous commit).</summary>
+    private static void PostgresBaseline(string connection, int batches, string[] calls)
+    {
+        using var c = new Npgsql.NpgsqlConnection(connection);
+        c.Open();
+        using (var setup = new Npgsql.NpgsqlCommand("CREATE TABLE baseline (seq BIGSERIAL PRIMARY KEY, body TEXT NOT NULL)", c))
+        {
+            setup.ExecuteNonQuery();
+        }
+
+        var bodies = Enumerable.Range(0, batches).Select(i => Batch(0, i, calls, 24)).ToArray();
+        var latencies = new double[batches];
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < batches; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var tx = c.BeginTransaction();
+            using var batch = new Npgsql.NpgsqlBatch(c, tx);
+            for (var k = 0; k < 25; k++)
+            {
+                var insert = new Npgsql.NpgsqlBatchCommand("INSERT INTO baseline (body) VALUES (@b)");
+                insert.Parameters.Add(new Npgsql.NpgsqlParameter<string>("b", bodies[i])); // the batch's bytes, once per event
+                batch.BatchCommands.Add(insert);
+            }
+
+            batch.ExecuteNonQuery(); // one round trip, as the store sends a group's inserts
+            tx.Commit();
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        var sorted = latencies.Order().ToArray();
+        Console.WriteLine($"| bare insert loop, postgres (baseline) | 1 | {batches * 25 / clock.Elapsed.TotalSeconds:F0} | {sorted[(int)Math.Ceiling(0.5 * sorted.Length) - 1]:F2} | {sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1]:F2} |");
     }
 
     /// <summary>The bare loop: the same batches' bodies inserted 25 to a transaction, each committed with a full fsync.</summary>
