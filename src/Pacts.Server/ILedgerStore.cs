@@ -91,4 +91,7 @@ public interface ISharedLedgerStore : ILedgerStore
 
     /// <summary>The records after <paramref name="seq"/>, in chain order.</summary>
     IAsyncEnumerable<LedgerRecord> RecordsAfterAsync(long seq, CancellationToken ct = default);
+
+    /// <summary>Whether another instance is waiting for the ingest lock (so its holder should let it go soon).</summary>
+    Task<bool> OthersWaitingAsync(CancellationToken ct = default);
 }

@@ -37,8 +37,8 @@ public sealed record IngestResult(
 /// On a ledger several instances share (<see cref="ISharedLedgerStore"/>, PostgreSQL) the totals are the fleet's: an
 /// instance judges only while it holds the store's ingest lock, first charging its book with what the other instances
 /// appended since it last held it, and keeps the lock until the batches it judged are durable. Batches arriving at one
-/// instance meanwhile still share commits; an instance that has held the lock for <see cref="MaxLockHold"/> lets its
-/// batches drain and the lock go, so a busy instance does not starve the others.
+/// instance meanwhile still share commits; every <see cref="MaxLockHold"/> the holder looks whether another instance
+/// waits, and if one does, lets its batches drain and the lock go, so a busy instance does not starve the others.
 /// </para>
 /// </remarks>
 public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, ServiceMetrics? metrics = null, AlertSender? alerts = null) : IDisposable
@@ -178,6 +178,23 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
 
             if (System.Diagnostics.Stopwatch.GetElapsedTime(_lockSince) < MaxLockHold)
             {
+                return;
+            }
+
+            bool waiting;
+            try
+            {
+                waiting = await _shared.OthersWaitingAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                _order.Release();
+                throw;
+            }
+
+            if (!waiting)
+            {
+                _lockSince = System.Diagnostics.Stopwatch.GetTimestamp(); // nobody else wants it: keep going, look again later
                 return;
             }
 

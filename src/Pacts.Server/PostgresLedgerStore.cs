@@ -331,6 +331,18 @@ public sealed class PostgresLedgerStore : ISharedLedgerStore, IDisposable
         }
     }
 
+    /// <summary>One look at <c>pg_locks</c>: a session of this database waiting for <see cref="IngestLock"/> (a bigint key is classid/objid, objsubid 1).</summary>
+    public async Task<bool> OthersWaitingAsync(CancellationToken ct = default)
+    {
+        await using var c = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+              WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()
+                AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1)
+            """, c);
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
+    }
+
     private sealed class HeldLock(NpgsqlConnection c) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()

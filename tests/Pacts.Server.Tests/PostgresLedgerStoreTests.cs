@@ -105,6 +105,29 @@ public sealed class PostgresInstancesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_ingest_lock_has_one_holder_and_the_holder_sees_who_waits()
+    {
+        var a = Instance();
+        var b = Instance();
+        var held = await a.LockIngestAsync();
+        Assert.False(await a.OthersWaitingAsync());
+        var second = b.LockIngestAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await a.OthersWaitingAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the waiting instance never showed in pg_locks");
+            await Task.Delay(20);
+        }
+
+        Assert.False(second.IsCompleted);
+        await held.DisposeAsync();
+        await using (await second.WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.False(await b.OthersWaitingAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_retry_sent_to_another_instance_is_acknowledged_not_stored_again()
     {
         var a = Instance();
