@@ -302,9 +302,19 @@ public static class Api
             return Results.Problem(statusCode: 404, title: $"no events recorded for agent `{agentId}`");
         }
 
-        var (seq, hash) = await store.HeadAsync(ct).ConfigureAwait(false);
-        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var head = await store.HeadAsync(ct).ConfigureAwait(false);
+        var body = TrustAnswer(agentId, t, head, http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+
+        // Signed over the bytes sent, so a counterparty can keep the answer and check it offline (`pacts trust verify`).
+        http.Response.Headers["Pacts-Signature"] = signer.SignBody(body);
+        return Results.Bytes(body, "application/json; charset=utf-8");
+    }
+
+    /// <summary>The body of a trust answer (SPEC §9 <c>/trust</c>): the agent's summary and the head it was read at; `pacts trust show` prints the same.</summary>
+    public static byte[] TrustAnswer(string agentId, AgentTrust t, (long Seq, string Hash) head, JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return JsonSerializer.SerializeToUtf8Bytes(new
         {
             agentId,
             toolCalls = t.ToolCalls,
@@ -314,12 +324,8 @@ public static class Api
             invalidBySeverity = new Dictionary<string, long> { ["critical"] = t.Critical, ["major"] = t.Major, ["minor"] = t.Minor },
             topParamPaths = t.TopParamPaths.Select(p => new { paramPath = p.ParamPath, count = p.Count }),
             lastEventAt = t.LastEventAt,
-            ledgerHead = new { seq, hash },
+            ledgerHead = new { seq = head.Seq, hash = head.Hash },
         }, json);
-
-        // Signed over the bytes sent, so a counterparty can keep the answer and check it offline (`pacts trust verify`).
-        http.Response.Headers["Pacts-Signature"] = signer.SignBody(body);
-        return Results.Bytes(body, "application/json; charset=utf-8");
     }
 
     /// <summary>

@@ -78,6 +78,18 @@ public sealed record ServerOptions(string PactsPath, string DataDir, int MaxEven
 
     public static ServerOptions From(IConfiguration config)
     {
+        var options = Read(config);
+        if (options.PostgresConnection is not null && options.SigningKeyPath is null)
+        {
+            // SPEC §9: every instance on one database signs with one key, so none may quietly make its own.
+            throw new InvalidOperationException("--store postgres needs --signing-key FILE (or PACTS_SIGNING_KEY), the one key every instance shares; make it once with `pacts ledger keygen FILE`");
+        }
+
+        return options;
+    }
+
+    private static ServerOptions Read(IConfiguration config)
+    {
         var pacts = config["pacts"] ?? Environment.GetEnvironmentVariable("PACTS_PACTS")
             ?? throw new InvalidOperationException("no pacts: pass --pacts DIR or set PACTS_PACTS");
         var data = config["data"] ?? Environment.GetEnvironmentVariable("PACTS_DATA")

@@ -3,7 +3,7 @@ using Pacts.Server;
 
 namespace Pacts.Cli.Commands;
 
-/// <summary><c>pacts trust verify</c>: a counterparty's offline check of a trust answer's <c>Pacts-Signature</c>.</summary>
+/// <summary><c>pacts trust show|verify</c>: an agent's trust read from the ledger, and a counterparty's offline check of a trust answer's <c>Pacts-Signature</c>.</summary>
 internal static class TrustCommand
 {
     public static Command Create(CliContext context)
@@ -55,7 +55,31 @@ internal static class TrustCommand
             }
         });
 
-        return new Command("trust", "Check trust answers offline.") { verify };
+        var ledger = LedgerStoreOpening.Options();
+        var agent = new Argument<string>("AGENT") { Description = "the agent id, as sent in its events" };
+        var show = new Command("show", """
+            Print an agent's trust answer read straight from the ledger (--data DIR, or --store postgres): the body
+            GET /api/v1/trust/{agentId} answers, unsigned. Exit codes: 0 shown, 1 no events of that agent, 2 error.
+            """)
+        {
+            agent,
+        };
+        ledger.AddTo(show);
+        show.SetAction(parse => ledger.WithExisting(context, parse, store =>
+        {
+            var id = parse.GetValue(agent)!;
+            if (store.TrustAsync(id).GetAwaiter().GetResult() is not { } trust)
+            {
+                context.Err.WriteLine($"no events recorded for agent `{id}`");
+                return (int)ExitCode.Findings;
+            }
+
+            var head = store.HeadAsync().GetAwaiter().GetResult();
+            context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(Api.TrustAnswer(id, trust, head, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))));
+            return 0;
+        }));
+
+        return new Command("trust", "Read an agent's trust from the ledger, or check a trust answer offline.") { show, verify };
     }
 
     private static byte[] ReadAll(Stream stream)

@@ -113,7 +113,8 @@ public class ServePostgresTests
         {
             var stderr = new List<string>();
             using var p = ServeEndToEndTests.Start(state, ServeEndToEndTests.FreePort(), stderr: stderr, more:
-                ["--store", "postgres", "--connection", $"Host=127.0.0.1;Port={ServeEndToEndTests.FreePort()};Username=u;Password=hunter2;Timeout=3"]);
+                ["--store", "postgres", "--connection", $"Host=127.0.0.1;Port={ServeEndToEndTests.FreePort()};Username=u;Password=hunter2;Timeout=3",
+                 "--signing-key", Path.Combine(state, "k.pem")]);
             Assert.True(p.WaitForExit(30_000));
             Assert.Equal(2, p.ExitCode);
             lock (stderr)
@@ -122,6 +123,29 @@ public class ServePostgresTests
                 Assert.StartsWith("pacts: error: the ledger at postgres://127.0.0.1:", line, StringComparison.Ordinal);
                 Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
             }
+        }
+        finally
+        {
+            TempDirs.Remove(state);
+        }
+    }
+
+    [Fact]
+    public void Serve_on_postgres_without_a_shared_signing_key_is_refused()
+    {
+        var state = Directory.CreateTempSubdirectory("pacts-pg-nokey-").FullName;
+        try
+        {
+            var stderr = new List<string>();
+            using var p = ServeEndToEndTests.Start(state, ServeEndToEndTests.FreePort(), stderr: stderr, more: ["--store", "postgres", "--connection", "Host=127.0.0.1"]);
+            Assert.True(p.WaitForExit(30_000));
+            Assert.Equal(2, p.ExitCode);
+            lock (stderr)
+            {
+                Assert.Equal("pacts: error: --store postgres needs --signing-key FILE (or PACTS_SIGNING_KEY), the one key every instance shares; make it once with `pacts ledger keygen FILE`", Assert.Single(stderr, l => l.Length > 0));
+            }
+
+            Assert.False(File.Exists(Path.Combine(state, "signing-key.pem")));
         }
         finally
         {
