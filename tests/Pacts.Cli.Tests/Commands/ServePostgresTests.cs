@@ -108,44 +108,39 @@ public class ServePostgresTests
     [Fact]
     public void Serve_refuses_to_start_on_a_database_it_cannot_reach_with_one_line_and_exit_2()
     {
-        var state = Directory.CreateTempSubdirectory("pacts-pg-down-").FullName;
-        try
-        {
-            var stderr = new List<string>();
-            using var p = ServeEndToEndTests.Start(state, ServeEndToEndTests.FreePort(), stderr: stderr, more:
-                ["--store", "postgres", "--connection", $"Host=127.0.0.1;Port={ServeEndToEndTests.FreePort()};Username=u;Password=hunter2;Timeout=3",
-                 "--signing-key", Path.Combine(state, "k.pem")]);
-            Assert.True(p.WaitForExit(30_000));
-            Assert.Equal(2, p.ExitCode);
-            lock (stderr)
-            {
-                var line = Assert.Single(stderr, l => l.Length > 0);
-                Assert.StartsWith("pacts: error: the ledger at postgres://127.0.0.1:", line, StringComparison.Ordinal);
-                Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
-            }
-        }
-        finally
-        {
-            TempDirs.Remove(state);
-        }
+        var line = RefusedAtStart(state =>
+            ["--store", "postgres", "--connection", $"Host=127.0.0.1;Port={ServeEndToEndTests.FreePort()};Username=u;Password=hunter2;Timeout=3",
+             "--signing-key", Path.Combine(state, "k.pem")]);
+        Assert.StartsWith("pacts: error: the ledger at postgres://127.0.0.1:", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Serve_on_postgres_without_a_shared_signing_key_is_refused()
     {
-        var state = Directory.CreateTempSubdirectory("pacts-pg-nokey-").FullName;
+        var line = RefusedAtStart(_ => ["--store", "postgres", "--connection", "Host=127.0.0.1"], noKeyMade: true);
+        Assert.Equal("pacts: error: --store postgres needs --signing-key FILE (or PACTS_SIGNING_KEY), the one key every instance shares; make it once with `pacts ledger keygen FILE`", line);
+    }
+
+    /// <summary>Starts `pacts serve` with <paramref name="args"/> on a fresh state directory; asserts exit 2 and returns its one stderr line.</summary>
+    private static string RefusedAtStart(Func<string, string[]> args, bool noKeyMade = false)
+    {
+        var state = Directory.CreateTempSubdirectory("pacts-pg-refused-").FullName;
         try
         {
             var stderr = new List<string>();
-            using var p = ServeEndToEndTests.Start(state, ServeEndToEndTests.FreePort(), stderr: stderr, more: ["--store", "postgres", "--connection", "Host=127.0.0.1"]);
+            using var p = ServeEndToEndTests.Start(state, ServeEndToEndTests.FreePort(), stderr: stderr, more: args(state));
             Assert.True(p.WaitForExit(30_000));
             Assert.Equal(2, p.ExitCode);
-            lock (stderr)
+            if (noKeyMade)
             {
-                Assert.Equal("pacts: error: --store postgres needs --signing-key FILE (or PACTS_SIGNING_KEY), the one key every instance shares; make it once with `pacts ledger keygen FILE`", Assert.Single(stderr, l => l.Length > 0));
+                Assert.False(File.Exists(Path.Combine(state, "signing-key.pem")));
             }
 
-            Assert.False(File.Exists(Path.Combine(state, "signing-key.pem")));
+            lock (stderr)
+            {
+                return Assert.Single(stderr, l => l.Length > 0);
+            }
         }
         finally
         {
