@@ -33,16 +33,52 @@ public class McpSdkServerTests
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
 
-    /// <summary>Progress reported on the thread that receives it (<see cref="Progress{T}"/> would post it later).</summary>
+    /// <summary>
+    /// Progress the client receives for the whole session. The SDK's server reports progress without awaiting the
+    /// send and its client handles notifications concurrently with responses, so a progress notification may reach
+    /// the client after the call's result, when the handler <c>CallToolAsync(progress)</c> registered is gone: the
+    /// session-wide handler sees every one, and <see cref="WaitFor"/> gives it time.
+    /// </summary>
     private sealed class Recorded : IProgress<ProgressNotificationValue>
     {
-        public List<string> Messages { get; } = [];
+        private readonly List<string> messages = [];
 
-        public void Report(ProgressNotificationValue value)
+        public void Report(ProgressNotificationValue value) => Add(value.Message);
+
+        public ValueTask Notified(JsonRpcNotification notification, CancellationToken cancellation)
         {
-            lock (Messages)
+            if (notification.Params is { } body && body["message"] is { } message)
             {
-                Messages.Add(value.Message ?? "");
+                Add(message.GetValue<string>());
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public async Task<IReadOnlyList<string>> WaitFor(string message)
+        {
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(20))
+            {
+                lock (messages)
+                {
+                    if (messages.Contains(message))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            lock (messages)
+            {
+                return [.. messages];
+            }
+        }
+
+        private void Add(string? message)
+        {
+            lock (messages)
+            {
+                messages.Add(message ?? "");
             }
         }
     }
@@ -63,8 +99,13 @@ public class McpSdkServerTests
             Arguments = ["mcp", "--pacts", Pact, "--events", events, "--", "dotnet", Server],
             WorkingDirectory = dir,
         });
-        var options = new McpClientOptions { ClientInfo = new Implementation { Name = "test-agent", Version = "1.0" }, ProtocolVersion = asked };
         var progress = new Recorded();
+        var options = new McpClientOptions
+        {
+            ClientInfo = new Implementation { Name = "test-agent", Version = "1.0" },
+            ProtocolVersion = asked,
+            Handlers = new McpClientHandlers { NotificationHandlers = [new(NotificationMethods.ProgressNotification, progress.Notified)] },
+        };
 
         await using (var client = await McpClient.CreateAsync(transport, options))
         {
@@ -74,7 +115,7 @@ public class McpSdkServerTests
             Assert.NotEqual(true, allowed.IsError);
             Assert.Equal("paid 40 to alice", Text(allowed));
             Assert.Equal(["{\"to\":\"alice\",\"amount\":40}"], Lines(paid));
-            Assert.Contains("paying", progress.Messages);
+            Assert.Contains("paying", await progress.WaitFor("paying"));
 
             var refused = await client.CallToolAsync("pay", Payment("mallory", 4000));
             Assert.True(refused.IsError);
