@@ -2,7 +2,9 @@
 # Process-to-process spread (issue #20): starts N fresh processes per variant (default 7), alternating variants, each
 # measuring its own steady median for the engine and the hand-written baseline in alternating rounds
 # (`Pacts.Benchmarks --process-median pre|sub|raw`). Prints every process's figures and, per variant, slowest /
-# fastest for the engine, for the baseline and for their ratio. Usage: benchmarks/spread/run.sh [N] [VARIANTS...]
+# fastest for the engine, for the baseline, for their ratio and for the process's memory latency (a pointer chase through
+# 8 MB, about the documents' size, and through 64 MB, past the L3), and how the engine's figure
+# correlates with each. Usage: benchmarks/spread/run.sh [N] [VARIANTS...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-7}; shift || true
@@ -25,5 +27,10 @@ for v in dict.fromkeys(r["variant"] for r in rows):
     def line(key):
         xs = sorted(r[key] for r in rs)
         return f"{key} median {statistics.median(xs):.3g} (min {xs[0]:.3g}, max {xs[-1]:.3g}), slowest/fastest {xs[-1] / xs[0]:.2f}"
-    print(f"{v} ({len(rs)} processes): " + "; ".join(line(k) for k in ("engineNs", "handNs", "ratio")))
+    print(f"{v} ({len(rs)} processes): " + "; ".join(line(k) for k in ("engineNs", "handNs", "ratio", "chase8MbNs")))
+    if len(rs) > 2:
+        e = [r["engineNs"] for r in rs]
+        corr = lambda k: statistics.correlation(e, [r[k] for r in rs]) if len({r[k] for r in rs}) > 1 else float("nan")
+        print(f"  correlation of the engine's per-process median with the hand-written code's {corr('handNs'):.2f},"
+              f" with the process's 8 MB pointer chase {corr('chase8MbNs'):.2f}, with its 64 MB chase {corr('chase64MbNs'):.2f}")
 PY
