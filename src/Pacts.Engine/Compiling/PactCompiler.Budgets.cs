@@ -168,7 +168,16 @@ internal sealed partial class PactCompiler
             return null;
         }
 
-        if (!DecimalSum.TryParseAmount(System.Text.Encoding.ASCII.GetBytes(value.Text), isString: false, out var max))
+        var text = System.Text.Encoding.ASCII.GetBytes(value.Text);
+        if (DecimalSum.IsBeyondExactRange(text))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadBound, value.Span,
+                $"`max` must be below 1E+{DecimalSum.ExactDigits} with no digit below 1E-{DecimalSum.ExactDigits}, not `{value.Text}`",
+                "budgets sum exactly within that range");
+            return null;
+        }
+
+        if (!DecimalSum.TryParseAmount(text, isString: false, out var max))
         {
             _diagnostics.Error(DiagnosticCodes.BadBound, value.Span, $"`max` must be at least 0, not `{value.Text}`", "a budget's cap is never negative");
             return null;

@@ -64,9 +64,25 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
     private BigInteger Coefficient => _big is null ? _small : (BigInteger)_big;
 
     /// <summary>
+    /// The range of budget arithmetic: charges are exact from <c>10^-ExactDigits</c> up to <c>10^ExactDigits</c>.
+    /// An amount of <c>10^ExactDigits</c> or more is charged as <see cref="Ceiling"/> (above every <c>max</c>, which the
+    /// compiler keeps below it, so such a call always breaches); digits below <c>10^-ExactDigits</c> round the charge
+    /// up to the next multiple of <c>10^-ExactDigits</c> (never down: a charge is never less than the amount). So a
+    /// window total holds at most about twice this many digits, and no amount (<c>1e999999999</c>,
+    /// <c>1e-999999999</c>) can make a sum allocate or run in proportion to its exponent (SPEC §4's bound on huge numbers).
+    /// </summary>
+    public const int ExactDigits = 1000;
+
+    /// <summary><c>10^ExactDigits</c>: the charge of any larger amount.</summary>
+    public static DecimalSum Ceiling { get; } = new(1L, ExactDigits);
+
+    /// <summary><c>10^-ExactDigits</c>: the finest unit a charge keeps.</summary>
+    private static DecimalSum Unit { get; } = new(1L, -ExactDigits);
+
+    /// <summary>
     /// Reads an amount (SPEC §4 <c>maxAmount</c>): JSON number text, or the content of a decimal string
-    /// <c>-?[0-9]+(\.[0-9]+)?</c> when <paramref name="isString"/>. False for anything else and for a negative value,
-    /// which a budget charges as 0.
+    /// <c>-?[0-9]+(\.[0-9]+)?</c> when <paramref name="isString"/>, brought into <see cref="ExactDigits"/>' range. False
+    /// for anything else and for a negative value, which a budget charges as 0.
     /// </summary>
     public static bool TryParseAmount(ReadOnlySpan<byte> text, bool isString, out DecimalSum value)
     {
@@ -91,37 +107,62 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
             return false;
         }
 
-        var significant = parts.End - parts.First;
-        if (!parts.Huge && significant <= 18)
+        if (parts.AdjExp > ExactDigits)
         {
-            // The common case: the significant digits as a long, the exponent from the parsed adjusted exponent.
+            value = Ceiling; // 10^ExactDigits or more (a huge exponent reads as about ±2^61 here)
+            return true;
+        }
+
+        if (parts.AdjExp < -ExactDigits)
+        {
+            value = Unit; // every significant digit below the finest unit: the charge rounds up to one unit
+            return true;
+        }
+
+        // The value is the significant digits (no leading or trailing zeros) times 10^least, cut at the finest unit: a
+        // representation as long as the digits written and the range allow, never as long as the exponent.
+        var end = parts.End;
+        var least = parts.AdjExp - (end - parts.First);
+        var roundUp = least < -ExactDigits;
+        if (roundUp)
+        {
+            end -= (int)(-ExactDigits - least);
+            least = -ExactDigits;
+        }
+
+        var significant = end - parts.First;
+        if (significant <= 18)
+        {
             long c = 0;
-            for (var k = parts.First; k < parts.End; k++)
+            for (var k = parts.First; k < end; k++)
             {
                 c = (c * 10) + (parts.Digit(k) - '0');
             }
 
-            var e = parts.AdjExp - significant;
-            if (e > long.MaxValue / 4 || e < long.MinValue / 4)
+            value = new DecimalSum(c, least);
+        }
+        else
+        {
+            var digits = new char[significant];
+            for (var k = 0; k < significant; k++)
             {
-                return false;
+                digits[k] = (char)parts.Digit(parts.First + k);
             }
 
-            value = new DecimalSum(c, e);
-            return true;
+            value = new DecimalSum(BigInteger.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture), least);
         }
 
-        var exp = parts.ExpDigits.IsEmpty ? BigInteger.Zero : BigInteger.Parse(Encoding.ASCII.GetString(parts.ExpDigits), CultureInfo.InvariantCulture);
-        var exponent = (parts.ExpNegative ? -exp : exp) - parts.Frac.Length;
-        if (exponent > long.MaxValue / 4 || exponent < long.MinValue / 4)
-        {
-            return false; // beyond any exponent a sum could align to; no JSON text of sane length writes one
-        }
-
-        var coefficient = BigInteger.Parse(Encoding.ASCII.GetString(parts.Int) + Encoding.ASCII.GetString(parts.Frac), CultureInfo.InvariantCulture);
-        value = new DecimalSum(coefficient, (long)exponent);
+        value = roundUp ? value + Unit : value;
         return true;
     }
+
+    /// <summary>
+    /// True for a number a budget's <c>max</c> may not be: <c>10^ExactDigits</c> or more, or with a significant digit
+    /// below <c>10^-ExactDigits</c> (outside the range where charges are exact).
+    /// </summary>
+    public static bool IsBeyondExactRange(ReadOnlySpan<byte> text) =>
+        ExactDecimal.TryParse(text, out var parts) && !parts.IsZero && !parts.Negative
+        && (parts.AdjExp > ExactDigits || parts.AdjExp - (parts.End - parts.First) < -ExactDigits);
 
     /// <summary>Parses a budget's <c>max</c> (a JSON number, already checked by the compiler to be one).</summary>
     public static DecimalSum ParseNumber(string text) =>
@@ -160,9 +201,9 @@ internal readonly struct DecimalSum : IEquatable<DecimalSum>, IComparable<Decima
             }
         }
 
-        if (text.IsEmpty || dot == text.Length - 1)
+        if (text.IsEmpty || dot == text.Length - 1 || frac > ExactDigits)
         {
-            return false;
+            return false; // (past ExactDigits decimals the general path reads the value without its trailing zeros)
         }
 
         value = new DecimalSum(c, -frac);

@@ -105,6 +105,19 @@ public class BudgetBookTests
     }
 
     [Fact]
+    public void Amounts_past_the_exact_range_cannot_stall_a_window_or_slip_under_its_cap()
+    {
+        // Before SPEC §4's bound reached budgets, these two charges made the window total a two-billion-digit number.
+        var run = new Run();
+        Assert.True(run.Call("pay", """{"amount": 1e-999999999}""", T0).Valid);
+        var huge = run.Call("pay", """{"amount": 1e999999999}""", T0.AddMinutes(1), session: "s2");
+        Assert.Equal("outflow:1E+1000/1E-1000", Breaches(huge)); // charged the ceiling, above every cap: never a pass
+        var after = run.Call("pay", """{"amount": 1}""", T0.AddMinutes(2), session: "s3");
+        Assert.Equal("outflow:1/1." + new string('0', 999) + new string('0', 1000) + "1E+1000", Breaches(after)); // the money moved
+        Assert.Equal("", Breaches(run.Call("pay", """{"amount": 1}""", T0.AddHours(2), session: "s4"))); // and left the window
+    }
+
+    [Fact]
     public void A_pre_flight_records_nothing_and_needs_the_scope_ids_its_budgets_count_by()
     {
         var run = new Run();

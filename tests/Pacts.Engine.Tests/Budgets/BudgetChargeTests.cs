@@ -27,7 +27,7 @@ public class BudgetChargeTests
         """);
 
     private static readonly string[] Leaves =
-        ["1", "0.5", "12345678901234567890.25", "1e3", "-4", "0", "\"250.00\"", "\"1e3\"", "\"\\u0032\\u0035\"", "\"x\"", "true", "null", "[]", "{}", "7.000"];
+        ["1", "0.5", "12345678901234567890.25", "1e3", "-4", "0", "\"250.00\"", "\"1e3\"", "\"\\u0032\\u0035\"", "\"x\"", "true", "null", "[]", "{}", "7.000", "1e999999999", "1e-999999999"];
 
     private static readonly string[] Names = ["amount", "a", "b", "c", "legs", "x", "am\\u006funt", "\"amöunt\"", "am\\u00f6unt", "other"];
 

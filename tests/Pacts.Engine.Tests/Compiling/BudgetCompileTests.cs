@@ -11,6 +11,8 @@ public class BudgetCompileTests
     [InlineData("name: x\n    max: 1", "PACT003", "missing key `window`")]
     [InlineData("max: 1\n    window: 1h", "PACT003", "missing key `name`")]
     [InlineData("name: x\n    max: -1\n    window: 1h", "PACT012", "`max` must be at least 0")]
+    [InlineData("name: x\n    max: 1e1000\n    window: 1h", "PACT012", "`max` must be below 1E+1000 with no digit below 1E-1000, not `1e1000`")]
+    [InlineData("name: x\n    max: 1e-1001\n    window: 1h", "PACT012", "`max` must be below 1E+1000")]
     [InlineData("name: x\n    max: \"5\"\n    window: 1h", "PACT004", "`max` must be a number")]
     [InlineData("name: x\n    max: 1\n    window: 1.5h", "PACT021", "`window` must be a whole number")]
     [InlineData("name: x\n    max: 1\n    window: 0m", "PACT021", "")]

@@ -124,4 +124,48 @@ public class DecimalSumTests
         Assert.Equal("18446744073709551614.5", big.ToString());
         Assert.Equal("0.5", (big - N("9223372036854775807") - N("9223372036854775807")).ToString());
     }
+
+    [Theory]
+    [InlineData("1e999999999", "1E+1000")]
+    [InlineData("1e99999999999999999999999", "1E+1000")]
+    [InlineData("1e1000", "1E+1000")]
+    [InlineData("9.5e999", "9.5E+999")]
+    [InlineData("1e-1000", "1E-1000")]
+    [InlineData("1.5e-1000", "2E-1000")]
+    [InlineData("1e-999999999", "1E-1000")]
+    [InlineData("1e-99999999999999999999999", "1E-1000")]
+    public void Amounts_past_the_exact_range_are_charged_the_ceiling_or_rounded_up_to_the_finest_unit(string amount, string expected) =>
+        Assert.Equal(expected, N(amount).ToString());
+
+    [Fact]
+    public void A_hostile_exponent_cannot_make_a_window_total_grow_with_it()
+    {
+        // Before the range, 1e999999999 + 1e-999999999 aligned to a coefficient of two billion digits (a hang).
+        var total = N("1e-999999999") + N("1e999999999") + N("1");
+        Assert.Equal(DecimalSum.Ceiling + N("1") + N("1e-1000"), total);
+        Assert.True(total.ToString().Length < (2 * DecimalSum.ExactDigits) + 10);
+        Assert.Equal(N("1") + N("1e-1000"), total - DecimalSum.Ceiling);
+
+        // Digits past the finest unit round the charge up, never down: 5.000...0001 (1,500 decimals) is charged 5 + 1e-1000.
+        Assert.Equal(N("5") + N("1e-1000"), N("5." + new string('0', 1499) + "1"));
+        Assert.Equal(N("5"), N("5." + new string('0', 1500)));
+    }
+
+    [Property]
+    public bool A_charge_is_never_less_than_its_amount_and_exact_within_the_range(ulong mantissa, int exponent)
+    {
+        // Even exponents land around the range's edges (±2,300), odd ones far past them (±1e9).
+        var e = exponent % 2 == 0 ? exponent * 23L : exponent * 10_000_019L;
+        var text = $"{mantissa}e{e}";
+        var charge = N(text);
+        var amount = Encoding.ASCII.GetBytes(text);
+        var vsAmount = ExactDecimal.Compare(Encoding.ASCII.GetBytes(charge.ToString()), amount);
+        var digits = mantissa.ToString(System.Globalization.CultureInfo.InvariantCulture).TrimEnd('0').Length;
+        var trailing = mantissa.ToString(System.Globalization.CultureInfo.InvariantCulture).Length - digits;
+        var least = e + trailing;
+        var highest = e + mantissa.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        var inRange = mantissa == 0 || (highest <= DecimalSum.ExactDigits && least >= -DecimalSum.ExactDigits);
+        return charge.ToString().Length < (2 * DecimalSum.ExactDigits) + 10
+            && (inRange ? vsAmount == 0 : highest > DecimalSum.ExactDigits ? charge == DecimalSum.Ceiling && vsAmount <= 0 : vsAmount > 0);
+    }
 }
