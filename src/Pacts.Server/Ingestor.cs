@@ -60,6 +60,12 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
     private bool _catchUp;
     private TaskCompletionSource? _drained;
 
+    // Batches judged and queued for the ledger, not yet durable or failed, and who waits for none to be left: a book
+    // to rebuild after a failed commit is rebuilt only then (EnterWithBudgetsAsync). Under _flight.
+    private readonly Lock _flight = new();
+    private int _inFlight;
+    private TaskCompletionSource? _settled;
+
     /// <inheritdoc/>
     public void Dispose() => _order.Dispose();
 
@@ -83,12 +89,15 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         ArgumentNullException.ThrowIfNull(pacts);
         ArgumentNullException.ThrowIfNull(agents);
         Judged judged;
-        await EnterAsync(ct).ConfigureAwait(false);
+        var budgets = await EnterWithBudgetsAsync(pacts, ct).ConfigureAwait(false);
         try
         {
-            var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
             judged = await JudgeInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, agents, budgets, ct).ConfigureAwait(false);
             _pending++;
+            lock (_flight)
+            {
+                _inFlight++;
+            }
         }
         finally
         {
@@ -105,11 +114,12 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         }
         catch
         {
-            _budgets = null; // charged for calls that were not stored: rebuilt from the ledger on the next request
+            _budgets = null; // charged for calls that were not stored: rebuilt from the ledger once the queue settles
             throw;
         }
         finally
         {
+            Settled();
             await LeaveAsync(appended.Head.Seq).ConfigureAwait(false);
         }
 
@@ -130,10 +140,9 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             return verdict;
         }
 
-        await EnterAsync(ct).ConfigureAwait(false);
+        var budgets = await EnterWithBudgetsAsync(pacts, ct).ConfigureAwait(false);
         try
         {
-            var budgets = await BudgetsAsync(pacts, ct).ConfigureAwait(false);
             verdict = budgets.Apply(pact, verdict, new BudgetCall(tool, agentId, sessionId, attemptedAt ?? _time.GetUtcNow(), Records: false), parameters);
             metrics?.Judged(pact, tool, verdict, preflight: true);
             return verdict;
@@ -202,6 +211,61 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
             _order.Release();
             await drained.WaitAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// <see cref="EnterAsync"/> with the budget book ready. A book dropped after a failed commit is rebuilt from the
+    /// ledger only once no batch judged before is still on its way there: a rebuild meanwhile would read a ledger
+    /// without them and lose their charges until the next restart. Until then the order lock is let go, so those
+    /// batches can finish.
+    /// </summary>
+    private async Task<BudgetBook> EnterWithBudgetsAsync(PactSet pacts, CancellationToken ct)
+    {
+        while (true)
+        {
+            await EnterAsync(ct).ConfigureAwait(false);
+            Task? settling = null;
+            if (_budgets is null)
+            {
+                lock (_flight)
+                {
+                    settling = _inFlight > 0 ? (_settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : null;
+                }
+            }
+
+            try
+            {
+                if (settling is null)
+                {
+                    return await BudgetsAsync(pacts, ct).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                await ReleaseIfIdleAsync().ConfigureAwait(false);
+                _order.Release();
+                throw;
+            }
+
+            await ReleaseIfIdleAsync().ConfigureAwait(false);
+            _order.Release();
+            await settling.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A batch queued for the ledger is durable or failed; the last one wakes a rebuild that waits.</summary>
+    private void Settled()
+    {
+        TaskCompletionSource? settled = null;
+        lock (_flight)
+        {
+            if (--_inFlight == 0)
+            {
+                (settled, _settled) = (_settled, null);
+            }
+        }
+
+        settled?.TrySetResult();
     }
 
     /// <summary>A batch judged under the ingest lock is durable (or failed): the lock goes once none is left.</summary>
