@@ -61,7 +61,9 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
     private TaskCompletionSource? _drained;
 
     // Batches judged and queued for the ledger, not yet durable or failed, and who waits for none to be left: a book
-    // to rebuild after a failed commit is rebuilt only then (EnterWithBudgetsAsync). Under _flight.
+    // to rebuild after a failed commit is rebuilt only then (EnterWithBudgetsAsync). Under _flight, not _order, so a
+    // commit on a store of one instance never waits for the order lock. The same batches as _pending, which exists only
+    // for a shared ledger and must fall with _bookSeq's update under _order (else the ingest lock could go first).
     private readonly Lock _flight = new();
     private int _inFlight;
     private TaskCompletionSource? _settled;
@@ -93,7 +95,11 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
         try
         {
             judged = await JudgeInOrderAsync(events, pacts, maxParamDepth, maxClockSkew, agents, budgets, ct).ConfigureAwait(false);
-            _pending++;
+            if (_shared is not null)
+            {
+                _pending++; // only LeaveAsync, under _order with _bookSeq, counts it down; _inFlight below counts every store's
+            }
+
             lock (_flight)
             {
                 _inFlight++;
