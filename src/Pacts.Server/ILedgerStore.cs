@@ -92,6 +92,21 @@ public interface ISharedLedgerStore : ILedgerStore
     /// <summary>The records after <paramref name="seq"/>, in chain order.</summary>
     IAsyncEnumerable<LedgerRecord> RecordsAfterAsync(long seq, CancellationToken ct = default);
 
-    /// <summary>Whether another instance is waiting for the ingest lock (so its holder should let it go soon).</summary>
-    Task<bool> OthersWaitingAsync(CancellationToken ct = default);
+    /// <summary>What has become of <paramref name="held"/> (from <see cref="LockIngestAsync"/>): still held by it alone, wanted by another instance, or lost with its connection.</summary>
+    Task<IngestLockState> IngestLockStateAsync(IAsyncDisposable held, CancellationToken ct = default);
+}
+
+/// <summary>What <see cref="ISharedLedgerStore.IngestLockStateAsync"/> found.</summary>
+public enum IngestLockState
+{
+    /// <summary>Held, and no other instance waits for it.</summary>
+    Held,
+
+    /// <summary>Held, and another instance waits for it: let it go soon.</summary>
+    Wanted,
+
+    /// <summary>
+    /// No longer held: its connection was cut or the server restarted, so another instance may have taken it and appended.
+    /// </summary>
+    Lost,
 }

@@ -38,7 +38,9 @@ public sealed record IngestResult(
 /// instance judges only while it holds the store's ingest lock, first charging its book with what the other instances
 /// appended since it last held it, and keeps the lock until the batches it judged are durable. Batches arriving at one
 /// instance meanwhile still share commits; every <see cref="MaxLockHold"/> the holder looks whether another instance
-/// waits, and if one does, lets its batches drain and the lock go, so a busy instance does not starve the others.
+/// waits, and if one does, lets its batches drain and the lock go, so a busy instance does not starve the others. If it
+/// finds the lock lost instead (its connection cut, the server restarted), it lets its batches drain the same way,
+/// takes the lock again and rebuilds its book from the ledger, which the others may have extended meanwhile.
 /// </para>
 /// </remarks>
 public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, ServiceMetrics? metrics = null, AlertSender? alerts = null) : IDisposable
@@ -196,10 +198,10 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
                 return;
             }
 
-            bool waiting;
+            IngestLockState state;
             try
             {
-                waiting = await _shared.OthersWaitingAsync(ct).ConfigureAwait(false);
+                state = await _shared.IngestLockStateAsync(_lock, ct).ConfigureAwait(false);
             }
             catch
             {
@@ -207,7 +209,13 @@ public sealed class Ingestor(ILedgerStore store, TimeProvider? time = null, Serv
                 throw;
             }
 
-            if (!waiting)
+            if (state == IngestLockState.Lost)
+            {
+                // Another instance may have judged and appended meanwhile, between records of this one: the book and
+                // _bookSeq no longer describe the ledger. Rebuilt from it once the batches judged before have settled.
+                _budgets = null;
+            }
+            else if (state == IngestLockState.Held)
             {
                 _lockSince = System.Diagnostics.Stopwatch.GetTimestamp(); // nobody else wants it: keep going, look again later
                 return;

@@ -331,20 +331,33 @@ public sealed class PostgresLedgerStore : ISharedLedgerStore, IDisposable
         }
     }
 
-    /// <summary>One look at <c>pg_locks</c>: a session of this database waiting for <see cref="IngestLock"/> (a bigint key is classid/objid, objsubid 1).</summary>
-    public async Task<bool> OthersWaitingAsync(CancellationToken ct = default)
+    /// <summary>
+    /// One look at <c>pg_locks</c> (a bigint key is classid/objid, objsubid 1): <see cref="IngestLockState.Lost"/> when
+    /// <paramref name="held"/>'s session no longer holds <see cref="IngestLock"/> (its connection was cut, the server
+    /// restarted), <see cref="IngestLockState.Wanted"/> when a session of this database waits for it.
+    /// </summary>
+    public async Task<IngestLockState> IngestLockStateAsync(IAsyncDisposable held, CancellationToken ct = default)
     {
+        var pid = held is HeldLock h ? h.ProcessId : throw new ArgumentException("not a lock this store gave", nameof(held));
         await using var c = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand($"""
-            SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-              WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()
-                AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1)
+            SELECT CASE
+              WHEN NOT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                WHERE l.locktype = 'advisory' AND l.granted AND l.pid = {pid} AND d.datname = current_database()
+                  AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1) THEN {(int)IngestLockState.Lost}
+              WHEN EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()
+                  AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1) THEN {(int)IngestLockState.Wanted}
+              ELSE {(int)IngestLockState.Held} END
             """, c);
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
+        return (IngestLockState)Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private sealed class HeldLock(NpgsqlConnection c) : IAsyncDisposable
+    internal sealed class HeldLock(NpgsqlConnection c) : IAsyncDisposable
     {
+        /// <summary>The server process of the lock's session, as <c>pg_locks.pid</c> shows it.</summary>
+        public int ProcessId { get; } = c.ProcessID;
+
         public async ValueTask DisposeAsync()
         {
             try
@@ -352,7 +365,7 @@ public sealed class PostgresLedgerStore : ISharedLedgerStore, IDisposable
                 await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_unlock({IngestLock})", c);
                 await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
-            catch (NpgsqlException)
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
                 // the connection is gone, and the lock with it
             }

@@ -110,10 +110,10 @@ public sealed class PostgresInstancesTests : IDisposable
         var a = Instance();
         var b = Instance();
         var held = await a.LockIngestAsync();
-        Assert.False(await a.OthersWaitingAsync());
+        Assert.Equal(IngestLockState.Held, await a.IngestLockStateAsync(held));
         var second = b.LockIngestAsync();
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await a.OthersWaitingAsync())
+        while (await a.IngestLockStateAsync(held) != IngestLockState.Wanted)
         {
             Assert.True(DateTime.UtcNow < deadline, "the waiting instance never showed in pg_locks");
             await Task.Delay(20);
@@ -121,10 +121,67 @@ public sealed class PostgresInstancesTests : IDisposable
 
         Assert.False(second.IsCompleted);
         await held.DisposeAsync();
-        await using (await second.WaitAsync(TimeSpan.FromSeconds(10)))
+        await using (var taken = await second.WaitAsync(TimeSpan.FromSeconds(10)))
         {
-            Assert.False(await b.OthersWaitingAsync());
+            Assert.Equal(IngestLockState.Held, await b.IngestLockStateAsync(taken));
         }
+    }
+
+    [Fact]
+    public async Task A_lock_whose_connection_was_cut_is_let_go_and_the_next_holder_takes_it()
+    {
+        var a = Instance();
+        var b = Instance();
+        var held = await a.LockIngestAsync();
+        Sql($"SELECT pg_terminate_backend({((PostgresLedgerStore.HeldLock)held).ProcessId})"); // a network cut, a restarted server
+        Assert.Equal(IngestLockState.Lost, await a.IngestLockStateAsync(held)); // the session that held it is gone, and the lock with it
+        await held.DisposeAsync(); // on a dead connection: nothing to release, no error
+        await using var taken = await b.LockIngestAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(IngestLockState.Held, await b.IngestLockStateAsync(taken));
+    }
+
+    // An instance whose lock connection is cut while its batches wait for their commit must not go on judging as if it
+    // still held the lock: another instance may take it and charge the budget meanwhile. Within MaxLockHold it lets the
+    // dead lock go, takes it again and reads what the others appended.
+    [Fact]
+    public async Task An_instance_that_lost_the_ingest_lock_takes_it_again_and_sees_what_others_charged_meanwhile()
+    {
+        var pacts = PactSet.Load(Pacts.Testing.Shared.RepoPaths.ExamplePacts);
+        var gated = new GatedSharedStore(Instance());
+        using var a = new Ingestor(gated);
+        using var b = new Ingestor(Instance());
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        string Call(string session, int second) => $$"""
+            {"type":"tool_call","sessionId":"{{session}}","agentId":"cut","tool":"transfer_funds","pactId":"treasury-pact",
+             "params":{"destination":"0xA11A000000000000000000000000000000000001","amount":5000,"currency":"USDC"},
+             "outcome":"success","attemptedAt":"{{start.AddSeconds(second):yyyy-MM-ddTHH:mm:ssZ}}"}
+            """;
+        async Task<IngestResult> Ingest(Ingestor ingestor, params string[] events)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse("[" + string.Join(",", events) + "]");
+            return await ingestor.IngestAsync(doc.RootElement, pacts, Pact.MaxParamsDepth);
+        }
+
+        var gate = gated.HoldNext();
+        var first = Ingest(a, Call("a1", 0)); // judged under a's lock, then held before its commit: a keeps the lock
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (gated.Entered == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first batch never reached its commit");
+            await Task.Delay(10);
+        }
+
+        Sql($"SELECT pg_terminate_backend({((PostgresLedgerStore.HeldLock)gated.LastLock!).ProcessId})");
+        var others = await Ingest(b, [.. Enumerable.Range(1, 10).Select(i => Call("b", i))]); // b takes the freed lock: 50000 of 50000
+        Assert.All(others.Verdicts, v => Assert.True(Verdict.FromJson(v.VerdictJson)!.Valid));
+        await Task.Delay(Ingestor.MaxLockHold * 3);
+        var second = Ingest(a, Call("a2", 20)); // a looks at its lock, finds it gone, waits for its first batch to drain
+        gate.SetResult(true);
+        await first;
+        var verdict = Verdict.FromJson(Assert.Single((await second).Verdicts).VerdictJson)!;
+        var budget = Assert.Single(verdict.Violations, x => x.Rule == "budget"); // on top of b's 50000 and a's first 5000
+        Assert.Equal("daily-outflow:5000/55000", $"{budget.Budget}:{budget.Value}/{budget.Used}");
+        Assert.True((await gated.VerifyAsync()).Ok);
     }
 
     [Fact]
