@@ -19,7 +19,11 @@ public enum SendOutcome
 /// <summary>Where telemetry batches go.</summary>
 public interface ITelemetrySink
 {
-    /// <summary>Sends one batch of events (each a complete JSON object) and says how it went. Must not throw.</summary>
+    /// <summary>
+    /// Sends one batch of events (each a complete JSON object) and says how it went. Must not throw. A
+    /// <see cref="SendOutcome.Delivered"/> batch may come with a detail: the events the receiver refused one by one
+    /// (resending them would not help), for the client to warn about.
+    /// </summary>
     Task<(SendOutcome Outcome, string? Detail)> SendAsync(IReadOnlyList<string> events, CancellationToken cancellationToken);
 }
 
@@ -41,7 +45,7 @@ public sealed class HttpTelemetrySink(HttpClient http, string apiKey) : ITelemet
             var status = (int)response.StatusCode;
             return status switch
             {
-                >= 200 and < 300 => (SendOutcome.Delivered, null),
+                >= 200 and < 300 => (SendOutcome.Delivered, await RejectionsAsync(response, events.Count, cancellationToken).ConfigureAwait(false)),
                 429 or >= 500 => (SendOutcome.Transient, $"HTTP {status}"),
                 _ => (SendOutcome.Permanent, $"HTTP {status}"),
             };
@@ -53,6 +57,37 @@ public sealed class HttpTelemetrySink(HttpClient http, string apiKey) : ITelemet
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return (SendOutcome.Transient, "timeout");
+        }
+    }
+
+    /// <summary>
+    /// The events an accepted batch's answer (SPEC §9 <c>{"accepted": n, "rejected": [{"index", "reason"}], ...}</c>)
+    /// names as rejected, the first five with their reasons; null when none is, or the answer is not that shape.
+    /// </summary>
+    private static async Task<string?> RejectionsAsync(HttpResponseMessage response, int sent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !doc.RootElement.TryGetProperty("rejected", out var rejected)
+                || rejected.ValueKind != System.Text.Json.JsonValueKind.Array || rejected.GetArrayLength() == 0)
+            {
+                return null;
+            }
+
+            var named = rejected.EnumerateArray().Take(5).Select(r =>
+                r.ValueKind == System.Text.Json.JsonValueKind.Object
+                && r.TryGetProperty("index", out var i) && r.TryGetProperty("reason", out var why)
+                    ? $"event {i.GetRawText()}: {(why.ValueKind == System.Text.Json.JsonValueKind.String ? why.GetString() : why.GetRawText())}"
+                    : r.GetRawText());
+            var more = rejected.GetArrayLength() > 5 ? $"; and {rejected.GetArrayLength() - 5} more" : "";
+            return $"the service rejected {rejected.GetArrayLength()} of {sent} events: {string.Join("; ", named)}{more}";
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or HttpRequestException or InvalidOperationException)
+        {
+            return null; // stored all the same: a 2xx is the service's acknowledgement
         }
     }
 }

@@ -83,7 +83,7 @@ public sealed partial class TelemetryClient : IAsyncDisposable
     /// <summary>Events dropped so far (buffer overflow, permanent failures, retries exhausted).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Events delivered so far.</summary>
+    /// <summary>Events delivered so far: acknowledged by the sink; those the service refused one by one (its <c>rejected</c>) are among them, each named in a warning.</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
     /// <summary>Events waiting in the buffer.</summary>
@@ -327,6 +327,11 @@ public sealed partial class TelemetryClient : IAsyncDisposable
             {
                 case SendOutcome.Delivered:
                     Interlocked.Add(ref _sent, batch.Count);
+                    if (result.Detail is { } refused)
+                    {
+                        LogRefused(_log, refused); // resending would not help: the service judged these events themselves
+                    }
+
                     return;
                 case SendOutcome.Permanent:
                     Interlocked.Add(ref _dropped, batch.Count);
@@ -390,6 +395,9 @@ public sealed partial class TelemetryClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "telemetry batch of {Count} events dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "telemetry batch delivered, but {Detail}")]
+    private static partial void LogRefused(ILogger logger, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "telemetry event could not be recorded: {Reason}")]
     private static partial void LogUnrecordable(ILogger logger, string reason);

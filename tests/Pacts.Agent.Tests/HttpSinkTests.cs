@@ -61,4 +61,44 @@ public class HttpSinkTests
         Assert.Equal(1, client.Sent);
         Assert.StartsWith("{\"events\":[{\"type\":\"session_start\"", server.Bodies[^1], StringComparison.Ordinal);
     }
+
+    /// <summary>Answers 200 with <paramref name="body"/>, as <c>pacts serve</c> answers an accepted batch.</summary>
+    private sealed class Answering(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body) });
+    }
+
+    [Theory]
+    [InlineData("""{"accepted":2,"duplicates":0,"rejected":[],"verdicts":[]}""", null)]
+    [InlineData("not json", null)]
+    [InlineData("", null)]
+    [InlineData("""{"accepted":1,"duplicates":0,"rejected":[{"index":1,"reason":"attemptedAt lies more than 30 s after the service's clock"}],"verdicts":[]}""",
+        "the service rejected 1 of 2 events: event 1: attemptedAt lies more than 30 s after the service's clock")]
+    [InlineData("""{"rejected":[{"index":0,"reason":"a"},{"index":1,"reason":"b"},{"index":2,"reason":"c"},{"index":3,"reason":"d"},{"index":4,"reason":"e"},{"index":5,"reason":"f"},7]}""",
+        "the service rejected 7 of 2 events: event 0: a; event 1: b; event 2: c; event 3: d; event 4: e; and 2 more")]
+    public async Task An_accepted_batch_names_the_events_the_service_rejected_one_by_one(string answer, string? detail)
+    {
+        using var http = new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://pacts.test/") };
+        var (outcome, said) = await new HttpTelemetrySink(http, "pk_test").SendAsync(["{\"type\":\"x\"}", "{\"type\":\"y\"}"], CancellationToken.None);
+        Assert.Equal(SendOutcome.Delivered, outcome); // stored or judged: resending would not change the answer
+        Assert.Equal(detail, said);
+    }
+
+    [Fact]
+    public async Task The_client_warns_about_events_the_service_rejected_and_does_not_resend_them()
+    {
+        var log = new ListLogger<TelemetryClient>();
+        var rejected = """{"accepted":0,"duplicates":0,"rejected":[{"index":0,"reason":"missing agentId"}],"verdicts":[]}""";
+        using var http = new HttpClient(new Answering(rejected)) { BaseAddress = new Uri("http://pacts.test/") };
+        await using (var client = new TelemetryClient(new HttpTelemetrySink(http, "pk_test"), new TelemetryOptions { FlushInterval = TimeSpan.FromHours(1) }, log))
+        {
+            client.SessionStart("s", "a");
+            await client.FlushAsync();
+            Assert.Equal(1, client.Sent);
+            Assert.Equal(0, client.Dropped);
+        }
+
+        Assert.Contains("Warning: telemetry batch delivered, but the service rejected 1 of 1 events: event 0: missing agentId", log.Lines);
+    }
 }
