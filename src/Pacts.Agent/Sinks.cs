@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 
 namespace Pacts.Agent;
 
@@ -62,32 +63,34 @@ public sealed class HttpTelemetrySink(HttpClient http, string apiKey) : ITelemet
 
     /// <summary>
     /// The events an accepted batch's answer (SPEC §9 <c>{"accepted": n, "rejected": [{"index", "reason"}], ...}</c>)
-    /// names as rejected, the first five with their reasons; null when none is, or the answer is not that shape.
+    /// names as rejected, the first five with their reasons; null when none is, or the answer is not that shape. The body
+    /// is already buffered (<c>HttpClient</c>'s default), so an answer that breaks off failed the send itself: a
+    /// transient failure, retried, which the service acknowledges without storing the events twice (SPEC §9).
     /// </summary>
     private static async Task<string?> RejectionsAsync(HttpResponseMessage response, int sent, CancellationToken cancellationToken)
     {
         try
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            using var doc = System.Text.Json.JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object
                 || !doc.RootElement.TryGetProperty("rejected", out var rejected)
-                || rejected.ValueKind != System.Text.Json.JsonValueKind.Array || rejected.GetArrayLength() == 0)
+                || rejected.ValueKind != JsonValueKind.Array || rejected.GetArrayLength() == 0)
             {
                 return null;
             }
 
             var named = rejected.EnumerateArray().Take(5).Select(r =>
-                r.ValueKind == System.Text.Json.JsonValueKind.Object
+                r.ValueKind == JsonValueKind.Object
                 && r.TryGetProperty("index", out var i) && r.TryGetProperty("reason", out var why)
-                    ? $"event {i.GetRawText()}: {(why.ValueKind == System.Text.Json.JsonValueKind.String ? why.GetString() : why.GetRawText())}"
+                    ? $"event {i.GetRawText()}: {(why.ValueKind == JsonValueKind.String ? why.GetString() : why.GetRawText())}"
                     : r.GetRawText());
             var more = rejected.GetArrayLength() > 5 ? $"; and {rejected.GetArrayLength() - 5} more" : "";
             return $"the service rejected {rejected.GetArrayLength()} of {sent} events: {string.Join("; ", named)}{more}";
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or HttpRequestException or InvalidOperationException)
+        catch (JsonException)
         {
-            return null; // stored all the same: a 2xx is the service's acknowledgement
+            return null; // not the service's answer shape: stored all the same, a 2xx is the acknowledgement
         }
     }
 }

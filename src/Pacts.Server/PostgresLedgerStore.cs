@@ -341,16 +341,14 @@ public sealed class PostgresLedgerStore : ISharedLedgerStore, IDisposable
         var pid = held is HeldLock h ? h.ProcessId : throw new ArgumentException("not a lock this store gave", nameof(held));
         await using var c = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand($"""
-            SELECT CASE
-              WHEN NOT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-                WHERE l.locktype = 'advisory' AND l.granted AND l.pid = {pid} AND d.datname = current_database()
-                  AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1) THEN {(int)IngestLockState.Lost}
-              WHEN EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-                WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()
-                  AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1) THEN {(int)IngestLockState.Wanted}
-              ELSE {(int)IngestLockState.Held} END
+            SELECT coalesce(bool_or(l.granted AND l.pid = {pid}), false), coalesce(bool_or(NOT l.granted), false)
+            FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+            WHERE l.locktype = 'advisory' AND d.datname = current_database()
+              AND l.classid = {IngestLock >> 32} AND l.objid = {IngestLock & 0xffffffff} AND l.objsubid = 1
             """, c);
-        return (IngestLockState)Convert.ToInt32(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        await using var row = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await row.ReadAsync(ct).ConfigureAwait(false);
+        return !row.GetBoolean(0) ? IngestLockState.Lost : row.GetBoolean(1) ? IngestLockState.Wanted : IngestLockState.Held;
     }
 
     internal sealed class HeldLock(NpgsqlConnection c) : IAsyncDisposable

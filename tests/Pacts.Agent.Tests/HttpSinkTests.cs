@@ -85,6 +85,35 @@ public class HttpSinkTests
         Assert.Equal(detail, said);
     }
 
+    /// <summary>A 200 whose body breaks off while it is read (the connection dropped after the headers).</summary>
+    private sealed class CutShort : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new Broken() });
+
+        private sealed class Broken : HttpContent
+        {
+            protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+                throw new IOException("the connection was reset");
+
+            protected override bool TryComputeLength(out long length)
+            {
+                length = 0;
+                return false;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_answer_that_breaks_off_is_a_transient_failure_so_the_batch_is_retried()
+    {
+        // Safe to resend: the service acknowledges a retried event without storing it again.
+        using var http = new HttpClient(new CutShort()) { BaseAddress = new Uri("http://pacts.test/") };
+        var (outcome, said) = await new HttpTelemetrySink(http, "pk_test").SendAsync(["{\"type\":\"x\"}"], CancellationToken.None);
+        Assert.Equal(SendOutcome.Transient, outcome);
+        Assert.Equal("Error while copying content to a stream.", said); // HttpClient's HttpRequestException
+    }
+
     [Fact]
     public async Task The_client_warns_about_events_the_service_rejected_and_does_not_resend_them()
     {
