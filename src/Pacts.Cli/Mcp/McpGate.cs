@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Pacts.Evaluating;
+using Pacts.Paths;
 
 namespace Pacts.Cli.Mcp;
 
@@ -52,40 +54,79 @@ internal static class McpGate
     /// <remarks>
     /// Read with one <see cref="Utf8JsonReader"/> pass over the line and one over its <c>params</c>, without a document:
     /// every message crosses here, and a judged call should cost little more than a forwarded ping
-    /// (benchmarks/README.md, "pacts mcp latency"). The whole line is read, so a line that is not JSON is forwarded
-    /// unjudged only as the server's parse error (it cannot run a call it cannot parse). Where a member is given twice
-    /// the last one counts, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> reads it.
+    /// (benchmarks/README.md, "pacts mcp latency"). Where a member is given twice the last one counts, as
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> reads it.
+    /// <para>
+    /// Only what every server reads as this proxy reads it goes through, since a call a server finds where the proxy
+    /// found none was never judged. So a line that is not strict JSON in UTF-8 (RFC 8259) is answered with JSON-RPC
+    /// -32700 and not forwarded: lenient parsers read <c>NaN</c>, trailing commas, comments, a second value on the
+    /// line, a message split over two lines (a streaming decoder), or replace bytes that are not UTF-8. A carriage
+    /// return between a message's tokens is refused too (Python's universal newlines would read other messages in
+    /// it), and so are members named <c>method</c>, <c>id</c>, <c>params</c> (and a call's <c>name</c>,
+    /// <c>arguments</c>, <c>task</c>) in another case (<c>Method</c>, <c>argumentſ</c>): Go's encoding/json,
+    /// Newtonsoft.Json and case-insensitive System.Text.Json read them as the real ones. A blank line is forwarded
+    /// (no parser finds a message in it).
+    /// </para>
     /// </remarks>
     public static ClientMessage ReadClient(ReadOnlyMemory<byte> line)
     {
         var json = line.Span;
+        if (json.Trim(" \t\r"u8).IsEmpty)
+        {
+            return new(ClientAction.Forward); // blank
+        }
+
+        if (!Utf8.IsValid(json))
+        {
+            return NotStrict("it is not valid UTF-8");
+        }
+
         Top top;
         try
         {
             if (!Top.TryRead(json, out top))
             {
-                return new(ClientAction.Forward); // the server answers its own parse errors (JSON-RPC -32700)
+                return NotStrict("no JSON value"); // not reached: a line without one is blank, or throws
             }
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return new(ClientAction.Forward);
-        }
-
-        if (top.IsArray)
-        {
-            return Batch(line);
+            return NotStrict(e.Message);
         }
 
         var hasId = top.Id.Length > 0;
         var idJson = hasId ? Encoding.UTF8.GetString(json[top.Id.Start..top.Id.End]) : null;
-        if (top.Ambiguous && top.HasMethod)
+        var carriageReturn = json.Trim(" \t\r"u8).Contains((byte)'\r');
+        if (top.IsArray)
         {
-            // Which method, id or params a server acts on when one is given twice is its parser's choice (first or
-            // last): the proxy cannot judge what will run, so nothing is forwarded.
+            var batch = Batch(line);
+            return carriageReturn && batch.Action == ClientAction.Forward
+                ? new(ClientAction.Drop, DropReason: "a batch with a carriage return between its tokens (a server reading universal newlines would read other messages in it)")
+                : batch;
+        }
+
+        var request = hasId && (top.HasMethod || top.MethodInAnotherCase);
+        if (carriageReturn)
+        {
+            return request
+                ? new(ClientAction.Answer, Answer: Error(idJson!, -32600, "the message has a carriage return between its tokens; a server that reads lines with universal newlines (Python's) would read other messages in it, so pacts mcp does not forward it"))
+                : new(ClientAction.Drop, DropReason: "a message with a carriage return between its tokens (a server reading universal newlines would read other messages in it)");
+        }
+
+        if (top.Ambiguous && (top.HasMethod || top.MethodInAnotherCase))
+        {
+            // Which method, id or params a server acts on when one is given twice (or once more in another case) is
+            // its parser's choice: the proxy cannot judge what will run, so nothing is forwarded.
+            return request
+                ? new(ClientAction.Answer, Answer: Error(idJson!, -32600, "the request gives `method`, `id` or `params` twice, or in another case; which one a server reads is its parser's choice, so pacts mcp does not forward it"))
+                : new(ClientAction.Drop, DropReason: "a message that gives `method`, `id` or `params` twice or in another case (which one a server reads is its parser's choice)");
+        }
+
+        if (top.NotUnicode)
+        {
             return hasId
-                ? new(ClientAction.Answer, Answer: Error(idJson!, -32600, "the request gives `method`, `id` or `params` twice; which one a server reads is its parser's choice, so pacts mcp does not forward it"))
-                : new(ClientAction.Drop, DropReason: "a notification that gives `method` or `params` twice (which one a server reads is its parser's choice)");
+                ? new(ClientAction.Answer, Answer: Error(idJson!, -32600, "`method` escapes a lone surrogate, which is not Unicode; pacts mcp does not forward it"))
+                : new(ClientAction.Drop, DropReason: "a message whose `method` escapes a lone surrogate");
         }
 
         if (top.Method is not { } method)
@@ -106,7 +147,12 @@ internal static class McpGate
             case "tools/call":
                 if (p.Ambiguous)
                 {
-                    return new(ClientAction.Answer, Answer: Error(idJson!, -32602, "tools/call params give `name`, `arguments` or `task` twice; which one a server reads is its parser's choice, so pacts mcp does not forward it"));
+                    return new(ClientAction.Answer, Answer: Error(idJson!, -32602, "tools/call params give `name`, `arguments` or `task` twice, or in another case; which one a server reads is its parser's choice, so pacts mcp does not forward it"));
+                }
+
+                if (p.NameNotUnicode)
+                {
+                    return new(ClientAction.Answer, Answer: Error(idJson!, -32602, "tools/call params.name escapes a lone surrogate, which is not Unicode"));
                 }
 
                 if (!p.IsObject || p.Tool is not { } tool)
@@ -129,14 +175,91 @@ internal static class McpGate
         }
     }
 
-    /// <summary>A batch: refused (-32600 per request) when it holds a request, else forwarded. Rare, so read as a document.</summary>
+    /// <summary>
+    /// A batch: refused (-32600 per request) when it holds a request; dropped when it holds what would not be forwarded
+    /// on its own (a <c>tools/call</c> notification, a member in another case); else forwarded. Rare, so read as a document.
+    /// </summary>
     private static ClientMessage Batch(ReadOnlyMemory<byte> line)
     {
         using var doc = JsonDocument.Parse(line, Options);
-        var requests = doc.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("method", out _) && e.TryGetProperty("id", out _)).ToList();
-        return requests.Count == 0
-            ? new(ClientAction.Forward)
-            : new(ClientAction.Answer, Answer: BatchRefusal(requests.Select(r => r.GetProperty("id").GetRawText())));
+        var requests = new List<string>();
+        string? drop = null;
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            var alone = e.ValueKind == JsonValueKind.Object ? ReadClient(Encoding.UTF8.GetBytes(e.GetRawText())) : new(ClientAction.Forward);
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("method", out _) && e.TryGetProperty("id", out var id))
+            {
+                requests.Add(id.GetRawText());
+            }
+            else if (alone.Action != ClientAction.Forward)
+            {
+                drop ??= alone.DropReason ?? "a message pacts mcp would not forward on its own";
+            }
+        }
+
+        return requests.Count > 0 ? new(ClientAction.Answer, Answer: BatchRefusal(requests))
+            : drop is not null ? new(ClientAction.Drop, DropReason: "a batch holding " + drop)
+            : new(ClientAction.Forward);
+    }
+
+    /// <summary>A line that is not strict JSON: JSON-RPC's parse error (id null), not forwarded.</summary>
+    private static ClientMessage NotStrict(string reason) => new(
+        ClientAction.Answer,
+        Answer: Error("null", -32700, "Parse error: pacts mcp forwards only strict JSON in UTF-8 (RFC 8259), which every server reads alike: " + reason),
+        DropReason: "a line that is not strict JSON (answered -32700): " + reason);
+
+    /// <summary>
+    /// True when the member name at the reader is not <paramref name="name"/> (lower-case ASCII) but a case-insensitive
+    /// parser reads it as that: ASCII case, and the two letters Go's encoding/json also folds to ASCII (U+017F ſ to s,
+    /// U+212A Kelvin to k).
+    /// </summary>
+    private static bool InAnotherCase(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.ValueSpan.Length > 64 || (!reader.ValueIsEscaped && reader.ValueSpan.Length < name.Length))
+        {
+            return false; // too long to fold to a short name (a char takes at least a byte), or too short
+        }
+
+        Span<char> key = stackalloc char[64];
+        int length;
+        try
+        {
+            length = reader.CopyString(key);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // a lone surrogate: no parser reads a letter from it
+        }
+
+        if (length != name.Length || key[..length].SequenceEqual(name))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            var c = key[i] switch { '\u017F' => 's', '\u212A' => 'k', var other => char.ToLowerInvariant(other) };
+            if (c != name[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The string at the reader; null with <paramref name="notUnicode"/> set when it escapes a lone surrogate.</summary>
+    private static string? Text(ref Utf8JsonReader reader, ref bool notUnicode)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            notUnicode = true;
+            return null;
+        }
     }
 
     /// <summary>Where a value lies in the bytes read (<see cref="Length"/> 0: absent).</summary>
@@ -159,7 +282,9 @@ internal static class McpGate
     {
         public bool IsArray;
         public bool HasMethod;
-        public bool Ambiguous; // method, id or params given twice
+        public bool Ambiguous; // method, id or params given twice, or in another case
+        public bool MethodInAnotherCase;
+        public bool NotUnicode; // method escapes a lone surrogate
         public string? Method;
         public Range Id;
         public Range Params;
@@ -185,7 +310,7 @@ internal static class McpGate
                         reader.Read();
                         top.Ambiguous |= top.HasMethod;
                         top.HasMethod = true;
-                        top.Method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        top.Method = reader.TokenType == JsonTokenType.String ? Text(ref reader, ref top.NotUnicode) : null;
                         reader.Skip();
                     }
                     else if (reader.ValueTextEquals("id"u8))
@@ -212,6 +337,9 @@ internal static class McpGate
                     }
                     else
                     {
+                        var method = InAnotherCase(ref reader, "method");
+                        top.MethodInAnotherCase |= method;
+                        top.Ambiguous |= method || InAnotherCase(ref reader, "id") || InAnotherCase(ref reader, "params");
                         reader.Read();
                         reader.Skip();
                     }
@@ -231,7 +359,8 @@ internal static class McpGate
     private ref struct Params
     {
         public bool IsObject;
-        public bool Ambiguous; // name, arguments or task given twice
+        public bool Ambiguous; // name, arguments or task given twice, or in another case
+        public bool NameNotUnicode;
         public string? Tool;
         public Range Arguments; // relative to the params
         public bool ArgumentsAreObject;
@@ -259,7 +388,7 @@ internal static class McpGate
                     reader.Read();
                     p.Ambiguous |= seenName;
                     seenName = true;
-                    p.Tool = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    p.Tool = reader.TokenType == JsonTokenType.String ? Text(ref reader, ref p.NameNotUnicode) : null;
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("arguments"u8))
@@ -295,6 +424,7 @@ internal static class McpGate
                 }
                 else
                 {
+                    p.Ambiguous |= InAnotherCase(ref reader, "name") || InAnotherCase(ref reader, "arguments") || InAnotherCase(ref reader, "task");
                     reader.Read();
                     reader.Skip();
                 }
@@ -305,8 +435,13 @@ internal static class McpGate
         }
 
         /// <summary><c>name</c> of the object at the reader (a string), else null; leaves the reader on the value's end.</summary>
-        private static string? NameIn(ref Utf8JsonReader reader) =>
-            LastMember(ref reader, "name"u8, out var name) && name.TokenType == JsonTokenType.String ? name.GetString() : null;
+        private static string? NameIn(ref Utf8JsonReader reader)
+        {
+            var notUnicode = false;
+            return LastMember(ref reader, "name"u8, out var name) && name.TokenType == JsonTokenType.String
+                ? Text(ref name, ref notUnicode) ?? Encoding.UTF8.GetString(name.ValueSpan) // as escaped, when not Unicode
+                : null;
+        }
 
         private static string? MetaClientName(ref Utf8JsonReader reader) =>
             LastMember(ref reader, "io.modelcontextprotocol/clientInfo"u8, out var info) ? NameIn(ref info) : null;
@@ -351,7 +486,10 @@ internal static class McpGate
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         reader.Read();
-        return LastMember(ref reader, name, out var value) && value.TokenType == JsonTokenType.String ? value.GetString() : null;
+        var notUnicode = false;
+        return LastMember(ref reader, name, out var value) && value.TokenType == JsonTokenType.String
+            ? Text(ref value, ref notUnicode) ?? Encoding.UTF8.GetString(value.ValueSpan) // as escaped, when not Unicode
+            : null;
     }
 
     private static bool TrueMember(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
@@ -466,45 +604,81 @@ internal static class McpGate
         w.WriteEndObject();
     }
 
-    /// <summary>The first key given twice in one object, at any depth, as a critical violation at its path; null when there is none.</summary>
+    /// <summary>
+    /// The first key given twice in one object, at any depth, as a critical violation at its concrete path (SPEC §3:
+    /// <c>items[2].sku</c>); null when there is none. Keys that differ only in case count as one (a case-insensitive
+    /// server, such as Go's encoding/json or Newtonsoft.Json, reads <c>path</c> and <c>PATH</c> as one key and acts on
+    /// the later), folded as <see cref="InAnotherCase"/> folds.
+    /// </summary>
     internal static Violation? DuplicateKey(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
-        var keys = new Stack<HashSet<string>?>(); // null for an array
-        var path = new Stack<string>();
-        var pendingName = (string?)null;
+        var open = new Stack<Container>();
+        string? member = null; // the path of the member whose value comes next
         while (reader.Read())
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
-                    path.Push(pendingName ?? (keys.Count > 0 && keys.Peek() is null ? "[]" : ""));
-                    keys.Push(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null);
-                    pendingName = null;
+                    var at = member ?? ElementPath(open);
+                    open.Push(new Container(at, reader.TokenType == JsonTokenType.StartObject ? new Dictionary<string, string>(StringComparer.Ordinal) : null));
+                    member = null;
                     break;
                 case JsonTokenType.EndObject:
                 case JsonTokenType.EndArray:
-                    keys.Pop();
-                    path.Pop();
+                    open.Pop();
                     break;
                 case JsonTokenType.PropertyName:
-                    var name = reader.GetString()!;
-                    if (!keys.Peek()!.Add(name))
+                    var notUnicode = false;
+                    var name = Text(ref reader, ref notUnicode) ?? Encoding.UTF8.GetString(reader.ValueSpan);
+                    var parent = open.Peek();
+                    var rendered = ParamPath.RenderKey(name);
+                    member = parent.Path.Length == 0 ? rendered : rendered[0] == '[' ? parent.Path + rendered : parent.Path + "." + rendered;
+                    var folded = name.Replace('\u017F', 's').Replace('\u212A', 'k').ToLowerInvariant();
+                    if (!parent.Keys!.TryAdd(folded, name))
                     {
-                        var at = string.Join(".", path.Reverse().Where(s => s.Length > 0).Append(name)).Replace(".[]", "[]", StringComparison.Ordinal);
-                        return new Violation(at, "duplicateKey", Severity.Critical, JsonSerializer.Serialize(name),
-                            $"`{at}` is given twice: the server could act on either value, so the call is not forwarded");
+                        var first = parent.Keys[folded];
+                        var how = first == name ? "is given twice" : $"is given twice, as `{first}` and `{name}` (a case-insensitive server reads them as one key)";
+                        return new Violation(member, "duplicateKey", Severity.Critical, JsonSerializer.Serialize(name),
+                            $"`{member}` {how}: the server could act on either value, so the call is not forwarded");
                     }
 
-                    pendingName = name;
                     break;
                 default:
-                    pendingName = null;
+                    if (member is null)
+                    {
+                        ElementPath(open); // an array element: count it
+                    }
+
+                    member = null;
                     break;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The path of the next element of the array on top (counting it), or of the document itself.</summary>
+    private static string ElementPath(Stack<Container> open)
+    {
+        if (open.Count == 0)
+        {
+            return "";
+        }
+
+        var array = open.Peek();
+        array.Count++;
+        return $"{array.Path}[{array.Count - 1}]";
+    }
+
+    /// <summary>An object (its keys, folded, each with the name first given) or an array (its elements so far) being read.</summary>
+    private sealed class Container(string path, Dictionary<string, string>? keys)
+    {
+        public string Path { get; } = path;
+
+        public Dictionary<string, string>? Keys { get; } = keys;
+
+        public int Count { get; set; }
     }
 }

@@ -194,6 +194,11 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
         switch (message.Action)
         {
             case ClientAction.Answer:
+                if (message.DropReason is { } refused)
+                {
+                    err.WriteLine($"pacts mcp: refused {TerminalText.Safe(refused)}");
+                }
+
                 ToClient(message.Answer!);
                 return;
             case ClientAction.Drop:
@@ -445,14 +450,25 @@ internal sealed class McpProxy(McpOptions options, Stream clientIn, Stream clien
                 Header(w, "tool_call");
                 w.WriteString("pactId", options.Pact.Id);
                 w.WriteString("tool", c.Request.Tool);
+                // §6 params are an object: arguments that were not one (the call was denied for it) go to metadata, so the
+                // line stays an event that replay and the service read.
+                var notObject = c.Request.Malformed is { Rule: "type" };
                 w.WritePropertyName("params");
-                w.WriteRawValue(c.Request.Arguments, skipInputValidation: true);
+                w.WriteRawValue(notObject ? "{}"u8 : c.Request.Arguments, skipInputValidation: true);
                 w.WriteString("outcome", c.Outcome);
                 w.WriteString("attemptedAt", c.AttemptedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
                 w.WriteNumber("latencyMs", c.LatencyMs);
-                if (c.ErrorMessage is not null)
+                if ((notObject ? c.Request.Malformed!.Message : c.ErrorMessage) is { } message)
                 {
-                    w.WriteString("errorMessage", c.ErrorMessage);
+                    w.WriteString("errorMessage", message);
+                }
+
+                if (notObject)
+                {
+                    w.WriteStartObject("metadata");
+                    w.WritePropertyName("arguments");
+                    w.WriteRawValue(c.Request.Arguments, skipInputValidation: true);
+                    w.WriteEndObject();
                 }
             });
         }

@@ -93,6 +93,45 @@ public class McpCommandTests
         Assert.True(replayed[3].GetProperty("valid").GetBoolean()); // 90 + 40 within the daily 150: the denied calls were not charged
     }
 
+    // echo_server.py reads as Python MCP servers do (universal newlines end a line at a lone \r, json.loads takes NaN):
+    // before, each of these lines ran a call the proxy had not judged (500 over the pact's 100, NaN past every rule).
+    [Fact]
+    public async Task Lines_a_lenient_server_would_read_as_unjudged_calls_never_reach_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, output, err) = await Proxy(dir,
+        [
+            Initialize,
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"pay","arguments":{"amount":NaN}}}""",
+            """{"jsonrpc":"2.0","id":3,"method":"ping"}""" + "\r" + Pay(4, 500),
+            """{"jsonrpc":"2.0","id":5,"method":"ping","params":{"x":""" + "\r" + Pay(6, 500) + "\r}}",
+            """{"jsonrpc":"2.0","id":7,"Method":"tools/call","params":{"name":"pay","arguments":{"amount":500}}}""",
+            Pay(8, 40),
+        ], Server());
+        Assert.Equal(0, exit);
+        Assert.Equal(["""{"name": "pay", "arguments": {"amount": 40}}"""], File.ReadAllLines(Path.Combine(dir, "ran.txt")));
+        var answers = output.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, answers.Count(a => a.GetProperty("id").ValueKind == JsonValueKind.Null && a.GetProperty("error").GetProperty("code").GetInt32() == -32700));
+        Assert.Equal(-32600, answers.Single(a => a.GetProperty("id").ValueKind == JsonValueKind.Number && a.GetProperty("id").GetInt32() == 5).GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(-32600, answers.Single(a => a.GetProperty("id").ValueKind == JsonValueKind.Number && a.GetProperty("id").GetInt32() == 7).GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("pacts mcp: refused a line that is not strict JSON (answered -32700): ", err, StringComparison.Ordinal);
+        Assert.Equal(["success"], Events(dir).Where(e => e.GetProperty("type").GetString() == "tool_call").Select(e => e.GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
+    public async Task A_call_whose_arguments_are_not_an_object_is_an_event_replay_reads()
+    {
+        var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
+        var (exit, _, _) = await Proxy(dir, [Initialize, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"pay","arguments":[500]}}"""], Server());
+        Assert.Equal(0, exit);
+        var call = Events(dir).Single(e => e.GetProperty("type").GetString() == "tool_call");
+        Assert.Equal("{}", call.GetProperty("params").GetRawText());
+        Assert.Equal("[500]", call.GetProperty("metadata").GetProperty("arguments").GetRawText());
+        Assert.Equal(("denied", "`arguments` must be an object"), (call.GetProperty("outcome").GetString(), call.GetProperty("errorMessage").GetString()));
+        var (_, report, _) = CliRunner.Run("replay", Path.Combine(dir, "events.jsonl"), "--pacts", PayPact, "--format", "json", "--fail-on", "none");
+        Assert.Equal(0, JsonDocument.Parse(report).RootElement.GetProperty("malformedLines").GetArrayLength());
+    }
+
     private static string Stateless(string json) => json.Replace("\"params\":{", "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"agent-s\",\"version\":\"1\"}},", StringComparison.Ordinal);
 
     // MCP 2026-07-28 has no initialize: a client may send server/discover first, or nothing, and names itself in every
@@ -137,7 +176,7 @@ public class McpCommandTests
     public async Task A_server_that_dies_ends_the_session_with_its_exit_code()
     {
         var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
-        var (exit, _, err) = await Proxy(dir, ["""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""", "exit"], Server("3"));
+        var (exit, _, err) = await Proxy(dir, ["""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""", """{"jsonrpc":"2.0","method":"test/exit"}"""], Server("3"));
         Assert.Equal(3, exit);
         Assert.Contains("the server exited with code 3", err, StringComparison.Ordinal);
     }
@@ -172,14 +211,14 @@ public class McpCommandTests
     }
 
     [Fact]
-    public async Task Lines_that_are_not_json_are_kept_from_the_client_and_malformed_client_json_is_answered_by_the_server()
+    public async Task Lines_that_are_not_json_are_kept_from_the_client_and_malformed_client_json_is_answered_by_the_proxy()
     {
         var dir = Directory.CreateTempSubdirectory("pacts-mcp-").FullName;
         var (exit, output, err) = await Proxy(dir, [Initialize, "{not json", Pay(2, 10)], Server("0", "noise"));
         Assert.Equal(0, exit);
         var answers = output.Select(l => JsonDocument.Parse(l).RootElement).ToList(); // every line the client got is JSON
-        Assert.Equal(3, answers.Count);
-        Assert.Equal(-32700, answers[1].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(3, answers.Count); // the server never saw the broken line: it would have answered it too
+        Assert.Equal(-32700, answers.Single(a => a.GetProperty("id").ValueKind == JsonValueKind.Null).GetProperty("error").GetProperty("code").GetInt32());
         Assert.Equal("ok", answers[2].GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
         Assert.Contains("pacts mcp: the server wrote a line that is not JSON to stdout (not forwarded): server log: starting work", err, StringComparison.Ordinal);
     }

@@ -38,6 +38,10 @@ public class McpGateTests
     [InlineData("""{"name":"pay","arguments":"x"}""", "type", "")]
     [InlineData("""{"name":"pay","arguments":{"to":"bob","to":"eve"}}""", "duplicateKey", "to")]
     [InlineData("""{"name":"pay","arguments":{"x":{"y":1,"y":2}}}""", "duplicateKey", "x.y")]
+    [InlineData("""{"name":"pay","arguments":{"to":"bob","TO":"eve"}}""", "duplicateKey", "TO")] // one key to a case-insensitive server
+    [InlineData("""{"name":"pay","arguments":{"ta\u017fk":1,"TASK":2}}""", "duplicateKey", "TASK")]
+    [InlineData("""{"name":"pay","arguments":{"items":[{"a":1},[2],{"b":1,"a b":2,"a b":3}]}}""", "duplicateKey", "items[2]['a b']")]
+    [InlineData("""{"name":"pay","arguments":{"\ud800":1,"\ud800":2}}""", "duplicateKey", "['\\\\ud800']")]
     public void Arguments_that_are_not_one_object_are_blocked_before_the_pact(string parameters, string rule, string path)
     {
         var m = Client("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":""" + parameters + "}");
@@ -46,7 +50,17 @@ public class McpGateTests
         Assert.Equal(path, m.Call.Malformed.ParamPath);
     }
 
+    // Go's encoding/json, Newtonsoft.Json and case-insensitive System.Text.Json read `Method` as `method` (Go also
+    // folds U+017F ſ to s and U+212A Kelvin to k): a call under another case would run unjudged.
     [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"Method":"tools/call","params":{"name":"pay"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","METHOD":"tools/call","params":{"name":"pay"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","Params":{"name":"pay"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"Id":2,"method":"ping"}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list","Name":"pay"}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","Arguments":{"amount":1000}}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","argument\u017f":{"amount":1000}}}""", -32602)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","tas\u212a":{}}}""", -32602)]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","name":"refund","arguments":{}}}""", -32602)]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"a":1},"arguments":{"a":2}}}""", -32602)]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","method":"tools/call","params":{"name":"pay"}}""", -32600)]
@@ -73,11 +87,97 @@ public class McpGateTests
         Assert.False(string.IsNullOrEmpty(m.DropReason));
     }
 
+    // What a lenient parser reads differently from a strict one: forwarded, any of these could be a call the proxy never
+    // judged (Python's json takes NaN, a streaming decoder joins a message split over lines or splits two on one line,
+    // Node replaces bytes that are not UTF-8 and has no depth limit of 256). JSON-RPC's own answer: -32700, id null.
     [Theory]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}} x""")] // not JSON: the server's parse error
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}} x""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay"}} {"jsonrpc":"2.0"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping"} {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"pay"}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay",}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"amount":NaN}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"amount":Infinity}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call",/* c */"params":{"name":"pay"}}""")]
+    [InlineData("""{'jsonrpc':'2.0','id':1,'method':'tools/call','params':{'name':'pay'}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/""")] // the first half of a message split over two lines
+    [InlineData("""call","params":{"name":"pay"}}""")] // and its second half
+    [InlineData("\uFEFF{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"pay\"}}")]
     [InlineData("not json")]
+    public void A_line_that_is_not_strict_json_is_answered_as_a_parse_error_and_not_forwarded(string line)
+    {
+        var m = Client(line);
+        Assert.Equal(ClientAction.Answer, m.Action);
+        Assert.Equal(JsonValueKind.Null, Answer(m).GetProperty("id").ValueKind);
+        Assert.Equal(-32700, Answer(m).GetProperty("error").GetProperty("code").GetInt32());
+        Assert.StartsWith("a line that is not strict JSON", m.DropReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_line_that_is_not_utf8_or_nests_past_256_is_a_parse_error()
+    {
+        var notUtf8 = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"to":"bob?"}}}""");
+        notUtf8[Array.LastIndexOf(notUtf8, (byte)'?')] = 0xFF;
+        var deep = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"a":""" + new string('[', 300) + new string(']', 300) + "}}}";
+        foreach (var line in new[] { notUtf8, Encoding.UTF8.GetBytes(deep) })
+        {
+            var m = McpGate.ReadClient(line);
+            Assert.Equal(ClientAction.Answer, m.Action);
+            Assert.Equal(-32700, Answer(m).GetProperty("error").GetProperty("code").GetInt32());
+        }
+    }
+
+    // Python's universal newlines end a line at a lone \r: a message with one between its tokens reads as other
+    // messages there (a tools/call hidden in a ping's params, or after a ping on the same line).
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\r{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"pay\"}}\r}}", true)]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\r\"method\":\"tools/call\",\"params\":{\"name\":\"pay\"}}", true)]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\",\"params\":{\"x\":\r1}}", false)]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"x\":\r1}}", false)] // a response to the server
+    [InlineData("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"},\r{\"jsonrpc\":\"2.0\",\"method\":\"notifications/y\"}]", false)]
+    public void A_carriage_return_between_tokens_is_not_forwarded(string line, bool answered)
+    {
+        var m = Client(line);
+        Assert.Equal(answered ? ClientAction.Answer : ClientAction.Drop, m.Action);
+        if (answered)
+        {
+            Assert.Equal(1, Answer(m).GetProperty("id").GetInt32());
+            Assert.Equal(-32600, Answer(m).GetProperty("error").GetProperty("code").GetInt32());
+        }
+    }
+
+    [Fact]
+    public void A_line_ending_in_crlf_is_read_as_usual() =>
+        Assert.Equal(ClientAction.ToolCall, Client("\r{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"pay\"}} \r").Action);
+
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","Method":"tools/call","params":{"name":"pay"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","ID":1,"method":"tools/call","params":{"name":"pay"}}""")]
+    [InlineData("""[{"jsonrpc":"2.0","method":"tools/call","params":{"name":"pay"}}]""")] // as it would be alone
+    [InlineData("""[{"jsonrpc":"2.0","Method":"tools/call","ID":1,"params":{"name":"pay"}}]""")]
+    public void A_notification_that_could_be_a_call_is_dropped_alone_or_in_a_batch(string line)
+    {
+        var m = Client(line);
+        Assert.Equal(ClientAction.Drop, m.Action);
+        Assert.False(string.IsNullOrEmpty(m.DropReason));
+    }
+
+    // System.Text.Json reads the escape of a lone surrogate but will not make a string of it; nothing here may throw.
+    [Fact]
+    public void A_lone_surrogate_is_refused_where_it_names_what_runs_and_carried_where_it_does_not()
+    {
+        Assert.Equal(-32600, Answer(Client("""{"jsonrpc":"2.0","id":1,"method":"tools/call\ud800","params":{"name":"pay"}}""")).GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(-32602, Answer(Client("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay\udc00"}}""")).GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal("a\\ud800", Client("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"clientInfo":{"name":"a\ud800"}}}""").ClientName);
+        var call = Client("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"\ud800":1,"to":"\udfff"}}}""").Call!;
+        Assert.Null(call.Malformed);
+        Assert.Equal(new ServerResponse("5", true, "bad \\ud800", false), Server("""{"jsonrpc":"2.0","id":5,"error":{"code":1,"message":"bad \ud800"}}""").Response);
+    }
+
+    [Fact]
+    public void Blank_lines_are_forwarded() => Assert.Equal(ClientAction.Forward, Client(" \t").Action);
+
+    [Theory]
     [InlineData("")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}}""")] // a response to a server's request

@@ -1,5 +1,5 @@
 # A minimal MCP server over stdio for the proxy tests: answers initialize, records each tools/call it runs in ran.txt
-# (its working directory) and answers it "ok"; exits with the code in argv[1] when it reads "exit".
+# (its working directory) and answers it "ok"; exits with the code in argv[1] when it reads the notification test/exit.
 # argv[2] picks a misbehaviour: crash-on-call (exit argv[1] instead of answering a call), noise (a non-JSON line
 # before each answer), huge (answer a call with one line over 64 MiB), hang (never answer a call and ignore the end
 # of input), early (exit argv[1] before reading anything).
@@ -10,10 +10,10 @@ def say(m):
     if mode == "noise": print("server log: starting work", flush=True)
     print(json.dumps(m), flush=True)
 for line in sys.stdin:
-    if line.strip() == "exit": sys.exit(int(sys.argv[1]))
     try: m = json.loads(line)
     except Exception:
         say({"jsonrpc":"2.0","id":None,"error":{"code":-32700,"message":"Parse error"}}); continue
+    if m.get("method") == "test/exit": sys.exit(int(sys.argv[1]))
     if m.get("method") == "initialize":
         say({"jsonrpc":"2.0","id":m["id"],"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"t","version":"1"}}})
     elif m.get("method") == "server/discover" and mode == "legacy":
