@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Pacts.Evaluating;
 using Pacts.Events;
@@ -204,19 +206,8 @@ public sealed class PactDiff
     /// The verdict a <c>ledger export</c> line carries: its last top-level <c>verdict</c> member, the one the export
     /// appended (an event that itself sent a <c>verdict</c> cannot pass its own off as the service's).
     /// </summary>
-    private static JsonElement? RecordedVerdict(JsonElement raw)
-    {
-        JsonElement? last = null;
-        foreach (var p in raw.EnumerateObject())
-        {
-            if (p.NameEquals("verdict"u8))
-            {
-                last = p.Value;
-            }
-        }
-
-        return last is { ValueKind: JsonValueKind.Object } v ? v : null;
-    }
+    private static JsonElement? RecordedVerdict(JsonElement raw) =>
+        Json.JsonStrings.TryGetProperty(raw, "verdict"u8, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
 
     private static long[] Counts<TKey>(Dictionary<TKey, long[]> tallies, TKey key)
         where TKey : notnull
@@ -236,8 +227,13 @@ public sealed class PactDiff
         public const string ValidKey = "valid";
         public const string InvalidPrefix = "invalid:";
 
+        /// <remarks>
+        /// Read so that nothing in a recorded verdict throws: bytes that are not UTF-8 become U+FFFD in its JSON, and a
+        /// string escaping half a surrogate pair is kept as escaped (the line was accepted as an event, so its verdict is
+        /// compared, not refused).
+        /// </remarks>
         public static Side Recorded(JsonElement verdict) =>
-            new(CallStatus.Evaluated, verdict.TryGetProperty("pactId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null, null, verdict.GetRawText());
+            new(CallStatus.Evaluated, Text(verdict, "pactId"u8), null, Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(verdict)));
 
         /// <summary>
         /// True when two replayed sides certainly have the same status, decided without allocating: the same status
@@ -339,7 +335,7 @@ public sealed class PactDiff
                 using var doc = JsonDocument.Parse(RecordedJson!);
                 if (doc.RootElement.TryGetProperty("violations", out var list) && list.ValueKind == JsonValueKind.Array)
                 {
-                    violations.AddRange(list.EnumerateArray().Select(v => Identity(Text(v, "paramPath"), Text(v, "rule"), Text(v, "severity"), Text(v, "budget"))));
+                    violations.AddRange(list.EnumerateArray().Select(v => Identity(Text(v, "paramPath"u8), Text(v, "rule"u8), Text(v, "severity"u8), Text(v, "budget"u8))));
                 }
             }
 
@@ -358,8 +354,10 @@ public sealed class PactDiff
         private static string Identity(string? path, string? rule, string? severity, string? budget) =>
             JsonSerializer.Serialize(new[] { path, rule, severity, budget }, DiffJsonContext.Default.StringArray);
 
-        private static string? Text(JsonElement e, string name) =>
-            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        private static string? Text(JsonElement e, ReadOnlySpan<byte> name) =>
+            e.ValueKind == JsonValueKind.Object && Pacts.Json.JsonStrings.TryGetProperty(e, name, out var v) && v.ValueKind == JsonValueKind.String
+                ? Pacts.Json.JsonStrings.TryGetText(v, out var text) ? text : Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(v))
+                : null;
     }
 }
 

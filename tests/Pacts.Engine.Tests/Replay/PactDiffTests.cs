@@ -173,6 +173,28 @@ public class PactDiffTests
         Assert.Equal(new ToolFlips("p", "pay", 1, 0, 1), Assert.Single(r.ByTool));
     }
 
+    // A ledger export's verdict is compared, not refused: bytes in it that are not UTF-8, or a string escaping half a
+    // surrogate pair (params are stored as sent), once ended the whole diff with an unhandled exception.
+    [Fact]
+    public void A_recorded_verdict_holding_bytes_that_are_not_text_is_compared()
+    {
+        static string Recorded(int n, string amount, string verdict) => Call(n, "a", amount)[..^1] + ",\"verdict\":" + verdict + "}";
+        var lines = new[]
+        {
+            Recorded(1, "120", """{"valid":false,"pactId":"p","violations":[{"paramPath":"amount","rule":"maxAmount","severity":"critical","value":"\ud800","message":"x"}]}"""),
+            Recorded(2, "10", """{"valid":false,"pactId":"p\udc00","violations":[{"paramPath":"am\ud800","rule":"maxAmount","severity":"critical","message":"NOTUTF8"}]}"""),
+        };
+        var bytes = Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n");
+        var at = bytes.AsSpan().IndexOf("NOTUTF8"u8);
+        bytes[at] = 0xFF;
+        bytes[at + 1] = 0xC3;
+        var diff = new PactDiff(null, Set(Before));
+        diff.ProcessLog(new MemoryStream(bytes), "export.jsonl");
+        var r = diff.Report();
+        Assert.Equal((2L, 0L, 1L, 0L), (r.Calls, r.NewlyInvalid, r.NewlyValid, r.Changed)); // the first is the same violation
+        Assert.Equal(2, Assert.Single(r.Examples).Line);
+    }
+
     [Fact]
     public void A_raised_cap_newly_allows_and_the_amounts_are_exact()
     {
