@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pacts.Json;
 using Pacts.Replay;
 
 namespace Pacts.Cli.Rendering;
@@ -109,17 +110,17 @@ internal static class DiffRenderer
         }
 
         using var doc = JsonDocument.Parse(verdictJson);
-        if (!doc.RootElement.TryGetProperty("violations", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        if (!JsonStrings.TryGetProperty(doc.RootElement, "violations"u8, out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             return "valid";
         }
 
         return "invalid: " + string.Join("; ", list.EnumerateArray().Select(v =>
         {
-            var path = Field(v, "paramPath");
-            var what = Field(v, "budget") is { } budget ? $"budget `{budget.Replace('`', '\'')}`" : Field(v, "rule") ?? "?";
-            var value = v.ValueKind == JsonValueKind.Object && v.TryGetProperty("value", out var given) ? $" `{Short(given.GetRawText())}`" : "";
-            return $"`{(path is null or "" ? "(call)" : path.Replace('`', '\''))}` {what}{value} ({Field(v, "severity")})";
+            var path = Field(v, "paramPath"u8);
+            var what = Field(v, "budget"u8) is { } budget ? $"budget `{budget.Replace('`', '\'')}`" : Field(v, "rule"u8) ?? "?";
+            var value = v.ValueKind == JsonValueKind.Object && JsonStrings.TryGetProperty(v, "value"u8, out var given) ? $" `{Short(given.GetRawText())}`" : "";
+            return $"`{(path is null or "" ? "(call)" : path.Replace('`', '\''))}` {what}{value} ({Field(v, "severity"u8)})";
         }));
     }
 
@@ -130,8 +131,11 @@ internal static class DiffRenderer
         return json.Length <= 40 ? json : string.Concat(json.AsSpan(0, 39), "…");
     }
 
-    private static string? Field(JsonElement v, string name) =>
-        v.ValueKind == JsonValueKind.Object && v.TryGetProperty(name, out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+    /// <summary>A string member of a recorded violation; one escaping half a surrogate pair is shown as escaped.</summary>
+    private static string? Field(JsonElement v, ReadOnlySpan<byte> name) =>
+        v.ValueKind == JsonValueKind.Object && JsonStrings.TryGetProperty(v, name, out var f) && f.ValueKind == JsonValueKind.String
+            ? JsonStrings.TryGetText(f, out var text) ? text : f.GetRawText().Trim('"')
+            : null;
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

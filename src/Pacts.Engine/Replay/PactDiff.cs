@@ -520,6 +520,12 @@ public sealed record DiffReport
         {
             w.WriteNullValue();
         }
+        else if (json.Contains("\\ud", StringComparison.OrdinalIgnoreCase))
+        {
+            // It may escape half a surrogate pair (a recorded verdict holds what the call sent), which WriteTo will not
+            // write: kept as it is, not re-indented.
+            w.WriteRawValue(json, skipInputValidation: true);
+        }
         else
         {
             using var doc = JsonDocument.Parse(json);

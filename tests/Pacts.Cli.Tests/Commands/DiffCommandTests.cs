@@ -26,6 +26,40 @@ public class DiffCommandTests
         CliRunner.Golden($"diff-atlas.{format}.txt", stdout);
     }
 
+    // Params are kept as sent, so a value (and a recorded verdict's value) may escape half a surrogate pair, which
+    // System.Text.Json reads but will not make a string of or write again: each format once ended in an unhandled
+    // exception here.
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("markdown")]
+    public void Values_that_escape_half_a_surrogate_pair_are_shown_as_escaped(string format)
+    {
+        var log = Path.Combine(Directory.CreateTempSubdirectory("pacts-diff-surrogate-").FullName, "log.jsonl");
+        const string Call = """{"type":"tool_call","sessionId":"s","agentId":"a","pactId":"treasury-pact","tool":"transfer_funds","params":{"amount":10,"destination":"0x\ud800","currency":"USDC"},"outcome":"success","attemptedAt":"2026-12-01T00:00:00Z","verdict":""";
+        File.WriteAllLines(log,
+        [
+            Call + """{"valid":false,"pactId":"treasury-pact","violations":[{"\ud800":1,"paramPath":"x\udc00","rule":"r","severity":"critical","value":"\ud800"}]}}""",
+            Call + """{"valid":true,"pactId":"treasury-pact","violations":[]}}""",
+        ]);
+        foreach (var baseline in new[] { "recorded", "examples/pacts" })
+        {
+            var (exit, stdout, stderr) = CliRunner.Run("diff", log, "--baseline", baseline, "--candidate", Candidate, "--format", format);
+            Assert.Equal(baseline == "recorded" ? 1 : 0, exit);
+            Assert.Empty(stderr);
+            if (baseline == "recorded")
+            {
+                Assert.Contains("\\ud800", stdout, StringComparison.Ordinal);
+            }
+
+            if (format == "json")
+            {
+                using var doc = JsonDocument.Parse(stdout);
+                Assert.Equal(2, doc.RootElement.GetProperty("calls").GetInt32());
+            }
+        }
+    }
+
     [Fact]
     public void The_json_counts_agree_with_the_flips()
     {
