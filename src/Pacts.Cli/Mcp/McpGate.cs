@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Pacts.Evaluating;
+using Pacts.Json;
 using Pacts.Paths;
 
 namespace Pacts.Cli.Mcp;
@@ -186,8 +187,9 @@ internal static class McpGate
         string? drop = null;
         foreach (var e in doc.RootElement.EnumerateArray())
         {
-            var alone = e.ValueKind == JsonValueKind.Object ? ReadClient(Encoding.UTF8.GetBytes(e.GetRawText())) : new(ClientAction.Forward);
-            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("method", out _) && e.TryGetProperty("id", out var id))
+            var isObject = e.ValueKind == JsonValueKind.Object;
+            var alone = isObject ? ReadClient(Encoding.UTF8.GetBytes(e.GetRawText())) : new(ClientAction.Forward);
+            if (isObject && JsonStrings.TryGetProperty(e, "id"u8, out var id) && (JsonStrings.TryGetProperty(e, "method"u8, out _) || alone.Action == ClientAction.Answer))
             {
                 requests.Add(id.GetRawText());
             }
@@ -248,6 +250,28 @@ internal static class McpGate
         return true;
     }
 
+    /// <summary>
+    /// Whether the member name at the reader is <paramref name="name"/>, escapes decoded, as
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/>, which throws on a name escaping half a surrogate
+    /// pair (such a name is none of ours).
+    /// </summary>
+    private static bool Named(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.SequenceEqual(name);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The string at the reader; null with <paramref name="notUnicode"/> set when it escapes a lone surrogate.</summary>
     private static string? Text(ref Utf8JsonReader reader, ref bool notUnicode)
     {
@@ -305,7 +329,7 @@ internal static class McpGate
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("method"u8))
+                    if (Named(ref reader, "method"u8))
                     {
                         reader.Read();
                         top.Ambiguous |= top.HasMethod;
@@ -313,24 +337,24 @@ internal static class McpGate
                         top.Method = reader.TokenType == JsonTokenType.String ? Text(ref reader, ref top.NotUnicode) : null;
                         reader.Skip();
                     }
-                    else if (reader.ValueTextEquals("id"u8))
+                    else if (Named(ref reader, "id"u8))
                     {
                         reader.Read();
                         top.Ambiguous |= top.Id.Length > 0;
                         top.Id = ValueRange(ref reader);
                     }
-                    else if (reader.ValueTextEquals("params"u8))
+                    else if (Named(ref reader, "params"u8))
                     {
                         reader.Read();
                         top.Ambiguous |= top.Params.Length > 0;
                         top.Params = ValueRange(ref reader);
                     }
-                    else if (reader.ValueTextEquals("error"u8))
+                    else if (Named(ref reader, "error"u8))
                     {
                         reader.Read();
                         top.Error = ValueRange(ref reader);
                     }
-                    else if (reader.ValueTextEquals("result"u8))
+                    else if (Named(ref reader, "result"u8))
                     {
                         reader.Read();
                         top.Result = ValueRange(ref reader);
@@ -383,7 +407,7 @@ internal static class McpGate
             bool seenName = false, seenTask = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("name"u8))
+                if (Named(ref reader, "name"u8))
                 {
                     reader.Read();
                     p.Ambiguous |= seenName;
@@ -391,14 +415,14 @@ internal static class McpGate
                     p.Tool = reader.TokenType == JsonTokenType.String ? Text(ref reader, ref p.NameNotUnicode) : null;
                     reader.Skip();
                 }
-                else if (reader.ValueTextEquals("arguments"u8))
+                else if (Named(ref reader, "arguments"u8))
                 {
                     reader.Read();
                     p.Ambiguous |= p.Arguments.Length > 0;
                     p.ArgumentsAreObject = reader.TokenType == JsonTokenType.StartObject;
                     p.Arguments = ValueRange(ref reader);
                 }
-                else if (reader.ValueTextEquals("task"u8))
+                else if (Named(ref reader, "task"u8))
                 {
                     reader.Read();
                     p.Ambiguous |= seenTask;
@@ -406,18 +430,18 @@ internal static class McpGate
                     p.AsksForTask = reader.TokenType != JsonTokenType.Null;
                     reader.Skip();
                 }
-                else if (reader.ValueTextEquals("requestId"u8))
+                else if (Named(ref reader, "requestId"u8))
                 {
                     reader.Read();
                     var id = ValueRange(ref reader);
                     p.RequestId = Encoding.UTF8.GetString(json[id.Start..id.End]);
                 }
-                else if (reader.ValueTextEquals("clientInfo"u8))
+                else if (Named(ref reader, "clientInfo"u8))
                 {
                     reader.Read();
                     infoName = NameIn(ref reader);
                 }
-                else if (reader.ValueTextEquals("_meta"u8))
+                else if (Named(ref reader, "_meta"u8))
                 {
                     reader.Read();
                     metaName = MetaClientName(ref reader);
@@ -516,7 +540,7 @@ internal static class McpGate
         var found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var match = reader.ValueTextEquals(name);
+            var match = Named(ref reader, name);
             reader.Read();
             if (match)
             {

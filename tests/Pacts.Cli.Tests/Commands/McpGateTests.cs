@@ -172,6 +172,10 @@ public class McpGateTests
         var call = Client("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pay","arguments":{"\ud800":1,"to":"\udfff"}}}""").Call!;
         Assert.Null(call.Malformed);
         Assert.Equal(new ServerResponse("5", true, "bad \\ud800", false), Server("""{"jsonrpc":"2.0","id":5,"error":{"code":1,"message":"bad \ud800"}}""").Response);
+        Assert.Equal("pay", Client("""{"jsonrpc":"2.0","\ud800":1,"id":1,"method":"tools/call","params":{"\udc00":2,"name":"pay"}}""").Call!.Tool);
+        Assert.Equal(ClientAction.Answer, Client("""[{"\ud800":1,"jsonrpc":"2.0","id":1,"method":"ping"}]""").Action);
+        Assert.Equal(ClientAction.Forward, Client("""[{"\ud800":1,"jsonrpc":"2.0","method":"notifications/x"}]""").Action);
+        Assert.NotNull(Server("""{"jsonrpc":"2.0","\ud800":1,"id":5,"result":{"\udc00":1,"isError":true}}""").Response);
     }
 
     [Fact]
@@ -192,6 +196,8 @@ public class McpGateTests
         Assert.Equal(ClientAction.Answer, m.Action);
         Assert.Equal(["1", "\"b\""], Answer(m).EnumerateArray().Select(e => e.GetProperty("id").GetRawText()));
         Assert.All(Answer(m).EnumerateArray(), e => Assert.Equal(-32600, e.GetProperty("error").GetProperty("code").GetInt32()));
+        var folded = Client("""[{"jsonrpc":"2.0","id":7,"Method":"tools/call","params":{"name":"pay"}}]""");
+        Assert.Equal(7, Answer(folded)[0].GetProperty("id").GetInt32()); // a request to a case-insensitive server
     }
 
     [Theory]
