@@ -13,6 +13,7 @@ for line in sys.stdin:
     try: m = json.loads(line)
     except Exception:
         say({"jsonrpc":"2.0","id":None,"error":{"code":-32700,"message":"Parse error"}}); continue
+    if not isinstance(m, dict): continue  # a batch (the proxy forwards one of notifications only) or a bare value
     if m.get("method") == "test/exit": sys.exit(int(sys.argv[1]))
     if m.get("method") == "initialize":
         say({"jsonrpc":"2.0","id":m["id"],"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"t","version":"1"}}})
