@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Pacts.Json;
 
 namespace Pacts.Agent;
 
@@ -72,18 +73,24 @@ public sealed class HttpTelemetrySink(HttpClient http, string apiKey) : ITelemet
         try
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (!System.Text.Unicode.Utf8.IsValid(body))
+            {
+                return null; // not the service's answer (it writes UTF-8): stored all the same, a 2xx is the acknowledgement
+            }
+
             using var doc = JsonDocument.Parse(body);
             if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("rejected", out var rejected)
+                || !JsonStrings.TryGetProperty(doc.RootElement, "rejected"u8, out var rejected)
                 || rejected.ValueKind != JsonValueKind.Array || rejected.GetArrayLength() == 0)
             {
                 return null;
             }
 
+            // Read so that nothing throws: a name or string escaping half a surrogate pair is matched as none and shown as escaped.
             var named = rejected.EnumerateArray().Take(5).Select(r =>
                 r.ValueKind == JsonValueKind.Object
-                && r.TryGetProperty("index", out var i) && r.TryGetProperty("reason", out var why)
-                    ? $"event {i.GetRawText()}: {(why.ValueKind == JsonValueKind.String ? why.GetString() : why.GetRawText())}"
+                && JsonStrings.TryGetProperty(r, "index"u8, out var i) && JsonStrings.TryGetProperty(r, "reason"u8, out var why)
+                    ? $"event {i.GetRawText()}: {(why.ValueKind == JsonValueKind.String && JsonStrings.TryGetText(why, out var reason) ? reason : why.GetRawText())}"
                     : r.GetRawText());
             var more = rejected.GetArrayLength() > 5 ? $"; and {rejected.GetArrayLength() - 5} more" : "";
             return $"the service rejected {rejected.GetArrayLength()} of {sent} events: {string.Join("; ", named)}{more}";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 
 namespace Pacts.Agent.Tests;
 
@@ -63,10 +64,17 @@ public class HttpSinkTests
     }
 
     /// <summary>Answers 200 with <paramref name="body"/>, as <c>pacts serve</c> answers an accepted batch.</summary>
-    private sealed class Answering(string body) : HttpMessageHandler
+    private sealed class Answering(string body, Encoding? encoding = null) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body) });
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, encoding ?? Encoding.UTF8) });
+    }
+
+    [Fact]
+    public async Task An_answer_that_is_not_utf8_acknowledges_without_a_detail()
+    {
+        using var http = new HttpClient(new Answering("""{"rejected":[{"index":0,"reason":"café"}]}""", Encoding.Latin1)) { BaseAddress = new Uri("http://pacts.test/") };
+        Assert.Equal((SendOutcome.Delivered, (string?)null), await new HttpTelemetrySink(http, "pk_test").SendAsync(["{}"], CancellationToken.None));
     }
 
     [Theory]
@@ -77,6 +85,7 @@ public class HttpSinkTests
         "the service rejected 1 of 2 events: event 1: attemptedAt lies more than 30 s after the service's clock")]
     [InlineData("""{"rejected":[{"index":0,"reason":"a"},{"index":1,"reason":"b"},{"index":2,"reason":"c"},{"index":3,"reason":"d"},{"index":4,"reason":"e"},{"index":5,"reason":"f"},7]}""",
         "the service rejected 7 of 2 events: event 0: a; event 1: b; event 2: c; event 3: d; event 4: e; and 2 more")]
+    [InlineData("""{"\ud800":1,"rejected":[{"\udc00":0,"index":0,"reason":"bad \ud800"}]}""", "the service rejected 1 of 2 events: event 0: \"bad \\ud800\"")]
     public async Task An_accepted_batch_names_the_events_the_service_rejected_one_by_one(string answer, string? detail)
     {
         using var http = new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://pacts.test/") };
