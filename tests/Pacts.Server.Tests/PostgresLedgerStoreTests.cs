@@ -21,9 +21,23 @@ public sealed class PostgresInstancesTests : IDisposable
     private readonly string _connection = Pacts.Testing.Shared.PostgresCluster.NewSchema();
     private readonly List<PostgresLedgerStore> _instances = [];
 
+    private string? _database;
+
     private PostgresLedgerStore Instance()
     {
         var store = new PostgresLedgerStore(_connection);
+        _instances.Add(store);
+        return store;
+    }
+
+    /// <summary>
+    /// An instance on a database of this test's own: advisory locks are the database's, shared by every schema in it, so
+    /// a test that reads who holds or waits for the ingest lock would see the instances of tests running beside it.
+    /// </summary>
+    private PostgresLedgerStore Alone()
+    {
+        _database ??= Pacts.Testing.Shared.PostgresCluster.NewDatabase();
+        var store = new PostgresLedgerStore(_database);
         _instances.Add(store);
         return store;
     }
@@ -107,8 +121,8 @@ public sealed class PostgresInstancesTests : IDisposable
     [Fact]
     public async Task The_ingest_lock_has_one_holder_and_the_holder_sees_who_waits()
     {
-        var a = Instance();
-        var b = Instance();
+        var a = Alone();
+        var b = Alone();
         var held = await a.LockIngestAsync();
         Assert.Equal(IngestLockState.Held, await a.IngestLockStateAsync(held));
         var second = b.LockIngestAsync();
@@ -130,8 +144,8 @@ public sealed class PostgresInstancesTests : IDisposable
     [Fact]
     public async Task A_lock_whose_connection_was_cut_is_let_go_and_the_next_holder_takes_it()
     {
-        var a = Instance();
-        var b = Instance();
+        var a = Alone();
+        var b = Alone();
         var held = await a.LockIngestAsync();
         Sql($"SELECT pg_terminate_backend({((PostgresLedgerStore.HeldLock)held).ProcessId})"); // a network cut, a restarted server
         Assert.Equal(IngestLockState.Lost, await a.IngestLockStateAsync(held)); // the session that held it is gone, and the lock with it
@@ -263,5 +277,9 @@ public sealed class PostgresInstancesTests : IDisposable
         }
 
         Pacts.Testing.Shared.PostgresCluster.DropSchema(_connection);
+        if (_database is not null)
+        {
+            Pacts.Testing.Shared.PostgresCluster.DropDatabase(_database);
+        }
     }
 }

@@ -17,27 +17,39 @@ internal static class PostgresCluster
     public static string ConnectionString => Server.Value;
 
     /// <summary>A connection string whose objects live in a new, empty schema.</summary>
-    public static string NewSchema()
-    {
-        var schema = "t_" + Guid.NewGuid().ToString("N");
-        using (var c = new NpgsqlConnection(ConnectionString))
-        {
-            c.Open();
-            using var cmd = new NpgsqlCommand($"CREATE SCHEMA {schema}", c);
-            cmd.ExecuteNonQuery();
-        }
+    public static string NewSchema() => new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = Create("SCHEMA") }.ToString();
 
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema }.ToString();
-    }
+    /// <summary>
+    /// A connection string to a new, empty database: for tests that read advisory locks, which are the database's and
+    /// so shared by every schema in it (and by the tests running beside them).
+    /// </summary>
+    public static string NewDatabase() => new NpgsqlConnectionStringBuilder(ConnectionString) { Database = Create("DATABASE") }.ToString();
 
     /// <summary>Drops the schema <see cref="NewSchema"/> made, with everything in it.</summary>
-    public static void DropSchema(string connectionString)
+    public static void DropSchema(string connectionString) =>
+        Exec($"DROP SCHEMA {new NpgsqlConnectionStringBuilder(connectionString).SearchPath} CASCADE", closePools: true);
+
+    /// <summary>Drops the database <see cref="NewDatabase"/> made, closing what is still connected to it.</summary>
+    public static void DropDatabase(string connectionString) =>
+        Exec($"DROP DATABASE {new NpgsqlConnectionStringBuilder(connectionString).Database} WITH (FORCE)", closePools: true);
+
+    private static string Create(string what)
     {
-        var schema = new NpgsqlConnectionStringBuilder(connectionString).SearchPath!;
-        NpgsqlConnection.ClearAllPools();
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        Exec($"CREATE {what} {name}", closePools: false);
+        return name;
+    }
+
+    private static void Exec(string sql, bool closePools)
+    {
+        if (closePools)
+        {
+            NpgsqlConnection.ClearAllPools();
+        }
+
         using var c = new NpgsqlConnection(ConnectionString);
         c.Open();
-        using var cmd = new NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", c);
+        using var cmd = new NpgsqlCommand(sql, c);
         cmd.ExecuteNonQuery();
     }
 
