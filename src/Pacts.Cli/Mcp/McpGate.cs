@@ -301,6 +301,9 @@ internal static class McpGate
 
     private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 256 };
 
+    /// <summary>What the proxy writes to the client: text as it is (backticks, quotes, non-ASCII), not HTML-safe escapes.</summary>
+    private static JsonWriterOptions Relaxed => new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A message's top level: array or object, and where <c>method</c> (when a string), <c>id</c>, <c>params</c>, <c>error</c>, <c>result</c> are.</summary>
     private ref struct Top
     {
@@ -558,7 +561,7 @@ internal static class McpGate
     public static byte[] Blocked(string idJson, Verdict verdict)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(buffer, Relaxed))
         {
             w.WriteStartObject();
             w.WriteString("jsonrpc", "2.0");
@@ -590,7 +593,7 @@ internal static class McpGate
     public static byte[] Error(string idJson, int code, string message)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Relaxed))
         {
             WriteError(w, idJson, code, message);
         }
@@ -601,7 +604,7 @@ internal static class McpGate
     private static byte[] BatchRefusal(IEnumerable<string> ids)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Relaxed))
         {
             w.WriteStartArray();
             foreach (var id in ids)

@@ -142,6 +142,7 @@ public class McpGateTests
         {
             Assert.Equal(1, Answer(m).GetProperty("id").GetInt32());
             Assert.Equal(-32600, Answer(m).GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Contains("(Python's)", Encoding.UTF8.GetString(m.Answer!), StringComparison.Ordinal); // written as it reads, not as \u0027
         }
     }
 
