@@ -19,10 +19,10 @@ internal static class DiagnosticRenderer
             if (line is not null)
             {
                 var gutter = d.Span.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                w.WriteLine($"  {gutter} | {TerminalText.SafeLine(line)}");
+                var (shown, col) = Window(line, Math.Clamp(d.Span.Column - 1, 0, line.Length));
+                w.WriteLine($"  {gutter} | {TerminalText.SafeLine(shown)}");
                 var pad = new string(' ', gutter.Length);
-                var col = Math.Clamp(d.Span.Column - 1, 0, line.Length);
-                var indent = new string([.. TerminalText.SafeLine(line[..col]).Select(c => c == '\t' ? '\t' : ' ')]);
+                var indent = new string([.. TerminalText.SafeLine(shown[..col]).Select(c => c == '\t' ? '\t' : ' ')]);
                 w.WriteLine($"  {pad} | {indent}{Paint("^", "1", color)}");
             }
 
@@ -71,6 +71,30 @@ internal static class DiagnosticRenderer
     /// </summary>
     private static string ColumnEnd(SourceSpan span) =>
         span.HasEnd && span.EndLine == span.Line && span.EndColumn - 1 >= span.Column ? $"endColumn={span.EndColumn - 1}," : "";
+
+    /// <summary>Characters of a source line shown at most; a longer one (a minified JSON pact) is cut around the column.</summary>
+    public const int MaxShown = 120;
+
+    /// <summary>
+    /// The part of <paramref name="line"/> to show and the column's place in it: the whole line when it is short, else
+    /// <see cref="MaxShown"/> characters from its start, or from half of that before the column when the column is not
+    /// well inside the first ones, with <c>…</c> where it was cut (never
+    /// between the halves of a surrogate pair).
+    /// </summary>
+    internal static (string Shown, int Column) Window(string line, int column)
+    {
+        if (line.Length <= MaxShown)
+        {
+            return (line, column);
+        }
+
+        var start = column + 20 <= MaxShown ? 0 : Math.Max(0, Math.Min(column - (MaxShown / 2), line.Length - MaxShown));
+        var end = Math.Min(line.Length, start + MaxShown);
+        start -= start > 0 && char.IsLowSurrogate(line[start]) ? 1 : 0;
+        end += end < line.Length && char.IsLowSurrogate(line[end]) ? 1 : 0;
+        var head = start > 0 ? "…" : "";
+        return (head + line[start..end] + (end < line.Length ? "…" : ""), head.Length + column - start);
+    }
 
     public static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 

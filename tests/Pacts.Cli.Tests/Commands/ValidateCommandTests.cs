@@ -28,6 +28,26 @@ public class ValidateCommandTests
         }
     }
 
+    // A minified JSON pact is one line: its diagnostics show the part around the column, not 20 KB per error.
+    [Theory]
+    [InlineData(0)] // the error near the start: no cut before it
+    [InlineData(400)] // in the middle
+    [InlineData(799)] // at the end
+    public void A_long_source_line_is_shown_cut_around_the_column_with_the_caret_in_the_value(int at)
+    {
+        var conditions = Enumerable.Range(0, 800).Select(i => i == at ? """{"paramPath":"bad","regex":"(x"}""" : $$"""{"paramPath":"p{{i}}","maxLength":5}""");
+        var (exit, stdout, _) = ValidateFile("""{"pact":"p","bindings":[{"tool":"t","conditions":[""" + string.Join(",", conditions) + "]}]}");
+        Assert.Equal(1, exit);
+        var lines = stdout.Split('\n');
+        var source = lines[1][(lines[1].IndexOf('|', StringComparison.Ordinal) + 2)..];
+        var caret = lines[2].IndexOf('^', StringComparison.Ordinal) - (lines[2].IndexOf('|', StringComparison.Ordinal) + 2);
+        Assert.InRange(source.Length, 100, Rendering.DiagnosticRenderer.MaxShown + 2);
+        Assert.Equal(at > 0, source.StartsWith('…'));
+        Assert.Equal(at < 799, source.EndsWith('…'));
+        var regex = source.IndexOf("\"(x\"", StringComparison.Ordinal); // the caret marks where the regex stops parsing
+        Assert.InRange(caret, regex, regex + 4);
+    }
+
     [Theory]
     [InlineData(false, 0)]
     [InlineData(true, 1)]
