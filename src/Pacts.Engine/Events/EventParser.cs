@@ -78,7 +78,7 @@ public static class EventParser
         }
         else
         {
-            reason = f.Type.GetString();
+            reason = Excerpt(f.Type.GetString()!);
             return LogRecordKind.Unknown;
         }
 
@@ -91,7 +91,7 @@ public static class EventParser
 
         if (!TryParseTimestamp(time, out var timestamp))
         {
-            reason = $"`{timeField}` is not an ISO 8601 timestamp: `{time.GetString()}`";
+            reason = $"`{timeField}` is not an ISO 8601 timestamp: `{Excerpt(time.GetString()!)}`";
             return LogRecordKind.Malformed;
         }
 
@@ -106,7 +106,7 @@ public static class EventParser
             outcome = Among(f.Outcome, outcomes);
             if (outcome is null)
             {
-                reason = $"unknown `outcome` `{f.Outcome.GetString()}` for {f.Type.GetString()}; expected one of {string.Join(", ", outcomes)}";
+                reason = $"unknown `outcome` `{Excerpt(f.Outcome.GetString()!)}` for {f.Type.GetString()}; expected one of {string.Join(", ", outcomes)}";
                 return LogRecordKind.Malformed;
             }
         }
@@ -197,6 +197,21 @@ public static class EventParser
 
         timestamp = default;
         return Json.JsonStrings.TryGetText(time, out var text) && Iso8601.TryParse(System.Text.Encoding.UTF8.GetBytes(text), out timestamp);
+    }
+
+    /// <summary>Characters of a value quoted in a reason at most: a 100 KB timestamp is shown by its start.</summary>
+    internal const int MaxQuoted = 64;
+
+    /// <summary><paramref name="value"/>, or its first <see cref="MaxQuoted"/> characters and <c>…</c> when it is longer.</summary>
+    internal static string Excerpt(string value)
+    {
+        if (value.Length <= MaxQuoted)
+        {
+            return value;
+        }
+
+        var cut = char.IsHighSurrogate(value[MaxQuoted - 1]) ? MaxQuoted - 1 : MaxQuoted;
+        return string.Concat(value.AsSpan(0, cut), "…");
     }
 
     private static bool RequiredString(JsonElement p, string name, out string? reason)

@@ -37,6 +37,21 @@ public class EventLogReaderTests
         Assert.Contains(reason, r.Reason, StringComparison.Ordinal);
     }
 
+    // A reason quotes the value it refuses, but not all of a 100 KB one: the report (and the service's `rejected`)
+    // carries the start of it.
+    [Theory]
+    [InlineData("outcome", "unknown `outcome` `xxxx")]
+    [InlineData("attemptedAt", "`attemptedAt` is not an ISO 8601 timestamp: `xxxx")]
+    public void A_huge_value_is_quoted_by_its_start(string field, string start)
+    {
+        var call = new Dictionary<string, object> { ["type"] = "tool_call", ["sessionId"] = "s", ["agentId"] = "a", ["tool"] = "t", ["params"] = new { }, ["outcome"] = "success", ["attemptedAt"] = "2026-11-21T08:00:01Z" };
+        call[field] = new string('x', 100_000);
+        var r = Assert.Single(Read(System.Text.Json.JsonSerializer.Serialize(call)));
+        Assert.StartsWith(start, r.Reason, StringComparison.Ordinal);
+        Assert.Contains(new string('x', 64) + "…`", r.Reason, StringComparison.Ordinal);
+        Assert.InRange(r.Reason!.Length, 64, 200);
+    }
+
     [Fact]
     public void A_first_line_too_deep_to_parse_is_malformed_not_a_crash()
     {
