@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -347,16 +348,41 @@ public static class Api
             return (null, Results.Problem(statusCode: 413, title: $"body of {request.ContentLength} bytes; the limit is {options.MaxBodyBytes}", detail: "send smaller batches"));
         }
 
+        var coding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        if (coding is not ("" or "identity" or "gzip" or "x-gzip" or "deflate" or "br"))
+        {
+            return (null, Results.Problem(statusCode: 415, title: $"the body's Content-Encoding is `{request.Headers.ContentEncoding}`",
+                detail: "send the body as it is, or compressed with gzip, deflate or br"));
+        }
+
+        await using var decoder = coding switch
+        {
+            "gzip" or "x-gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "deflate" => new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true), // RFC 9110's deflate is zlib
+            "br" => new BrotliStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            _ => (Stream?)null,
+        };
+
+        // The limit is on what the body decompresses to, so a small gzip of gigabytes is refused after 4 MiB, not read whole.
+        var body = decoder ?? request.Body;
+        var decompressed = decoder is null ? "" : " once decompressed";
         using var buffer = new MemoryStream();
         var chunk = new byte[16384];
         int n;
-        while ((n = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > options.MaxBodyBytes)
+            while ((n = await body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
             {
-                return (null, Results.Problem(statusCode: 413, title: $"body over {options.MaxBodyBytes} bytes", detail: "send smaller batches"));
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > options.MaxBodyBytes)
+                {
+                    return (null, Results.Problem(statusCode: 413, title: $"body over {options.MaxBodyBytes} bytes{decompressed}", detail: "send smaller batches"));
+                }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, Results.Problem(statusCode: 400, title: $"the body is not valid {coding} data: {e.Message}", detail: "send the body as its Content-Encoding says"));
         }
 
         var bytes = buffer.ToArray();

@@ -63,6 +63,60 @@ public class RequestTests(ServiceFixture service) : IClassFixture<ServiceFixture
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync(Ingest, Body("""{"events":[]}""", contentType))).StatusCode);
     }
 
+    private static ByteArrayContent Compressed(string json, string coding, Func<Stream, Stream> compressor)
+    {
+        var packed = new MemoryStream();
+        using (var z = compressor(packed))
+        {
+            z.Write(Encoding.UTF8.GetBytes(json));
+        }
+
+        var content = new ByteArrayContent(packed.ToArray());
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        content.Headers.ContentEncoding.Add(coding);
+        return content;
+    }
+
+    private static Func<Stream, Stream> Compressor(string coding) => coding switch
+    {
+        "gzip" => s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+        "deflate" => s => new System.IO.Compression.ZLibStream(s, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+        _ => s => new System.IO.Compression.BrotliStream(s, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+    };
+
+    // What OpenTelemetry-style exporters send by default: a compressed body is read as what it decompresses to, the
+    // body limit applying to that (a small gzip of gigabytes is refused, not read whole).
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_compressed_body_is_read_decompressed_and_limited_by_its_decompressed_size(string coding)
+    {
+        var client = service.Client();
+        var ok = await client.PostAsync(Validate, Compressed("""{"tool":"get_balance","params":{"wallet":"0xEVIL"}}""", coding, Compressor(coding)));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.False((await ok.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("valid").GetBoolean());
+
+        var bomb = await client.PostAsync(Ingest, Compressed("""{"events":[""" + new string(' ', 5 * 1024 * 1024) + "]}", coding, Compressor(coding)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bomb.StatusCode);
+        Assert.EndsWith("bytes once decompressed", (await bomb.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_what_its_content_encoding_says_is_refused()
+    {
+        var client = service.Client();
+        var broken = Body("""{"events":[]}""");
+        broken.Headers.ContentEncoding.Add("gzip");
+        var response = await client.PostAsync(Ingest, broken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("the body is not valid gzip data", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+
+        var unknown = Body("""{"events":[]}""");
+        unknown.Headers.ContentEncoding.Add("zstd");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync(Ingest, unknown)).StatusCode);
+    }
+
     [Theory]
     [InlineData("application/json")]
     [InlineData("application/json; charset=utf-8")]
