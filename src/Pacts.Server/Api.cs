@@ -14,7 +14,8 @@ public static class Api
     public static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/health", (PactRegistry pacts) => Results.Json(new
+        // HEAD too: load balancers and uptime checks (HAProxy's `http-check`, `curl -I`) may ask without wanting a body.
+        api.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], (PactRegistry pacts) => Results.Json(new
         {
             status = "ok",
             pacts = pacts.Current.Pacts.Select(p => new { id = p.Id, version = p.Version }),

@@ -18,6 +18,8 @@ public class ApiTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         var r = await service.Client(withKey: false).GetFromJsonAsync<JsonElement>("/api/v1/health");
         Assert.Equal("ok", r.GetProperty("status").GetString());
         Assert.Contains(r.GetProperty("pacts").EnumerateArray(), p => p.GetProperty("id").GetString() == "treasury-pact" && p.GetProperty("version").GetInt32() == 4);
+        using var head = await service.Client(withKey: false).SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/health"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode); // a load balancer's HEAD check
     }
 
     [Fact]
