@@ -85,7 +85,7 @@ internal static class McpCommand
                 return (int)context.Fail(error!);
             }
 
-            context.Out.WriteLine(tools.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            context.Out.WriteLine(tools);
             return (int)ExitCode.Ok;
         });
         return command;

@@ -26,6 +26,52 @@ internal sealed class ToolsLint
     private ToolsLint(Dictionary<string, Tool> tools) => _tools = tools;
 
     /// <summary>
+    /// Where in <paramref name="e"/> a member name or a string does not decode (it escapes half a surrogate pair, on which
+    /// System.Text.Json's lookups throw), as a path from <paramref name="at"/>; null when every one does.
+    /// </summary>
+    private static string? NotText(JsonElement e, string at)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Pacts.Json.JsonStrings.TryGetText(e, out _) ? null : at.Length == 0 ? "the document" : $"`{at}`";
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (NotText(item, $"{at}[{i++}]") is { } where)
+                    {
+                        return where;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = p.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return $"a member name in `{(at.Length == 0 ? "(top)" : at)}`";
+                    }
+
+                    if (NotText(p.Value, at.Length == 0 ? name : $"{at}.{name}") is { } where)
+                    {
+                        return where;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
     /// Reads a tools file: a <c>tools/list</c> result <c>{"tools": [...]}</c> (what <c>pacts mcp tools</c> prints), or a
     /// whole JSON-RPC response holding one in <c>result</c>. Null with <paramref name="error"/> when it cannot be used.
     /// </summary>
@@ -57,6 +103,12 @@ internal sealed class ToolsLint
         using (doc)
         {
             var root = doc.RootElement;
+            if (NotText(root, "") is { } where)
+            {
+                error = $"--tools {path}: {where} escapes half of a UTF-16 surrogate pair (`\\ud800`), which is not text";
+                return null;
+            }
+
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("result", out var result))
             {
                 root = result;

@@ -12,8 +12,8 @@ namespace Pacts.Cli.Mcp;
 /// </summary>
 internal static class ToolsLister
 {
-    /// <summary>The tools/list result, or null with the reason (the server could not start, died, or did not answer in time).</summary>
-    public static async Task<(JsonObject? Tools, string? Error)> ListAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout)
+    /// <summary>The tools/list result as indented JSON, or null with the reason (the server could not start, died, did not answer in time, or wrote what does not decode).</summary>
+    public static async Task<(string? Tools, string? Error)> ListAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         if (ServerProcess.Start(command, arguments, out var startError) is not { } server)
         {
@@ -66,11 +66,17 @@ internal static class ToolsLister
                     }
                 }
 
-                return (new JsonObject { ["tools"] = tools }, null);
+                // Written here, where what does not decode is still the server's answer and not an exception on the way out.
+                return (new JsonObject { ["tools"] = tools }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), null);
             }
             catch (OperationCanceledException)
             {
                 return (null, $"the server did not answer within {timeout.TotalSeconds:0} s");
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json will not make a string of a name or value escaping half a UTF-16 surrogate pair
+                return (null, "the server wrote a message holding text that does not decode (an escape of half a surrogate pair, `\\ud800`)");
             }
             catch (IOException ex)
             {

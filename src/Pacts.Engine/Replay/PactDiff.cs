@@ -333,7 +333,7 @@ public sealed class PactDiff
             else
             {
                 using var doc = JsonDocument.Parse(RecordedJson!);
-                if (doc.RootElement.TryGetProperty("violations", out var list) && list.ValueKind == JsonValueKind.Array)
+                if (Pacts.Json.JsonStrings.TryGetProperty(doc.RootElement, "violations"u8, out var list) && list.ValueKind == JsonValueKind.Array)
                 {
                     violations.AddRange(list.EnumerateArray().Select(v => Identity(Text(v, "paramPath"u8), Text(v, "rule"u8), Text(v, "severity"u8), Text(v, "budget"u8))));
                 }

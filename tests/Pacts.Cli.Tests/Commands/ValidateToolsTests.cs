@@ -52,6 +52,8 @@ public class ValidateToolsTests
     [InlineData("""{"tools": [{"name": 1}]}""", "tools[0] has no string `name`")]
     [InlineData("""{"result": {"nottools": []}}""", "expected a tools/list result")]
     [InlineData("{\"tools\": [\n  {\"name\": \"x\",]}", ":2:")]
+    [InlineData("""{"tools": [{"name": "t", "inputSchema": {"type": "object", "\ud800": 1}}]}""", "a member name in `tools[0].inputSchema` escapes half of a UTF-16 surrogate pair")]
+    [InlineData("""{"tools": [{"name": "t\udc00"}]}""", "`tools[0].name` escapes half")]
     public void A_tools_file_it_cannot_use_is_one_clear_error(string content, string expected)
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("pacts-tools-").FullName, "tools.json");
@@ -113,6 +115,28 @@ public class ValidateToolsTests
         var (missing, _, err) = CliRunner.Run("mcp", "tools", "--", "/nonexistent/server");
         Assert.Equal(2, missing);
         Assert.Contains("cannot start the MCP server `/nonexistent/server`", err, StringComparison.Ordinal);
+    }
+
+    // A server's answer that System.Text.Json reads but will not make strings of (escapes of half a surrogate pair) is one
+    // clear error, not an unhandled exception (where it sits: the top, a member name, a description).
+    [Theory]
+    [InlineData("'\"jsonrpc\"', '\"\\\\ud800\": 1, \"jsonrpc\"'")]
+    [InlineData("'\"inputSchema\"', '\"\\\\ud800\": 1, \"inputSchema\"'")]
+    [InlineData("'\"desc\"', '\"desc\\\\udc00\"'")]
+    public void Mcp_tools_reports_an_answer_that_does_not_decode(string replace)
+    {
+        var script = "import sys, json\n"
+            + "for line in sys.stdin:\n"
+            + "    m = json.loads(line)\n"
+            + "    if 'id' not in m: continue\n"
+            + "    r = {'protocolVersion': '2025-06-18', 'capabilities': {'tools': {}}, 'serverInfo': {'name': 's', 'version': '1'}} if m['method'] == 'initialize' else {'tools': [{'name': 't', 'description': 'desc', 'inputSchema': {'type': 'object'}}]}\n"
+            + "    out = json.dumps({'jsonrpc': '2.0', 'id': m['id'], 'result': r})\n"
+            + $"    print(out.replace({replace}) if m['method'] == 'tools/list' else out, flush=True)\n";
+        var (exit, stdout, stderr) = CliRunner.Run("mcp", "tools", "--", "python3", "-c", script);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("the server wrote a message holding text that does not decode", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
