@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Pacts.Evaluating;
 using Pacts.Events;
+using Pacts.Json;
 using Pacts.Numbers;
 using Pacts.Paths;
 
@@ -207,7 +208,7 @@ public sealed class PactDiff
     /// appended (an event that itself sent a <c>verdict</c> cannot pass its own off as the service's).
     /// </summary>
     private static JsonElement? RecordedVerdict(JsonElement raw) =>
-        Json.JsonStrings.TryGetProperty(raw, "verdict"u8, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+        JsonStrings.TryGetProperty(raw, "verdict"u8, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
 
     private static long[] Counts<TKey>(Dictionary<TKey, long[]> tallies, TKey key)
         where TKey : notnull
@@ -333,7 +334,7 @@ public sealed class PactDiff
             else
             {
                 using var doc = JsonDocument.Parse(RecordedJson!);
-                if (Pacts.Json.JsonStrings.TryGetProperty(doc.RootElement, "violations"u8, out var list) && list.ValueKind == JsonValueKind.Array)
+                if (JsonStrings.TryGetProperty(doc.RootElement, "violations"u8, out var list) && list.ValueKind == JsonValueKind.Array)
                 {
                     violations.AddRange(list.EnumerateArray().Select(v => Identity(Text(v, "paramPath"u8), Text(v, "rule"u8), Text(v, "severity"u8), Text(v, "budget"u8))));
                 }
@@ -355,8 +356,8 @@ public sealed class PactDiff
             JsonSerializer.Serialize(new[] { path, rule, severity, budget }, DiffJsonContext.Default.StringArray);
 
         private static string? Text(JsonElement e, ReadOnlySpan<byte> name) =>
-            e.ValueKind == JsonValueKind.Object && Pacts.Json.JsonStrings.TryGetProperty(e, name, out var v) && v.ValueKind == JsonValueKind.String
-                ? Pacts.Json.JsonStrings.TryGetText(v, out var text) ? text : Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(v))
+            e.ValueKind == JsonValueKind.Object && JsonStrings.TryGetProperty(e, name, out var v) && v.ValueKind == JsonValueKind.String
+                ? JsonStrings.TryGetText(v, out var text) ? text : Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(v))
                 : null;
     }
 }
