@@ -240,8 +240,7 @@ internal static class McpGate
 
         for (var i = 0; i < length; i++)
         {
-            var c = key[i] switch { '\u017F' => 's', '\u212A' => 'k', var other => char.ToLowerInvariant(other) };
-            if (c != name[i])
+            if (FoldedKeys.Fold(key[i]) != name[i])
             {
                 return false;
             }
@@ -641,16 +640,18 @@ internal static class McpGate
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         var open = new Stack<Container>();
-        string? member = null; // the path of the member whose value comes next
+        string? name = null; // the member whose value comes next; a path is made only for a container or a duplicate
         while (reader.Read())
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
-                    var at = member ?? ElementPath(open);
-                    open.Push(new Container(at, reader.TokenType == JsonTokenType.StartObject ? new Dictionary<string, string>(StringComparer.Ordinal) : null));
-                    member = null;
+                    var at = name is not null ? Member(open.Peek().Path, name)
+                        : open.TryPeek(out var array) ? $"{array.Path}[{array.Count++}]"
+                        : "";
+                    open.Push(new Container(at, reader.TokenType == JsonTokenType.StartObject ? new Dictionary<string, string>(FoldedKeys.Instance) : null));
+                    name = null;
                     break;
                 case JsonTokenType.EndObject:
                 case JsonTokenType.EndArray:
@@ -658,14 +659,12 @@ internal static class McpGate
                     break;
                 case JsonTokenType.PropertyName:
                     var notUnicode = false;
-                    var name = Text(ref reader, ref notUnicode) ?? Encoding.UTF8.GetString(reader.ValueSpan);
+                    name = Text(ref reader, ref notUnicode) ?? Encoding.UTF8.GetString(reader.ValueSpan);
                     var parent = open.Peek();
-                    var rendered = ParamPath.RenderKey(name);
-                    member = parent.Path.Length == 0 ? rendered : rendered[0] == '[' ? parent.Path + rendered : parent.Path + "." + rendered;
-                    var folded = name.Replace('\u017F', 's').Replace('\u212A', 'k').ToLowerInvariant();
-                    if (!parent.Keys!.TryAdd(folded, name))
+                    if (!parent.Keys!.TryAdd(name, name))
                     {
-                        var first = parent.Keys[folded];
+                        var first = parent.Keys[name];
+                        var member = Member(parent.Path, name);
                         var how = first == name ? "is given twice" : $"is given twice, as `{first}` and `{name}` (a case-insensitive server reads them as one key)";
                         return new Violation(member, "duplicateKey", Severity.Critical, JsonSerializer.Serialize(name),
                             $"`{member}` {how}: the server could act on either value, so the call is not forwarded");
@@ -673,12 +672,12 @@ internal static class McpGate
 
                     break;
                 default:
-                    if (member is null)
+                    if (name is null && open.TryPeek(out var elements))
                     {
-                        ElementPath(open); // an array element: count it
+                        elements.Count++; // a scalar element of an array
                     }
 
-                    member = null;
+                    name = null;
                     break;
             }
         }
@@ -686,17 +685,48 @@ internal static class McpGate
         return null;
     }
 
-    /// <summary>The path of the next element of the array on top (counting it), or of the document itself.</summary>
-    private static string ElementPath(Stack<Container> open)
+    /// <summary>The concrete path (SPEC §3) of member <paramref name="name"/> of the container at <paramref name="parent"/>.</summary>
+    private static string Member(string parent, string name)
     {
-        if (open.Count == 0)
+        var key = ParamPath.RenderKey(name);
+        return parent.Length == 0 ? key : key[0] == '[' ? parent + key : parent + "." + key;
+    }
+
+    /// <summary>Keys as a case-insensitive server matches them: ordinal, case folded, U+017F as s and U+212A as k (Go's folding).</summary>
+    private sealed class FoldedKeys : IEqualityComparer<string>
+    {
+        public static readonly FoldedKeys Instance = new();
+
+        public bool Equals(string? x, string? y)
         {
-            return "";
+            if (x is null || y is null || x.Length != y.Length)
+            {
+                return x == y;
+            }
+
+            for (var i = 0; i < x.Length; i++)
+            {
+                if (Fold(x[i]) != Fold(y[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        var array = open.Peek();
-        array.Count++;
-        return $"{array.Path}[{array.Count - 1}]";
+        public int GetHashCode(string obj)
+        {
+            var hash = default(HashCode);
+            foreach (var c in obj)
+            {
+                hash.Add(Fold(c));
+            }
+
+            return hash.ToHashCode();
+        }
+
+        public static char Fold(char c) => c switch { '\u017F' => 's', '\u212A' => 'k', _ => char.ToLowerInvariant(c) };
     }
 
     /// <summary>An object (its keys, folded, each with the name first given) or an array (its elements so far) being read.</summary>
