@@ -31,7 +31,7 @@ public partial class McpGatePropertyTests
             .Where(line => Runs(line).Count > 0)
             .Select(line => McpGate.ReadClient(Encoding.UTF8.GetBytes(line)).Action)
             .GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
-        Assert.True(actions.GetValueOrDefault(ClientAction.ToolCall) > 100, string.Join(", ", actions));
+        Assert.True(actions.GetValueOrDefault(ClientAction.ToolCall) > 50, string.Join(", ", actions));
         Assert.True(actions.GetValueOrDefault(ClientAction.Answer) > 100, string.Join(", ", actions));
         Assert.True(actions.GetValueOrDefault(ClientAction.Drop) > 10, string.Join(", ", actions));
     }
@@ -105,22 +105,47 @@ public partial class McpGatePropertyTests
     /// <summary>A copy that keeps a member given twice as the last one (what most parsers do).</summary>
     private static JsonNode? Node(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Object => new JsonObject(e.EnumerateObject().GroupBy(p => p.Name).Select(g => KeyValuePair.Create(g.Key, Node(g.Last().Value)))),
+        JsonValueKind.Object => new JsonObject(e.EnumerateObject().GroupBy(Name).Select(g => KeyValuePair.Create(g.Key, Node(g.Last().Value)))),
         JsonValueKind.Array => new JsonArray([.. e.EnumerateArray().Select(Node)]),
         _ => JsonValue.Create(e.Clone()),
     };
+
+    /// <summary>A member's name; one escaping half a surrogate pair (a JavaScript or Python string, not .NET's) as escaped.</summary>
+    private static string Name(JsonProperty p)
+    {
+        try
+        {
+            return p.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p));
+        }
+    }
 
     private static void Find(JsonNode? value, bool caseInsensitive, List<Run> found)
     {
         foreach (var message in value is JsonArray batch ? [.. batch] : new[] { value })
         {
-            if (message is JsonObject o && Member(o, "method", caseInsensitive) is JsonValue m && m.TryGetValue<string>(out var method)
-                && method == "tools/call" && Member(o, "id", caseInsensitive) is not null)
+            try
             {
-                var p = Member(o, "params", caseInsensitive) as JsonObject;
-                var name = p is null ? null : Member(p, "name", caseInsensitive) is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
-                found.Add(new Run(name, p is null ? null : Member(p, "arguments", caseInsensitive) ?? new JsonObject()));
+                FindIn(message, caseInsensitive, found);
             }
+            catch (InvalidOperationException)
+            {
+                // a method or tool name escaping half a surrogate pair: no server reads `tools/call` or a bound tool from it
+            }
+        }
+    }
+
+    private static void FindIn(JsonNode? message, bool caseInsensitive, List<Run> found)
+    {
+        if (message is JsonObject o && Member(o, "method", caseInsensitive) is JsonValue m && m.TryGetValue<string>(out var method)
+            && method == "tools/call" && Member(o, "id", caseInsensitive) is not null)
+        {
+            var p = Member(o, "params", caseInsensitive) as JsonObject;
+            var name = p is null ? null : Member(p, "name", caseInsensitive) is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
+            found.Add(new Run(name, p is null ? null : Member(p, "arguments", caseInsensitive) ?? new JsonObject()));
         }
     }
 
@@ -141,8 +166,8 @@ public partial class McpGatePropertyTests
     private static readonly string[] ParamsKeys = [.. Enumerable.Repeat("params", 8), "Params"];
     private static readonly string[] NameKeys = [.. Enumerable.Repeat("name", 8), "Name", "n\\u0061me"];
     private static readonly string[] ArgumentsKeys = [.. Enumerable.Repeat("arguments", 8), "Arguments", "argument\u017f", "argument\\u017f"];
-    private static readonly string[] Methods = ["tools/call", "tools/call", "tools/call", "ping", "tools/list", "notifications/x"];
-    private static readonly string[] Tools = ["pay", "refund"];
+    private static readonly string[] Methods = ["tools/call", "tools/call", "tools/call", "ping", "tools/list", "notifications/x", "tools/call\\udc00"];
+    private static readonly string[] Tools = ["pay", "refund", "pay\\ud800"];
 
     private static string Line(Random rng)
     {
@@ -193,7 +218,7 @@ public partial class McpGatePropertyTests
         }
 
         members.Add($"\"{Pick(rng, ParamsKeys)}\":{{{string.Join(",", Shuffle(rng, parameters))}}}");
-        members.Add("\"jsonrpc\":\"2.0\"");
+        members.Add(rng.Next(20) == 0 ? "\"\\ud800\":\"2.0\"" : "\"jsonrpc\":\"2.0\""); // a name System.Text.Json will not make a string of
         if (rng.Next(6) == 0)
         {
             members.Add(members[rng.Next(members.Count)]); // a member given twice
