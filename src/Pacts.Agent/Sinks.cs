@@ -90,7 +90,7 @@ public sealed class HttpTelemetrySink(HttpClient http, string apiKey) : ITelemet
             var named = rejected.EnumerateArray().Take(5).Select(r =>
                 r.ValueKind == JsonValueKind.Object
                 && JsonStrings.TryGetProperty(r, "index"u8, out var i) && JsonStrings.TryGetProperty(r, "reason"u8, out var why)
-                    ? $"event {i.GetRawText()}: {(why.ValueKind == JsonValueKind.String && JsonStrings.TryGetText(why, out var reason) ? reason : why.GetRawText())}"
+                    ? $"event {i.GetRawText()}: {(why.ValueKind == JsonValueKind.String ? JsonStrings.TextOrEscaped(why) : why.GetRawText())}"
                     : r.GetRawText());
             var more = rejected.GetArrayLength() > 5 ? $"; and {rejected.GetArrayLength() - 5} more" : "";
             return $"the service rejected {rejected.GetArrayLength()} of {sent} events: {string.Join("; ", named)}{more}";

@@ -134,7 +134,7 @@ internal static class DiffRenderer
     /// <summary>A string member of a recorded violation; one escaping half a surrogate pair is shown as escaped.</summary>
     private static string? Field(JsonElement v, ReadOnlySpan<byte> name) =>
         v.ValueKind == JsonValueKind.Object && JsonStrings.TryGetProperty(v, name, out var f) && f.ValueKind == JsonValueKind.String
-            ? JsonStrings.TryGetText(f, out var text) ? text : f.GetRawText().Trim('"')
+            ? JsonStrings.TextOrEscaped(f)
             : null;
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -63,6 +63,14 @@ public static class JsonStrings
     }
 
     /// <summary>
+    /// The string value of <paramref name="element"/> (a JSON string) for display; one escaping half of a UTF-16
+    /// surrogate pair, which <see cref="JsonElement.GetString"/> will not make a string of, as its JSON text without the
+    /// quotes (<c>a\ud800</c>), the way a log or report can show it.
+    /// </summary>
+    public static string TextOrEscaped(JsonElement element) =>
+        TryGetText(element, out var text) ? text : Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element)[1..^1]);
+
+    /// <summary>
     /// The last property of <paramref name="obj"/> named <paramref name="utf8Name"/>, as
     /// <see cref="JsonElement.TryGetProperty(ReadOnlySpan{byte}, out JsonElement)"/>, which instead throws when it meets
     /// a name escaping half a surrogate pair (see <see cref="NameMatch.Matches"/>).

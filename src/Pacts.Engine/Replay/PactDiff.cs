@@ -357,7 +357,7 @@ public sealed class PactDiff
 
         private static string? Text(JsonElement e, ReadOnlySpan<byte> name) =>
             e.ValueKind == JsonValueKind.Object && JsonStrings.TryGetProperty(e, name, out var v) && v.ValueKind == JsonValueKind.String
-                ? JsonStrings.TryGetText(v, out var text) ? text : Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(v))
+                ? JsonStrings.TextOrEscaped(v)
                 : null;
     }
 }
