@@ -271,6 +271,13 @@ internal static class McpGate
         }
     }
 
+    /// <summary>The string at the reader, or its escaped text (as <see cref="JsonStrings.TextOrEscaped"/> gives it) when it escapes half a surrogate pair.</summary>
+    private static string TextOrEscaped(ref Utf8JsonReader reader)
+    {
+        var notUnicode = false;
+        return Text(ref reader, ref notUnicode) ?? Encoding.UTF8.GetString(reader.ValueSpan);
+    }
+
     /// <summary>The string at the reader; null with <paramref name="notUnicode"/> set when it escapes a lone surrogate.</summary>
     private static string? Text(ref Utf8JsonReader reader, ref bool notUnicode)
     {
@@ -461,13 +468,8 @@ internal static class McpGate
         }
 
         /// <summary><c>name</c> of the object at the reader (a string), else null; leaves the reader on the value's end.</summary>
-        private static string? NameIn(ref Utf8JsonReader reader)
-        {
-            var notUnicode = false;
-            return LastMember(ref reader, "name"u8, out var name) && name.TokenType == JsonTokenType.String
-                ? Text(ref name, ref notUnicode) ?? Encoding.UTF8.GetString(name.ValueSpan) // as escaped, when not Unicode
-                : null;
-        }
+        private static string? NameIn(ref Utf8JsonReader reader) =>
+            LastMember(ref reader, "name"u8, out var name) && name.TokenType == JsonTokenType.String ? TextOrEscaped(ref name) : null;
 
         private static string? MetaClientName(ref Utf8JsonReader reader) =>
             LastMember(ref reader, "io.modelcontextprotocol/clientInfo"u8, out var info) ? NameIn(ref info) : null;
@@ -512,10 +514,7 @@ internal static class McpGate
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         reader.Read();
-        var notUnicode = false;
-        return LastMember(ref reader, name, out var value) && value.TokenType == JsonTokenType.String
-            ? Text(ref value, ref notUnicode) ?? Encoding.UTF8.GetString(value.ValueSpan) // as escaped, when not Unicode
-            : null;
+        return LastMember(ref reader, name, out var value) && value.TokenType == JsonTokenType.String ? TextOrEscaped(ref value) : null;
     }
 
     private static bool TrueMember(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
@@ -658,8 +657,7 @@ internal static class McpGate
                     open.Pop();
                     break;
                 case JsonTokenType.PropertyName:
-                    var notUnicode = false;
-                    name = Text(ref reader, ref notUnicode) ?? Encoding.UTF8.GetString(reader.ValueSpan);
+                    name = TextOrEscaped(ref reader);
                     var parent = open.Peek();
                     if (!parent.Keys!.TryAdd(name, name))
                     {
